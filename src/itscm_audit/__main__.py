@@ -1,0 +1,3 @@
+from itscm_audit.cli import main
+
+main()

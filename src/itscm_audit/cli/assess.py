@@ -1,0 +1,75 @@
+"""``itscm-audit assess`` and ``itscm-audit schema``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from itscm_audit.cli.common import as_of_option, echo_json, handle_errors, interactive, json_option, progress
+
+
+@click.command("assess")
+@click.argument("workspace", type=click.Path(path_type=Path), metavar="DIR")
+@as_of_option
+@click.option("--framework", "-f", "frameworks", multiple=True, metavar="ID",
+              help="Assess only these frameworks (repeatable; default: those in itscm.yaml).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Write the reports here (default: DIR/reports/<run-id>/).")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Word template (.docx) with your own styles, header, footer and logo.")
+@click.option("--redact", is_flag=True, help="Mask contacts' names, phones and e-mails in the packs.")
+@click.option("--label", default=None, help="History label for this run (default: quarter of as-of, e.g. 2026Q4).")
+@click.option("--no-history", is_flag=True, help="Do not record this run in DIR/.itscm/history.db.")
+@click.option("--fail-on", type=click.Choice(["not_met", "partially_met"]), default=None,
+              help="Exit 1 when any requirement is at or below this status (for CI gates).")
+@json_option
+@handle_errors
+def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...], out: Path | None,
+               template: Path | None, redact: bool, label: str | None, no_history: bool,
+               fail_on: str | None, as_json: bool) -> None:
+    """Assess a workspace and write the gap matrix, evidence pack, OSCAL files and result.json.
+
+    \b
+    Example:
+      itscm-audit assess acme --as-of 2026-12-31
+      itscm-audit assess acme -f iso22301 -f nist-800-53-cp --out /tmp/q4 --fail-on not_met
+    """
+    from itscm_audit.service import assess_and_report
+
+    with progress(interactive(as_json)) as hook:
+        outcome = assess_and_report(workspace, as_of=as_of, frameworks=frameworks or None, out=out,
+                                    template=template, redact=redact, label=label,
+                                    record_history=not no_history, hook=hook)
+    result = outcome.result
+    if as_json:
+        echo_json(outcome.summary())
+    else:
+        click.echo(f"{result.run.organisation}: assessed as of {result.run.as_of} (run {result.run.run_id})")
+        for fw in result.frameworks:
+            c = fw.counts
+            click.echo(f"  {fw.framework:<18} score {fw.score:5.1f}  met {c['met']}, partially met "
+                       f"{c['partially_met']}, not met {c['not_met']}, not assessed {c['not_assessed']}, "
+                       f"n/a {c['not_applicable']}")
+        if result.issues:
+            click.echo(f"  {len(result.issues)} data-quality issue(s): see the 'Data quality' sheet")
+        click.echo(f"Reports written to {outcome.out_dir}")
+        for path in outcome.paths:
+            click.echo(f"  {path.name}")
+    if fail_on and outcome.gate_failed(fail_on):
+        raise SystemExit(1)
+
+
+@click.command("schema")
+@handle_errors
+def schema_cmd() -> None:
+    """Print the JSON Schema of result.json (the AssessmentResult model).
+
+    \b
+    Example:
+      itscm-audit schema > result.schema.json
+    """
+    from itscm_audit.result import AssessmentResult
+
+    echo_json(AssessmentResult.model_json_schema(mode="serialization"))

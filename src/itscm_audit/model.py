@@ -1,0 +1,329 @@
+"""The domain model: what a continuity plan and its evidence say, each value located at its source.
+
+Every entity is a frozen pydantic v2 model carrying a :class:`SourceRef`, so an auditor can follow
+any status back to the file, sheet, row and column it came from. Durations are ``timedelta`` and
+serialise in JSON as ISO 8601 (``PT4H``). Columns the importer did not recognise are kept in
+``extra`` so nothing the officer wrote is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_timedelta="iso8601")
+
+
+class SourceRef(_Frozen):
+    """Where a value came from: workspace-relative file, sheet, 1-based row, column header, raw value."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def label(self) -> str:
+        """Human form used in messages: ``data/bia.xlsx, sheet Services, row 12, column RTO``."""
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def at(self, column: str | None, value: Any = None) -> SourceRef:
+        """The same row, narrowed to one column (and the raw value found there)."""
+        raw = None if value is None else str(value)
+        return self.model_copy(update={"column": column, "value": raw})
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class DataIssue(_Frozen):
+    """A located problem found in the input: the record may still be imported (warning) or not (error)."""
+
+    code: str
+    message: str
+    severity: Severity = Severity.WARNING
+    source: SourceRef
+
+
+class EntityKind(str, Enum):
+    SERVICE = "service"
+    EXERCISE = "exercise"
+    FINDING = "finding"
+    CORRECTIVE_ACTION = "corrective_action"
+    CONTACT = "contact"
+    VENDOR = "vendor"
+    PLAN_DOCUMENT = "plan_document"
+    TRAINING_RECORD = "training_record"
+    INCIDENT = "incident"
+    RISK = "risk"
+    BACKUP_RUN = "backup_run"
+
+
+class ExerciseType(str, Enum):
+    """Exercise types after BCI / ISO 22301 practice, from least to most disruptive."""
+
+    WALKTHROUGH = "walkthrough"
+    TABLETOP = "tabletop"
+    SIMULATION = "simulation"
+    FUNCTIONAL = "functional"
+    FAILOVER = "failover"
+    FULL_INTERRUPTION = "full_interruption"
+
+    @property
+    def is_technical(self) -> bool:
+        """Technical exercises actually move workloads; discussion-based ones do not."""
+        return self in (ExerciseType.FUNCTIONAL, ExerciseType.FAILOVER, ExerciseType.FULL_INTERRUPTION)
+
+
+class ExerciseResult(str, Enum):
+    PASSED = "passed"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+class ActionStatus(str, Enum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class BackupStatus(str, Enum):
+    SUCCESS = "success"
+    FAILED = "failed"
+    PARTIAL = "partial"
+
+
+class Record(_Frozen):
+    """Common base: where the record came from and the columns we kept but did not model."""
+
+    source: SourceRef
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Service(Record):
+    id: str
+    name: str
+    tier: int | None = None
+    owner: str | None = None
+    mtpd: dt.timedelta | None = None
+    rto: dt.timedelta | None = None
+    rpo: dt.timedelta | None = None
+    backup_interval: dt.timedelta | None = None
+    personal_data: bool | None = None
+    phi: bool | None = None
+    depends_on: tuple[str, ...] = ()
+    vendors: tuple[str, ...] = ()
+    recovery_strategy: str | None = None
+    plan_id: str | None = None
+    in_scope: bool = True
+
+
+class Exercise(Record):
+    id: str
+    date: dt.date
+    type: ExerciseType | None = None
+    scenario: str | None = None
+    services: tuple[str, ...] = ()
+    achieved_recovery_time: dt.timedelta | None = None
+    achieved_data_loss: dt.timedelta | None = None
+    result: ExerciseResult | None = None
+    report: str | None = None
+    """Evidence path of the post-exercise report, relative to the workspace ``evidence/``."""
+
+
+class Finding(Record):
+    id: str
+    exercise_id: str | None = None
+    incident_id: str | None = None
+    description: str | None = None
+    severity: str | None = None
+    raised: dt.date | None = None
+
+
+class CorrectiveAction(Record):
+    id: str
+    finding_id: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    opened: dt.date | None = None
+    due: dt.date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    closed: dt.date | None = None
+
+
+class Contact(Record):
+    role: str
+    name: str | None = None
+    alternate: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    backup_channel: str | None = None
+    critical_role: bool = False
+    last_verified: dt.date | None = None
+
+
+class Vendor(Record):
+    id: str
+    name: str
+    services: tuple[str, ...] = ()
+    contract_rto: dt.timedelta | None = None
+    contract_rpo: dt.timedelta | None = None
+    contact: str | None = None
+    bc_plan_reviewed: dt.date | None = None
+
+
+class PlanDocument(Record):
+    id: str
+    title: str
+    type: str | None = None
+    owner: str | None = None
+    version: str | None = None
+    approved_by: str | None = None
+    approved: dt.date | None = None
+    last_reviewed: dt.date | None = None
+    services: tuple[str, ...] = ()
+
+
+class TrainingRecord(Record):
+    person: str
+    role: str | None = None
+    course: str | None = None
+    completed: dt.date | None = None
+
+
+class Incident(Record):
+    id: str
+    title: str | None = None
+    detected: dt.datetime | None = None
+    aware: dt.datetime | None = None
+    """When the organisation became aware: the legal notification clocks start here."""
+    personal_data_breach: bool = False
+    risk_of_harm: str | None = None
+    """``none``, ``low``, ``real`` (PIPEDA RROSH / Law 25 serious injury) or ``high`` (GDPR Art. 34)."""
+    jurisdictions: tuple[str, ...] = ()
+    regulator_notified: dt.datetime | None = None
+    individuals_notified: dt.datetime | None = None
+    registered: bool | None = None
+    major_ict: bool = False
+    classified_major: dt.datetime | None = None
+    initial_report: dt.datetime | None = None
+    intermediate_report: dt.datetime | None = None
+    final_report: dt.datetime | None = None
+    services: tuple[str, ...] = ()
+
+
+class Risk(Record):
+    id: str
+    title: str
+    likelihood: str | None = None
+    impact: str | None = None
+    treatment: str | None = None
+    owner: str | None = None
+    services: tuple[str, ...] = ()
+
+
+class BackupRun(Record):
+    service_id: str
+    completed: dt.datetime
+    status: BackupStatus = BackupStatus.SUCCESS
+    restore_test: bool = False
+
+
+class OrgData(_Frozen):
+    """Everything imported from the organisation's spreadsheets, as one immutable value."""
+
+    services: tuple[Service, ...] = ()
+    exercises: tuple[Exercise, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    corrective_actions: tuple[CorrectiveAction, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    vendors: tuple[Vendor, ...] = ()
+    plan_documents: tuple[PlanDocument, ...] = ()
+    training_records: tuple[TrainingRecord, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    backup_runs: tuple[BackupRun, ...] = ()
+
+
+ENTITY_FIELD: dict[EntityKind, str] = {
+    EntityKind.SERVICE: "services",
+    EntityKind.EXERCISE: "exercises",
+    EntityKind.FINDING: "findings",
+    EntityKind.CORRECTIVE_ACTION: "corrective_actions",
+    EntityKind.CONTACT: "contacts",
+    EntityKind.VENDOR: "vendors",
+    EntityKind.PLAN_DOCUMENT: "plan_documents",
+    EntityKind.TRAINING_RECORD: "training_records",
+    EntityKind.INCIDENT: "incidents",
+    EntityKind.RISK: "risks",
+    EntityKind.BACKUP_RUN: "backup_runs",
+}
+"""Which ``OrgData`` field holds each entity kind."""
+
+ENTITY_MODEL: dict[EntityKind, type[Record]] = {
+    EntityKind.SERVICE: Service,
+    EntityKind.EXERCISE: Exercise,
+    EntityKind.FINDING: Finding,
+    EntityKind.CORRECTIVE_ACTION: CorrectiveAction,
+    EntityKind.CONTACT: Contact,
+    EntityKind.VENDOR: Vendor,
+    EntityKind.PLAN_DOCUMENT: PlanDocument,
+    EntityKind.TRAINING_RECORD: TrainingRecord,
+    EntityKind.INCIDENT: Incident,
+    EntityKind.RISK: Risk,
+    EntityKind.BACKUP_RUN: BackupRun,
+}
+
+
+class EvidenceItem(_Frozen):
+    """One artefact in the evidence locker, as listed in ``evidence/manifest.yaml``."""
+
+    path: str
+    """Relative to the workspace ``evidence/`` folder; never absolute, never ``..``."""
+    sha256: str
+    evidence_type: str
+    title: str | None = None
+    collected: dt.date
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    ttl_days: int | None = None
+    """Overrides the evidence type's time-to-live."""
+    services: tuple[str, ...] = ()
+    exercises: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    source: SourceRef
+
+
+class AttestationStatus(str, Enum):
+    MET = "met"
+    PARTIALLY_MET = "partially_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Attestation(_Frozen):
+    """A signed manual statement about a requirement (``iso22301:5.1``) or an objective (``OBJ-...``)."""
+
+    target: str
+    status: AttestationStatus
+    statement: str | None = None
+    justification: str | None = None
+    attested_by: str | None = None
+    date: dt.date | None = None
+    evidence: tuple[str, ...] = ()
+    source: SourceRef

@@ -1,0 +1,100 @@
+"""What a rule is, and the registry that makes the set of rules data-addressable by id.
+
+A rule is a named, documented, parameterised check over the model and the evidence locker. It
+yields a :class:`CheckResult` with one :class:`EntityResult` per entity it looked at, so a status can
+always be followed down to the rows behind it. Rules read the clock only through ``ctx.as_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from itscm_audit.config import Policy, WorkspaceConfig
+from itscm_audit.model import OrgData
+from itscm_audit.result import CheckResult, EntityResult, Outcome
+
+if TYPE_CHECKING:
+    from itscm_audit.evidence import EvidenceIndex
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may look at; no rule reads files or the system clock itself."""
+
+    data: OrgData
+    as_of: date
+    policy: Policy
+    config: WorkspaceConfig
+    evidence: EvidenceIndex | None = None
+
+
+RuleFn = Callable[[RuleContext], CheckResult]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    description: str
+    """What the rule checks and why an auditor cares, in plain words (shown in the packs)."""
+    fn: RuleFn
+    parameters: tuple[str, ...] = field(default=())
+    """Names of the Policy fields this rule reads (documented beside the rule)."""
+
+    def evaluate(self, ctx: RuleContext) -> CheckResult:
+        return self.fn(ctx)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, title: str, parameters: Iterable[str] = ()) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule function; its docstring is the rule's description."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = Rule(rule_id, title, " ".join((fn.__doc__ or "").split()), fn, tuple(parameters))
+        return fn
+
+    return register
+
+
+def aggregate(rule_id: str, title: str, entities: list[EntityResult], threshold: float,
+              subject: str, metrics: dict[str, float] | None = None,
+              evidence: tuple[str, ...] = ()) -> CheckResult:
+    """Turn per-entity outcomes into the rule's outcome and a readable summary.
+
+    PASS when every entity passes; PARTIAL when at least ``threshold`` of them comply; FAIL below
+    that; NO_DATA when there was nothing to check.
+    """
+    considered = [e for e in entities if e.outcome not in (Outcome.NO_DATA, Outcome.NOT_APPLICABLE)]
+    ok = sum(1 for e in considered if e.outcome == Outcome.PASS)
+    total = len(considered)
+    out_metrics = {"compliant": float(ok), "total": float(total)}
+    if metrics:
+        out_metrics.update(metrics)
+    if total == 0:
+        missing = sum(1 for e in entities if e.outcome == Outcome.NO_DATA)
+        return CheckResult(rule_id=rule_id, title=title, outcome=Outcome.NO_DATA,
+                           summary=f"No {subject} to check" + (f" ({missing} without data)." if missing else "."),
+                           entities=tuple(entities), metrics=out_metrics, evidence=evidence)
+    share = ok / total
+    out_metrics["share"] = round(share, 4)
+    if ok == total:
+        outcome = Outcome.PASS
+    elif share >= threshold:
+        outcome = Outcome.PARTIAL
+    else:
+        outcome = Outcome.FAIL
+    summary = f"{ok} of {total} {subject} compliant ({share:.0%})."
+    failing = [e for e in considered if e.outcome != Outcome.PASS]
+    if failing:
+        shown = "; ".join(f"{e.entity_id}: {e.message}" for e in failing[:3])
+        more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
+        summary += f" Not compliant: {shown}{more}."
+    return CheckResult(rule_id=rule_id, title=title, outcome=outcome, summary=summary,
+                       entities=tuple(entities), metrics=out_metrics, evidence=evidence)

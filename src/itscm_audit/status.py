@@ -1,0 +1,298 @@
+"""From rule outcomes to objective statuses, and through the crosswalk to requirement statuses.
+
+Status semantics (DESIGN.md):
+- an objective is met when every rule behind it passes, not met when all fail, partially met between;
+  evidence it relies on that is stale, missing or changed downgrades it one step and says why;
+- a requirement mapped ``equal``/``subset_of`` carries the objective's status over; one mapped
+  ``intersects_with``/``superset_of`` is at most partially met unless an attestation covers the rest;
+- a requirement that data cannot decide needs an attestation and is never silently met;
+- an attestation never hides a data finding: both are kept (``data_status`` beside the status).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from itscm_audit.catalog import Catalogue, CatalogueSet, DecidedBy, Mapping, Objective, Requirement
+from itscm_audit.model import Attestation, AttestationStatus, OrgData
+from itscm_audit.result import (
+    STATUS_RANK,
+    CheckResult,
+    Contribution,
+    EntityResult,
+    EvidenceState,
+    EvidenceStatus,
+    FrameworkSummary,
+    ObjectiveStatus,
+    Outcome,
+    RemediationItem,
+    RequirementStatus,
+    Status,
+)
+
+_OUTCOME_STATUS = {
+    Outcome.PASS: Status.MET,
+    Outcome.PARTIAL: Status.PARTIALLY_MET,
+    Outcome.FAIL: Status.NOT_MET,
+}
+_ATTESTED = {
+    AttestationStatus.MET: Status.MET,
+    AttestationStatus.PARTIALLY_MET: Status.PARTIALLY_MET,
+    AttestationStatus.NOT_MET: Status.NOT_MET,
+    AttestationStatus.NOT_APPLICABLE: Status.NOT_APPLICABLE,
+}
+MAX_FAILING_PER_REQUIREMENT = 25
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    ranked = [s for s in statuses if s in STATUS_RANK]
+    return max(ranked, key=STATUS_RANK.__getitem__) if ranked else Status.NOT_ASSESSED
+
+
+def downgrade(status: Status) -> Status:
+    return {Status.MET: Status.PARTIALLY_MET, Status.PARTIALLY_MET: Status.NOT_MET}.get(status, status)
+
+
+def combine(statuses: Sequence[Status]) -> Status:
+    """All met -> met; all not met -> not met; anything between -> partially met."""
+    assessed = [s for s in statuses if s in STATUS_RANK]
+    if not assessed:
+        return Status.NOT_ASSESSED
+    if all(s == Status.MET for s in assessed):
+        return Status.MET
+    if all(s == Status.NOT_MET for s in assessed):
+        return Status.NOT_MET
+    return Status.PARTIALLY_MET
+
+
+def _attestations_by_target(attestations: Iterable[Attestation]) -> dict[str, Attestation]:
+    """The latest attestation per target (undated ones count as oldest)."""
+    latest: dict[str, Attestation] = {}
+    for att in attestations:
+        prev = latest.get(att.target)
+        if prev is None or (att.date is not None and (prev.date is None or att.date >= prev.date)):
+            latest[att.target] = att
+    return latest
+
+
+def _relied_evidence(obj: Objective, checks: Sequence[CheckResult],
+                     evidence: Sequence[EvidenceStatus]) -> list[EvidenceStatus]:
+    used_paths = {p for c in checks for p in c.evidence}
+    return [e for e in evidence
+            if obj.id in e.item.objectives or e.item.evidence_type in obj.evidence_types
+            or e.item.path in used_paths]
+
+
+def evaluate_objectives(objectives: Sequence[Objective], checks: Sequence[CheckResult],
+                        evidence: Sequence[EvidenceStatus],
+                        attestations: Sequence[Attestation]) -> tuple[ObjectiveStatus, ...]:
+    by_rule = {c.rule_id: c for c in checks}
+    attested = _attestations_by_target(attestations)
+    out = []
+    for obj in objectives:
+        obj_checks = [by_rule[r] for r in obj.rules if r in by_rule]
+        relied = _relied_evidence(obj, obj_checks, evidence)
+        att = attested.get(obj.id)
+        reasons: list[str] = []
+        if obj.attestation_only or (not obj.rules and not obj.evidence_types):
+            if att is not None:
+                status = _ATTESTED[att.status]
+                reasons.append(f"Attested {status.label} by {att.attested_by or 'unnamed'}"
+                               f"{f' on {att.date}' if att.date else ''}.")
+            else:
+                status = Status.NOT_ASSESSED
+                reasons.append("No data can decide this objective: it needs an attestation "
+                               "(add a row to attestations.xlsx).")
+            out.append(ObjectiveStatus(objective_id=obj.id, title=obj.title, status=status,
+                                       rationale=" ".join(reasons), rules=obj.rules,
+                                       evidence=tuple(e.item.path for e in relied), attestation=att))
+            continue
+        status = combine([_OUTCOME_STATUS.get(c.outcome, Status.NOT_ASSESSED) for c in obj_checks])
+        reasons.extend(f"{c.title}: {c.summary}" for c in obj_checks)
+        if obj.evidence_types and not obj.rules:
+            fresh = [e for e in relied if e.state == EvidenceState.FRESH]
+            status = Status.MET if fresh else (Status.PARTIALLY_MET if relied else Status.NOT_MET)
+            if not relied:
+                reasons.append(f"No evidence of type {', '.join(obj.evidence_types)} in the locker.")
+        weak = [e for e in relied if e.state != EvidenceState.FRESH]
+        if weak and status in STATUS_RANK:
+            before = status
+            status = downgrade(status) if status != Status.NOT_MET else status
+            detail = "; ".join(e.message for e in weak[:3]) + (f" and {len(weak) - 3} more" if len(weak) > 3 else "")
+            reasons.append(f"Evidence relied on is not current ({detail})"
+                           + (f": downgraded from {before.label}." if status != before else "."))
+        if att is not None and status in STATUS_RANK and _ATTESTED[att.status] != status:
+            reasons.append(f"An attestation by {att.attested_by or 'unnamed'} says "
+                           f"{_ATTESTED[att.status].label}; the data finding stands.")
+        elif att is not None and status == Status.NOT_ASSESSED:
+            status = _ATTESTED[att.status]
+            reasons.append(f"No data: attested {status.label} by {att.attested_by or 'unnamed'}.")
+        out.append(ObjectiveStatus(objective_id=obj.id, title=obj.title, status=status,
+                                   rationale=" ".join(reasons) or "No rule produced a result.",
+                                   rules=obj.rules, evidence=tuple(e.item.path for e in relied),
+                                   attestation=att))
+    return tuple(out)
+
+
+def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Sequence[str]) -> str | None:
+    cond = req.applicability
+    if cond is None:
+        return None
+    if cond.phi and not any(s.phi for s in data.services):
+        return "No in-scope service holds protected health information (PHI flag), so this does not apply."
+    if cond.personal_data and not any(s.personal_data for s in data.services):
+        return "No in-scope service holds personal data, so this does not apply."
+    if cond.jurisdictions and jurisdictions and not set(cond.jurisdictions) & set(jurisdictions):
+        return (f"Applies in {', '.join(cond.jurisdictions)}; the organisation operates in "
+                f"{', '.join(jurisdictions)}.")
+    return None
+
+
+def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Mapping],
+                         objectives: dict[str, ObjectiveStatus], checks: dict[str, CheckResult],
+                         evidence: dict[str, EvidenceStatus], attestation: Attestation | None,
+                         data: OrgData, jurisdictions: Sequence[str]) -> RequirementStatus:
+    """One requirement's status, traced to objectives, rules, failing rows, evidence and attestation."""
+    related = [m for m in mappings if m.relationship.value != "not_related" and m.objective in objectives]
+    contributions = tuple(
+        Contribution(objective_id=m.objective, relationship=m.relationship, strength=m.strength,
+                     objective_status=objectives[m.objective].status, rationale=m.rationale,
+                     uncovered=m.uncovered)
+        for m in related
+    )
+    rule_ids = tuple(dict.fromkeys(r for m in related for r in objectives[m.objective].rules))
+    failing: list[EntityResult] = []
+    for rid in rule_ids:
+        if rid in checks:
+            failing.extend(checks[rid].failing)
+    ev = tuple(dict.fromkeys(p for m in related for p in objectives[m.objective].evidence))
+    ev_status = tuple(evidence[p] for p in ev if p in evidence)
+
+    def build(status: Status, rationale: str, data_status: Status | None = None) -> RequirementStatus:
+        return RequirementStatus(
+            framework=framework, requirement_id=req.id, title=req.title, status=status,
+            rationale=rationale, decided_by=req.decided_by, contributions=contributions, rules=rule_ids,
+            failing=tuple(failing[:MAX_FAILING_PER_REQUIREMENT]), evidence=ev_status,
+            attestation=attestation, data_status=data_status)
+
+    na = _not_applicable_reason(req, data, jurisdictions)
+    if na:
+        return build(Status.NOT_APPLICABLE, na)
+    if attestation is not None and attestation.status == AttestationStatus.NOT_APPLICABLE:
+        why = attestation.justification or attestation.statement or "(no justification given)"
+        return build(Status.NOT_APPLICABLE, f"Declared not applicable by {attestation.attested_by or 'unnamed'}: {why}")
+    attested = _ATTESTED[attestation.status] if attestation is not None else None
+    who = f"{attestation.attested_by or 'unnamed'}" if attestation is not None else ""
+
+    if req.decided_by in (DecidedBy.ATTESTATION, DecidedBy.NOT_ASSESSABLE) or not req.assessable:
+        if attested is not None:
+            return build(attested, f"Decided by attestation: {who} states it is {attested.label}"
+                         f"{f' ({attestation.statement})' if attestation and attestation.statement else ''}.")
+        return build(Status.NOT_ASSESSED, "No data can decide this requirement; it needs an attestation "
+                     "(add a row to attestations.xlsx).")
+
+    full = [c for c in contributions if c.relationship.covers_whole_requirement]
+    part = [c for c in contributions if not c.relationship.covers_whole_requirement]
+    full_assessed = [c for c in full if c.objective_status in STATUS_RANK]
+    part_assessed = [c for c in part if c.objective_status in STATUS_RANK]
+    parts = [f"{c.objective_id} ({c.relationship.value.replace('_', ' ')}, strength {c.strength}) "
+             f"is {c.objective_status.label}" for c in contributions]
+    trace = "; ".join(parts)
+    if not contributions:
+        data_status = Status.NOT_ASSESSED
+        reason = "No objective in the crosswalk covers this requirement."
+    elif not full_assessed and not part_assessed:
+        data_status = Status.NOT_ASSESSED
+        reason = f"No data yet for the objectives behind it: {trace}."
+    elif full_assessed:
+        data_status = worst(c.objective_status for c in full_assessed)
+        if data_status == Status.MET and any(c.objective_status != Status.MET for c in part_assessed):
+            data_status = Status.PARTIALLY_MET
+        reason = f"Through the crosswalk: {trace}."
+    else:
+        best = combine([c.objective_status for c in part_assessed])
+        data_status = Status.NOT_MET if best == Status.NOT_MET else Status.PARTIALLY_MET
+        uncovered = "; ".join(dict.fromkeys(c.uncovered for c in part if c.uncovered))
+        reason = (f"Through the crosswalk: {trace}. The objectives cover this requirement only in part"
+                  f"{f'; not covered: {uncovered}' if uncovered else ''}.")
+        if best == Status.MET and attested == Status.MET:
+            return build(Status.MET, reason + f" The rest is attested met by {who}.", data_status)
+    if len(failing) > MAX_FAILING_PER_REQUIREMENT:
+        reason += f" {len(failing)} failing entities in all (first {MAX_FAILING_PER_REQUIREMENT} listed)."
+    if data_status == Status.NOT_ASSESSED and attested is not None:
+        return build(attested, reason + f" Attested {attested.label} by {who}.", data_status)
+    if attested is not None and attested != data_status:
+        reason += f" An attestation by {who} says {attested.label}; the data finding stands."
+    return build(data_status, reason, data_status if attested is not None else None)
+
+
+def evaluate_requirements(catalogues: CatalogueSet, frameworks: Sequence[str],
+                          objectives: Sequence[ObjectiveStatus], checks: Sequence[CheckResult],
+                          evidence: Sequence[EvidenceStatus], attestations: Sequence[Attestation],
+                          data: OrgData, jurisdictions: Sequence[str]) -> tuple[RequirementStatus, ...]:
+    obj_map = {o.objective_id: o for o in objectives}
+    check_map = {c.rule_id: c for c in checks}
+    ev_map = {e.item.path: e for e in evidence}
+    attested = _attestations_by_target(attestations)
+    out: list[RequirementStatus] = []
+    for fw in frameworks:
+        cat = catalogues.catalogue(fw)
+        by_req: dict[str, list[Mapping]] = defaultdict(list)
+        for m in catalogues.mappings.get(fw, ()):
+            by_req[m.requirement].append(m)
+        for req in cat.requirements:
+            if req.withdrawn:
+                continue
+            att = attested.get(f"{fw}:{req.id}")
+            out.append(evaluate_requirement(fw, req, by_req.get(req.id, []), obj_map, check_map, ev_map,
+                                            att, data, jurisdictions))
+    return tuple(out)
+
+
+def summarise(catalogues: CatalogueSet, frameworks: Sequence[str],
+              requirements: Sequence[RequirementStatus]) -> tuple[FrameworkSummary, ...]:
+    out = []
+    for fw in frameworks:
+        cat: Catalogue = catalogues.catalogue(fw)
+        counts = {s.value: 0 for s in Status}
+        for r in requirements:
+            if r.framework == fw:
+                counts[r.status.value] += 1
+        decided = counts["met"] + counts["partially_met"] + counts["not_met"]
+        score = 100.0 * (counts["met"] + 0.5 * counts["partially_met"]) / decided if decided else 0.0
+        out.append(FrameworkSummary(framework=fw, title=cat.framework.title, version=cat.framework.version,
+                                    counts=counts, score=round(score, 1)))
+    return tuple(out)
+
+
+def prioritise(catalogues: CatalogueSet, objectives: Sequence[ObjectiveStatus],
+               requirements: Sequence[RequirementStatus], checks: Sequence[CheckResult],
+               critical_services: set[str], limit: int = 20) -> tuple[RemediationItem, ...]:
+    """Rank open objectives by how much closing each would move (framework weight x criticality)."""
+    weights = {c.framework.id: c.framework.weight for c in catalogues.catalogues}
+    check_map = {c.rule_id: c for c in checks}
+    items = []
+    for obj in objectives:
+        if not obj.status.is_gap:
+            continue
+        reqs = [r for r in requirements if r.status.is_gap
+                and any(c.objective_id == obj.objective_id for c in r.contributions)]
+        if not reqs:
+            continue
+        failing = [e for rid in obj.rules if rid in check_map for e in check_map[rid].failing]
+        critical = sum(1 for e in failing if e.entity == "service" and e.entity_id in critical_services)
+        factor = 1.0 + (0.5 if critical else 0.0)
+        weight = round(sum(weights.get(r.framework, 1.0) for r in reqs) * factor, 2)
+        worst_check = next((check_map[r] for r in obj.rules if r in check_map
+                            and check_map[r].outcome in (Outcome.FAIL, Outcome.PARTIAL)), None)
+        action = (f"Fix: {worst_check.summary}" if worst_check is not None
+                  else f"Restore: {obj.rationale}")
+        items.append((weight, obj, reqs, action, len(failing)))
+    items.sort(key=lambda t: (-t[0], t[1].objective_id))
+    return tuple(
+        RemediationItem(rank=i + 1, objective_id=obj.objective_id, title=obj.title, action=action,
+                        requirements=tuple(f"{r.framework}:{r.requirement_id}" for r in reqs),
+                        weight=weight, failing_entities=nfail)
+        for i, (weight, obj, reqs, action, nfail) in enumerate(items[:limit])
+    )
