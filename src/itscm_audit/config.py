@@ -156,8 +156,13 @@ def parse_config(text: str, path: Path) -> WorkspaceConfig:
         ) from None
 
 
-def load_config(root: Path) -> WorkspaceConfig:
-    """Read ``root/itscm.yaml``; a missing folder or file is a located error, not a traceback."""
+def read_config(root: Path) -> tuple[WorkspaceConfig, str]:
+    """Read ``root/itscm.yaml`` once: the validated settings and the SHA-256 of the file's bytes.
+
+    A missing folder or file is a located error, not a traceback.
+    """
+    import hashlib
+
     if not root.exists():
         raise WorkspaceError("workspace folder does not exist", location=str(root),
                              hint="create one with 'itscm-audit init DIR'")
@@ -168,7 +173,16 @@ def load_config(root: Path) -> WorkspaceConfig:
         raise WorkspaceError(f"no {CONFIG_NAME} in the workspace", location=str(root),
                              hint="create one with 'itscm-audit init DIR'")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"cannot read: {exc}", location=str(path)) from None
-    return parse_config(text, path)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read: {exc.strerror}", location=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise WorkspaceError(f"not UTF-8 text (byte {exc.start})", location=str(path),
+                             hint="save the file as UTF-8") from None
+    return parse_config(text, path), hashlib.sha256(raw).hexdigest()
+
+
+def load_config(root: Path) -> WorkspaceConfig:
+    """The validated settings of the workspace at ``root``."""
+    return read_config(root)[0]

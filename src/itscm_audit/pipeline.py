@@ -17,9 +17,9 @@ from pathlib import Path
 
 from itscm_audit import __version__
 from itscm_audit.catalog import CatalogueSet, load_catalogue_set
-from itscm_audit.config import WorkspaceConfig, load_config
+from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, read_config
 from itscm_audit.errors import UsageError
-from itscm_audit.model import Attestation, DataIssue
+from itscm_audit.model import DataIssue
 from itscm_audit.resources import frameworks_dir
 from itscm_audit.result import AssessmentResult, CheckResult, RunInfo, TableAccount
 from itscm_audit.status import evaluate_objectives, evaluate_requirements, prioritise, summarise
@@ -87,7 +87,7 @@ def assess(
     root = Path(workspace)
     timer = timer or StageTimer()
     with timer.stage("config"):
-        config = load_config(root)
+        config, config_digest = read_config(root)
         as_of = as_of or config.as_of or today()
         fw_ids = tuple(frameworks) if frameworks else config.frameworks
     with timer.stage("catalogues"):
@@ -115,7 +115,8 @@ def assess(
         summaries = summarise(catalogues, fw_ids, requirements)
         critical = {s.id for s in imported.data.services if s.tier in config.policy.critical_tiers}
         remediation = prioritise(catalogues, objectives, requirements, checks, critical)
-    digests = dict(sorted({**imported.digests, **evidence.digests, **_file_digests(root, attestations)}.items()))
+    digests = dict(sorted({**imported.digests, **evidence.digests, **attestation_digest(root),
+                           CONFIG_NAME: config_digest}.items()))
     run_digest = hashlib.sha256(
         "\n".join(f"{k} {v}" for k, v in digests.items()).encode() + as_of.isoformat().encode()
     ).hexdigest()
@@ -142,11 +143,7 @@ def assess(
     )
 
 
-def _file_digests(root: Path, attestations: Sequence[Attestation]) -> dict[str, str]:
-    """Digest of the files read outside the importers (itscm.yaml, attestations.xlsx)."""
-    out = {}
-    for name in ("itscm.yaml", "attestations.xlsx"):
-        path = root / name
-        if path.is_file():
-            out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
+def attestation_digest(root: Path) -> dict[str, str]:
+    """SHA-256 of attestations.xlsx for the run's input digests (a small file, hashed on its own)."""
+    path = root / "attestations.xlsx"
+    return {"attestations.xlsx": hashlib.sha256(path.read_bytes()).hexdigest()} if path.is_file() else {}

@@ -1,0 +1,176 @@
+"""Status semantics: rules -> objectives -> requirements through typed crosswalk rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from itscm_audit.catalog import (
+    Applicability,
+    DecidedBy,
+    Mapping,
+    Objective,
+    RationaleType,
+    Relationship,
+    Requirement,
+)
+from itscm_audit.model import (
+    Attestation,
+    AttestationStatus,
+    EvidenceItem,
+    OrgData,
+    Service,
+    SourceRef,
+)
+from itscm_audit.result import (
+    CheckResult,
+    EntityResult,
+    EvidenceState,
+    EvidenceStatus,
+    ObjectiveStatus,
+    Outcome,
+    Status,
+)
+from itscm_audit.status import combine, evaluate_objectives, evaluate_requirement
+
+SRC = SourceRef(file="data/t.xlsx", sheet="S", row=3)
+
+
+def check(rule_id: str, outcome: Outcome, failing: int = 0) -> CheckResult:
+    ents = tuple(EntityResult(entity="service", entity_id=f"SVC-{i}", outcome=Outcome.FAIL,
+                              message="RTO missing", sources=(SRC,)) for i in range(failing))
+    return CheckResult(rule_id=rule_id, title=rule_id, outcome=outcome, summary=f"{rule_id} {outcome.value}",
+                       entities=ents)
+
+
+def obj(oid: str, rules: tuple[str, ...] = (), ev: tuple[str, ...] = (), att_only: bool = False) -> Objective:
+    return Objective(id=oid, title=oid, description="d", rules=rules, evidence_types=ev,
+                     attestation_only=att_only)
+
+
+def ostatus(oid: str, status: Status, rules: tuple[str, ...] = ()) -> ObjectiveStatus:
+    return ObjectiveStatus(objective_id=oid, title=oid, status=status, rationale="r", rules=rules)
+
+
+def mapping(oid: str, rel: Relationship, uncovered: str | None = None) -> Mapping:
+    return Mapping(requirement="8.5", objective=oid, relationship=rel, rationale_type=RationaleType.FUNCTIONAL,
+                   strength=7, rationale="why", uncovered=uncovered)
+
+
+REQ = Requirement(id="8.5", title="Exercise programme")
+
+
+def evidence(state: EvidenceState, etype: str = "post_exercise_report") -> EvidenceStatus:
+    item = EvidenceItem(path="exercises/r.md", sha256="0" * 64, evidence_type=etype, collected=date(2025, 1, 1),
+                        source=SourceRef(file="evidence/manifest.yaml", row=2))
+    return EvidenceStatus(item=item, state=state, message=f"evidence/exercises/r.md {state.value} since 2026-01-01")
+
+
+def req_status(mappings: list[Mapping], objectives: dict[str, ObjectiveStatus],
+               att: Attestation | None = None, req: Requirement = REQ, data: OrgData | None = None,
+               jurisdictions: tuple[str, ...] = ()) -> Status:
+    return evaluate_requirement("iso22301", req, mappings, objectives, {}, {}, att, data or OrgData(),
+                                jurisdictions).status
+
+
+def test_combine() -> None:
+    assert combine([Status.MET, Status.MET]) == Status.MET
+    assert combine([Status.NOT_MET, Status.NOT_MET]) == Status.NOT_MET
+    assert combine([Status.MET, Status.NOT_MET]) == Status.PARTIALLY_MET
+    assert combine([Status.NOT_ASSESSED]) == Status.NOT_ASSESSED
+    assert combine([Status.MET, Status.NOT_ASSESSED]) == Status.MET
+
+
+def test_objective_from_rules() -> None:
+    out = evaluate_objectives([obj("OBJ-A", ("r1", "r2"))], [check("r1", Outcome.PASS), check("r2", Outcome.FAIL, 2)],
+                              [], [])
+    assert out[0].status == Status.PARTIALLY_MET
+    assert "r2 fail" in out[0].rationale
+
+
+def test_stale_evidence_downgrades_and_says_which() -> None:
+    out = evaluate_objectives([obj("OBJ-A", ("r1",), ("post_exercise_report",))], [check("r1", Outcome.PASS)],
+                              [evidence(EvidenceState.STALE)], [])
+    assert out[0].status == Status.PARTIALLY_MET
+    assert "evidence/exercises/r.md stale since 2026-01-01" in out[0].rationale
+    fresh = evaluate_objectives([obj("OBJ-A", ("r1",), ("post_exercise_report",))], [check("r1", Outcome.PASS)],
+                                [evidence(EvidenceState.FRESH)], [])
+    assert fresh[0].status == Status.MET
+
+
+def test_attestation_only_objective_needs_attestation() -> None:
+    o = obj("OBJ-LEAD", att_only=True)
+    assert evaluate_objectives([o], [], [], [])[0].status == Status.NOT_ASSESSED
+    att = Attestation(target="OBJ-LEAD", status=AttestationStatus.MET, attested_by="CEO", date=date(2026, 9, 1),
+                      source=SRC)
+    res = evaluate_objectives([o], [], [], [att])[0]
+    assert res.status == Status.MET and "CEO" in res.rationale
+
+
+def test_attestation_never_hides_failing_data() -> None:
+    att = Attestation(target="OBJ-A", status=AttestationStatus.MET, attested_by="COO", source=SRC)
+    res = evaluate_objectives([obj("OBJ-A", ("r1",))], [check("r1", Outcome.FAIL, 1)], [], [att])[0]
+    assert res.status == Status.NOT_MET
+    assert "the data finding stands" in res.rationale
+
+
+def test_equal_and_subset_carry_status_over() -> None:
+    for rel in (Relationship.EQUAL, Relationship.SUBSET_OF):
+        for st in (Status.MET, Status.PARTIALLY_MET, Status.NOT_MET):
+            assert req_status([mapping("OBJ-A", rel)], {"OBJ-A": ostatus("OBJ-A", st)}) == st
+
+
+def test_intersects_caps_at_partially_met_and_names_the_uncovered_part() -> None:
+    objectives = {"OBJ-A": ostatus("OBJ-A", Status.MET)}
+    m = [mapping("OBJ-A", Relationship.INTERSECTS_WITH, uncovered="scenario design")]
+    rs = evaluate_requirement("iso22301", REQ, m, objectives, {}, {}, None, OrgData(), ())
+    assert rs.status == Status.PARTIALLY_MET
+    assert "not covered: scenario design" in rs.rationale
+    assert req_status([mapping("OBJ-A", Relationship.SUPERSET_OF)], {"OBJ-A": ostatus("OBJ-A", Status.NOT_MET)}) \
+        == Status.NOT_MET
+
+
+def test_attestation_covers_the_rest_of_a_partial_mapping() -> None:
+    att = Attestation(target="iso22301:8.5", status=AttestationStatus.MET, attested_by="BCM lead", source=SRC)
+    m = [mapping("OBJ-A", Relationship.INTERSECTS_WITH)]
+    assert req_status(m, {"OBJ-A": ostatus("OBJ-A", Status.MET)}, att) == Status.MET
+
+
+def test_full_met_but_partial_failing_is_partially_met() -> None:
+    m = [mapping("OBJ-A", Relationship.EQUAL), mapping("OBJ-B", Relationship.INTERSECTS_WITH)]
+    objs = {"OBJ-A": ostatus("OBJ-A", Status.MET), "OBJ-B": ostatus("OBJ-B", Status.NOT_MET)}
+    assert req_status(m, objs) == Status.PARTIALLY_MET
+
+
+def test_attestation_only_requirement_never_silently_met() -> None:
+    req = Requirement(id="5.1", title="Leadership and commitment", decided_by=DecidedBy.ATTESTATION)
+    assert req_status([], {}, req=req) == Status.NOT_ASSESSED
+    att = Attestation(target="iso22301:5.1", status=AttestationStatus.MET, attested_by="CEO", source=SRC)
+    assert req_status([], {}, att, req=req) == Status.MET
+
+
+def test_not_applicable_needs_conditions_or_justified_attestation() -> None:
+    req = Requirement(id="x", title="PHI", applicability=Applicability(phi=True))
+    svc = Service(id="S1", name="s", phi=False, source=SRC)
+    assert req_status([], {}, req=req, data=OrgData(services=(svc,))) == Status.NOT_APPLICABLE
+    svc_phi = svc.model_copy(update={"phi": True})
+    assert req_status([], {}, req=req, data=OrgData(services=(svc_phi,))) == Status.NOT_ASSESSED
+    eu = Requirement(id="y", title="EU only", applicability=Applicability(jurisdictions=("EU",)))
+    assert req_status([], {}, req=eu, jurisdictions=("CA",)) == Status.NOT_APPLICABLE
+    na = Attestation(target="iso22301:8.5", status=AttestationStatus.NOT_APPLICABLE,
+                     justification="No outsourced processes", attested_by="CISO", source=SRC)
+    rs = evaluate_requirement("iso22301", REQ, [], {}, {}, {}, na, OrgData(), ())
+    assert rs.status == Status.NOT_APPLICABLE and "No outsourced processes" in rs.rationale
+
+
+def test_not_related_rows_do_not_count() -> None:
+    m = [mapping("OBJ-A", Relationship.NOT_RELATED)]
+    assert req_status(m, {"OBJ-A": ostatus("OBJ-A", Status.MET)}) == Status.NOT_ASSESSED
+
+
+def test_failing_entities_traced_to_rows() -> None:
+    objs = {"OBJ-A": ostatus("OBJ-A", Status.NOT_MET, rules=("r1",))}
+    rs = evaluate_requirement("iso22301", REQ, [mapping("OBJ-A", Relationship.EQUAL)], objs,
+                              {"r1": check("r1", Outcome.FAIL, 30)}, {}, None, OrgData(), ())
+    assert rs.rules == ("r1",)
+    assert len(rs.failing) == 25 and rs.failing[0].sources[0].row == 3
+    assert "30 failing entities in all" in rs.rationale
