@@ -174,3 +174,12 @@ def test_failing_entities_traced_to_rows() -> None:
     assert rs.rules == ("r1",)
     assert len(rs.failing) == 25 and rs.failing[0].sources[0].row == 3
     assert "30 failing entities in all" in rs.rationale
+
+
+def test_sector_applicability() -> None:
+    dora = Requirement(id="Art.11", title="Response and recovery",
+                       applicability=Applicability(sectors=("financial", "insurance")))
+    rs = evaluate_requirement("dora", dora, [], {}, {}, {}, None, OrgData(), (), "healthcare")
+    assert rs.status == Status.NOT_APPLICABLE and "healthcare" in rs.rationale
+    rs = evaluate_requirement("dora", dora, [], {}, {}, {}, None, OrgData(), (), "insurance")
+    assert rs.status == Status.NOT_ASSESSED

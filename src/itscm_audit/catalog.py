@@ -2,18 +2,22 @@
 
 All of it is data under ``frameworks/`` (YAML), validated here. A catalogue lists a framework's
 requirements; ``objectives.yaml`` lists the hub objectives that rules and evidence satisfy; each
-``crosswalk/*.yaml`` maps requirements to objectives with a NIST IR 8477 set-theory relationship,
+``crosswalks/*.yaml`` maps requirements to objectives with a NIST IR 8477 set-theory relationship,
 read as "requirement RELATIONSHIP objective".
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from itscm_audit.errors import CatalogError
 
@@ -73,6 +77,8 @@ class FrameworkMeta(_Data):
     licence_note: str
     weight: float = Field(1.0, gt=0, le=10)
     """Weight of this framework in remediation priority."""
+    updated: date | None = None
+    """When this catalogue's data was last revised (used as the OSCAL last-modified date)."""
 
 
 class Applicability(_Data):
@@ -104,6 +110,22 @@ class Requirement(_Data):
     baselines: tuple[str, ...] = ()
     required: bool | None = None
     """HIPAA: required (True) or addressable (False) implementation specification."""
+    heading: bool = False
+    """A heading that only groups its children (e.g. ISO 22301 clause 8): never assessed itself."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _headings_are_not_assessed(cls, data: Any) -> Any:
+        """A heading is decided through its children, so it is not assessable and needs no mapping."""
+        if isinstance(data, dict) and data.get("heading"):
+            data = {**data, "assessable": False, "decided_by": DecidedBy.NOT_ASSESSABLE.value}
+        return data
+
+    @property
+    def needs_mapping(self) -> bool:
+        """True for requirements that data or evidence should decide (so an unmapped one is an orphan)."""
+        return (self.assessable and not self.withdrawn
+                and self.decided_by in (DecidedBy.DATA, DecidedBy.EVIDENCE))
 
 
 class Catalogue(_Data):
@@ -187,6 +209,14 @@ def read_yaml(path: Path) -> Any:
         raise CatalogError(f"cannot read: {exc.strerror}", location=str(path)) from None
 
 
+def _entry_name(item: Any) -> str:
+    if not isinstance(item, dict):
+        return repr(item)
+    if item.get("id") is not None:
+        return str(item["id"])
+    return f"{item.get('requirement')} -> {item.get('objective')}"
+
+
 def _validate(model: type[_Data], data: Any, path: Path) -> Any:
     try:
         return model.model_validate(data)
@@ -198,16 +228,19 @@ def _validate(model: type[_Data], data: Any, path: Path) -> Any:
             # name the entry by its id when the error sits inside a list of entries
             if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
                 items = data.get(str(loc[0])) or []
-                if loc[1] < len(items) and isinstance(items[loc[1]], dict):
-                    item = items[loc[1]]
-                    name = item.get("id") or f"{item.get('requirement')} -> {item.get('objective')}"
-                    entry = f" (entry {name})"
+                if loc[1] < len(items):
+                    entry = f" (entry {_entry_name(items[loc[1]])})"
             problems.append(f"{'.'.join(str(p) for p in loc)}{entry}: {err['msg']}")
-        raise CatalogError("; ".join(problems), location=str(path)) from None
+        raise CatalogError("; ".join(problems), location=str(path),
+                           hint="see frameworks/schema/ for the expected fields") from None
 
 
 def load_file(path: Path) -> Catalogue | ObjectiveSet | Crosswalk:
-    """Load one catalogue, objectives or crosswalk file, recognised by its top-level key."""
+    """Load one catalogue, objectives or crosswalk file, recognised by its top-level key.
+
+    A CISO Assistant framework library (top-level ``urn`` and ``objects``) is accepted too and
+    converted to a catalogue, so a workspace can list one under ``catalogues:`` directly.
+    """
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise CatalogError("expected a mapping at the top level", location=str(path))
@@ -217,77 +250,185 @@ def load_file(path: Path) -> Catalogue | ObjectiveSet | Crosswalk:
         return _validate(ObjectiveSet, data, path)  # type: ignore[no-any-return]
     if "crosswalk" in data:
         return _validate(Crosswalk, data, path)  # type: ignore[no-any-return]
+    if "objects" in data and "urn" in data:
+        from itscm_audit.ciso_assistant import catalogue_from_library
+
+        return catalogue_from_library(data, path)
     raise CatalogError("not a catalogue (framework:), objectives (objectives:) or crosswalk (crosswalk:) file",
                        location=str(path))
 
 
+def _where(paths: Sequence[Path] | None, index: int, fallback: str) -> str:
+    return str(paths[index]) if paths is not None and index < len(paths) else fallback
+
+
+def _check_catalogue(cat: Catalogue, where: str) -> None:
+    fw = cat.framework.id
+    ids: set[str] = set()
+    for req in cat.requirements:
+        if req.id in ids:
+            raise CatalogError(f"framework {fw}: duplicate requirement id (entry {req.id})", location=where,
+                               hint="every requirement id must be unique within its catalogue")
+        ids.add(req.id)
+    parents = {r.id: r.parent for r in cat.requirements}
+    for req in cat.requirements:
+        if req.parent is not None and req.parent not in ids:
+            raise CatalogError(f"framework {fw}: requirement has unknown parent {req.parent!r} (entry {req.id})",
+                               location=where)
+        chain, node = {req.id}, req.parent
+        while node is not None:
+            if node in chain:
+                raise CatalogError(f"framework {fw}: requirement tree has a cycle through {node!r} "
+                                   f"(entry {req.id})", location=where, hint="check the parent fields")
+            chain.add(node)
+            node = parents.get(node)
+
+
 def check_integrity(catalogues: list[Catalogue], objectives: list[Objective],
-                    crosswalks: list[tuple[Path, Crosswalk]], known_rules: set[str] | None = None) -> None:
-    """Reject duplicate ids, dangling parents, tree cycles, dangling crosswalk ids and unknown rules."""
-    seen_fw: set[str] = set()
-    for cat in catalogues:
+                    crosswalks: list[tuple[Path, Crosswalk]], known_rules: set[str] | None = None, *,
+                    catalogue_files: Sequence[Path] | None = None,
+                    objective_files: Sequence[Path] | None = None) -> None:
+    """Reject duplicate ids, dangling parents, tree cycles, dangling crosswalk ids and unknown rules.
+
+    ``catalogue_files`` / ``objective_files`` (parallel to ``catalogues`` / ``objectives``) let the
+    error name the file; every error names the offending entry.
+    """
+    seen_fw: dict[str, str] = {}
+    for i, cat in enumerate(catalogues):
         fw = cat.framework.id
+        where = _where(catalogue_files, i, fw)
         if fw in seen_fw:
-            raise CatalogError(f"framework {fw!r} is defined twice")
-        seen_fw.add(fw)
-        ids: set[str] = set()
-        for req in cat.requirements:
-            if req.id in ids:
-                raise CatalogError(f"duplicate requirement id {req.id!r}", location=fw)
-            ids.add(req.id)
-        parents = {r.id: r.parent for r in cat.requirements}
-        for req in cat.requirements:
-            if req.parent is not None and req.parent not in ids:
-                raise CatalogError(f"requirement {req.id!r} has unknown parent {req.parent!r}", location=fw)
-            chain, node = {req.id}, req.parent
-            while node is not None:
-                if node in chain:
-                    raise CatalogError(f"requirement tree has a cycle through {req.id!r}", location=fw)
-                chain.add(node)
-                node = parents.get(node)
+            raise CatalogError(f"framework {fw!r} is defined twice (also in {seen_fw[fw]})", location=where,
+                               hint="give your own catalogue a different framework id")
+        seen_fw[fw] = where
+        _check_catalogue(cat, where)
     obj_ids: set[str] = set()
-    for obj in objectives:
+    for i, obj in enumerate(objectives):
+        where = _where(objective_files, i, "objectives")
         if obj.id in obj_ids:
-            raise CatalogError(f"duplicate objective id {obj.id!r}")
+            raise CatalogError(f"duplicate objective id (entry {obj.id})", location=where)
         obj_ids.add(obj.id)
         if known_rules is not None:
-            for rule in obj.rules:
-                if rule not in known_rules:
-                    raise CatalogError(f"objective {obj.id} names unknown rule {rule!r}")
-    req_ids = {c.framework.id: {r.id for r in c.requirements} for c in catalogues}
+            for rule_id in obj.rules:
+                if rule_id not in known_rules:
+                    raise CatalogError(f"objective names unknown rule {rule_id!r} (entry {obj.id})", location=where,
+                                       hint=f"known rules: {', '.join(sorted(known_rules))}")
+    reqs = {c.framework.id: {r.id: r for r in c.requirements} for c in catalogues}
     for path, cw in crosswalks:
         fw = cw.crosswalk.framework
-        if fw not in req_ids:
-            raise CatalogError(f"crosswalk for unknown framework {fw!r}", location=str(path))
+        if fw not in reqs:
+            raise CatalogError(f"crosswalk for unknown framework {fw!r}", location=str(path),
+                               hint=f"known: {', '.join(sorted(reqs))}")
+        pairs: set[tuple[str, str]] = set()
         for m in cw.mappings:
-            if m.requirement not in req_ids[fw]:
-                raise CatalogError(f"mapping names unknown requirement {fw}:{m.requirement}", location=str(path))
-            if m.objective not in obj_ids:
-                raise CatalogError(f"mapping {m.requirement} names unknown objective {m.objective}",
+            entry = f"(entry {m.requirement} -> {m.objective})"
+            req = reqs[fw].get(m.requirement)
+            if req is None:
+                raise CatalogError(f"mapping names unknown requirement {fw}:{m.requirement} {entry}",
                                    location=str(path))
+            if req.withdrawn:
+                raise CatalogError(f"mapping names withdrawn requirement {fw}:{m.requirement} {entry}",
+                                   location=str(path))
+            if m.objective not in obj_ids:
+                raise CatalogError(f"mapping names unknown objective {m.objective!r} {entry}", location=str(path))
+            if (m.requirement, m.objective) in pairs:
+                raise CatalogError(f"mapping is listed twice {entry}", location=str(path))
+            pairs.add((m.requirement, m.objective))
+
+
+def merge_mappings(crosswalks: Iterable[tuple[Path, Crosswalk]]) -> dict[str, tuple[Mapping, ...]]:
+    """Crosswalk rows by framework; a later file's row for the same requirement and objective replaces
+    an earlier one, so a workspace file can correct a shipped row as well as add new ones."""
+    merged: dict[str, dict[tuple[str, str], Mapping]] = {}
+    for _, cw in crosswalks:
+        rows = merged.setdefault(cw.crosswalk.framework, {})
+        for m in cw.mappings:
+            rows.pop((m.requirement, m.objective), None)
+            rows[(m.requirement, m.objective)] = m
+    return {fw: tuple(rows.values()) for fw, rows in sorted(merged.items())}
 
 
 def load_catalogue_set(folders: list[Path], extra_files: list[Path] = (),  # type: ignore[assignment]
                        known_rules: set[str] | None = None) -> CatalogueSet:
     """Load every YAML file below ``folders`` plus ``extra_files`` and check them as one set."""
     catalogues: list[Catalogue] = []
+    catalogue_files: list[Path] = []
     objectives: list[Objective] = []
+    objective_files: list[Path] = []
     crosswalks: list[tuple[Path, Crosswalk]] = []
     files = [p for folder in folders for p in sorted(folder.rglob("*.yaml"))] + list(extra_files)
     for path in files:
         loaded = load_file(path)
         if isinstance(loaded, Catalogue):
             catalogues.append(loaded)
+            catalogue_files.append(path)
         elif isinstance(loaded, ObjectiveSet):
             objectives.extend(loaded.objectives)
+            objective_files.extend([path] * len(loaded.objectives))
         else:
             crosswalks.append((path, loaded))
-    check_integrity(catalogues, objectives, crosswalks, known_rules)
-    mappings: dict[str, list[Mapping]] = {}
-    for _, cw in crosswalks:
-        mappings.setdefault(cw.crosswalk.framework, []).extend(cw.mappings)
+    check_integrity(catalogues, objectives, crosswalks, known_rules,
+                    catalogue_files=catalogue_files, objective_files=objective_files)
     return CatalogueSet(
         catalogues=tuple(sorted(catalogues, key=lambda c: c.framework.id)),
         objectives=tuple(objectives),
-        mappings={k: tuple(v) for k, v in sorted(mappings.items())},
+        mappings=merge_mappings(crosswalks),
     )
+
+
+def shipped_catalogue_set(extra_files: Sequence[Path] = (), known_rules: set[str] | None = None) -> CatalogueSet:
+    """The catalogues shipped with itscm-audit, plus ``extra_files``."""
+    from itscm_audit.resources import frameworks_dir
+
+    return load_catalogue_set([frameworks_dir()], list(extra_files), known_rules)
+
+
+def validate_file(path: Path, known_rules: set[str] | None = None) -> str:
+    """Check an officer's own catalogue, objectives or crosswalk file against the shipped set.
+
+    Returns a one-line description of what the file holds; raises :class:`CatalogError` naming the
+    file and the entry otherwise.
+    """
+    if not path.is_file():
+        raise CatalogError("no such file", location=str(path))
+    loaded = load_file(path)
+    cs = shipped_catalogue_set([path], known_rules)
+    if isinstance(loaded, Catalogue):
+        mapped = len({m.requirement for m in cs.mappings.get(loaded.framework.id, ())})
+        return (f"catalogue {loaded.framework.id}: {len(loaded.requirements)} requirements, "
+                f"{mapped} mapped to objectives")
+    if isinstance(loaded, ObjectiveSet):
+        return f"objectives: {len(loaded.objectives)} objectives"
+    return f"crosswalk for {loaded.crosswalk.framework}: {len(loaded.mappings)} mappings"
+
+
+SCHEMA_MODELS: dict[str, type[_Data]] = {"catalogue": Catalogue, "objectives": ObjectiveSet, "crosswalk": Crosswalk}
+"""Data file kinds and their models; ``frameworks/schema/<kind>.schema.json`` is generated from them."""
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of each data file kind, as generated from the models."""
+    out = {}
+    for kind, model in SCHEMA_MODELS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://itscm-audit.example/schema/{kind}.schema.json"
+        out[kind] = schema
+    return out
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_json_schemas(folder: Path) -> list[Path]:
+    """Write ``<kind>.schema.json`` files (temporary name, then rename) and return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, schema in json_schemas().items():
+        target = folder / f"{kind}.schema.json"
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(schema_text(schema), encoding="utf-8")
+        os.replace(tmp, target)
+        written.append(target)
+    return written

@@ -42,7 +42,8 @@ class SourceRef(_Frozen):
     def at(self, column: str | None, value: Any = None) -> SourceRef:
         """The same row, narrowed to one column (and the raw value found there)."""
         raw = None if value is None else str(value)
-        return self.model_copy(update={"column": column, "value": raw})
+        # model_construct: the fields are already valid, and rules call this per entity
+        return SourceRef.model_construct(file=self.file, sheet=self.sheet, row=self.row, column=column, value=raw)
 
 
 class Severity(str, Enum):

@@ -111,7 +111,8 @@ def assess(
     with timer.stage("requirements"):
         jurisdictions = config.organisation.jurisdictions
         requirements = evaluate_requirements(catalogues, fw_ids, objectives, checks, evidence.statuses,
-                                             attestations, imported.data, jurisdictions)
+                                             attestations, imported.data, jurisdictions,
+                                             config.organisation.sector)
         summaries = summarise(catalogues, fw_ids, requirements)
         critical = {s.id for s in imported.data.services if s.tier in config.policy.critical_tiers}
         remediation = prioritise(catalogues, objectives, requirements, checks, critical)

@@ -135,10 +135,13 @@ def evaluate_objectives(objectives: Sequence[Objective], checks: Sequence[CheckR
     return tuple(out)
 
 
-def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Sequence[str]) -> str | None:
+def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Sequence[str],
+                           sector: str | None = None) -> str | None:
     cond = req.applicability
     if cond is None:
         return None
+    if cond.sectors and sector and sector not in cond.sectors:
+        return f"Applies to {', '.join(cond.sectors)} entities; the organisation's sector is {sector}."
     if cond.phi and not any(s.phi for s in data.services):
         return "No in-scope service holds protected health information (PHI flag), so this does not apply."
     if cond.personal_data and not any(s.personal_data for s in data.services):
@@ -152,7 +155,8 @@ def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Seque
 def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Mapping],
                          objectives: dict[str, ObjectiveStatus], checks: dict[str, CheckResult],
                          evidence: dict[str, EvidenceStatus], attestation: Attestation | None,
-                         data: OrgData, jurisdictions: Sequence[str]) -> RequirementStatus:
+                         data: OrgData, jurisdictions: Sequence[str],
+                         sector: str | None = None) -> RequirementStatus:
     """One requirement's status, traced to objectives, rules, failing rows, evidence and attestation."""
     related = [m for m in mappings if m.relationship.value != "not_related" and m.objective in objectives]
     contributions = tuple(
@@ -176,7 +180,7 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
             failing=tuple(failing[:MAX_FAILING_PER_REQUIREMENT]), evidence=ev_status,
             attestation=attestation, data_status=data_status)
 
-    na = _not_applicable_reason(req, data, jurisdictions)
+    na = _not_applicable_reason(req, data, jurisdictions, sector)
     if na:
         return build(Status.NOT_APPLICABLE, na)
     if attestation is not None and attestation.status == AttestationStatus.NOT_APPLICABLE:
@@ -230,7 +234,8 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
 def evaluate_requirements(catalogues: CatalogueSet, frameworks: Sequence[str],
                           objectives: Sequence[ObjectiveStatus], checks: Sequence[CheckResult],
                           evidence: Sequence[EvidenceStatus], attestations: Sequence[Attestation],
-                          data: OrgData, jurisdictions: Sequence[str]) -> tuple[RequirementStatus, ...]:
+                          data: OrgData, jurisdictions: Sequence[str],
+                          sector: str | None = None) -> tuple[RequirementStatus, ...]:
     obj_map = {o.objective_id: o for o in objectives}
     check_map = {c.rule_id: c for c in checks}
     ev_map = {e.item.path: e for e in evidence}
@@ -242,11 +247,11 @@ def evaluate_requirements(catalogues: CatalogueSet, frameworks: Sequence[str],
         for m in catalogues.mappings.get(fw, ()):
             by_req[m.requirement].append(m)
         for req in cat.requirements:
-            if req.withdrawn:
-                continue
+            if req.withdrawn or req.heading:
+                continue  # withdrawn ones are gone; headings are decided through their children
             att = attested.get(f"{fw}:{req.id}")
             out.append(evaluate_requirement(fw, req, by_req.get(req.id, []), obj_map, check_map, ev_map,
-                                            att, data, jurisdictions))
+                                            att, data, jurisdictions, sector))
     return tuple(out)
 
 

@@ -61,9 +61,10 @@ class Redactor:
     """Masks known personal values (contact names, phones, e-mails, trainees) and any e-mail address."""
 
     def __init__(self, values: Iterable[str]) -> None:
-        literals = sorted({v.strip() for v in values if v and len(v.strip()) >= 3}, key=lambda v: (-len(v), v))
+        literals = sorted({v.strip() for v in values if v and len(v.strip()) >= 4}, key=lambda v: (-len(v), v))
         pattern = "|".join(re.escape(v) for v in literals)
-        self._literals = re.compile(pattern) if pattern else None
+        # Whole words only, so a short value never bites into a hash or an id.
+        self._literals = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if pattern else None
 
     def __call__(self, text: str) -> str:
         if self._literals is not None:

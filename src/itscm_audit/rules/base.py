@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from itscm_audit.config import Policy, WorkspaceConfig
 from itscm_audit.model import OrgData
@@ -29,6 +29,9 @@ class RuleContext:
     policy: Policy
     config: WorkspaceConfig
     evidence: EvidenceIndex | None = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Values several rules derive from the same data (e.g. the sorted exercise log), computed once per
+    assessment and freed with the context."""
 
 
 RuleFn = Callable[[RuleContext], CheckResult]

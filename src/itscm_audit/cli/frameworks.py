@@ -1,0 +1,230 @@
+"""``itscm-audit frameworks``: list, show, validate, export and measure the control catalogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from itscm_audit.cli.common import echo_json, handle_errors, json_option
+
+if TYPE_CHECKING:
+    from itscm_audit.catalog import CatalogueSet
+
+_workspace_option = click.option(
+    "--workspace", "-w", type=click.Path(path_type=Path), default=None, metavar="DIR",
+    help="Also load the workspace's own catalogues and crosswalks (catalogues: in DIR/itscm.yaml).")
+
+
+def _known_rules() -> set[str] | None:
+    from itscm_audit.rules import RULES
+
+    return set(RULES) or None
+
+
+def _load(workspace: Path | None) -> CatalogueSet:
+    from itscm_audit.catalog import shipped_catalogue_set
+
+    extra: list[Path] = []
+    if workspace is not None:
+        from itscm_audit.config import load_config
+
+        extra = [workspace / p for p in load_config(workspace).catalogues]
+    return shipped_catalogue_set(extra, _known_rules())
+
+
+@click.group("frameworks")
+def frameworks_group() -> None:
+    """Control catalogues, the hub of continuity objectives and the crosswalks between them.
+
+    \b
+    Example:
+      itscm-audit frameworks list
+      itscm-audit frameworks show iso22301
+      itscm-audit frameworks coverage
+    """
+
+
+@frameworks_group.command("list")
+@_workspace_option
+@json_option
+@handle_errors
+def list_cmd(workspace: Path | None, as_json: bool) -> None:
+    """List the frameworks shipped (and, with --workspace, the organisation's own).
+
+    \b
+    Example:
+      itscm-audit frameworks list --json
+    """
+    from itscm_audit.coverage import framework_coverage
+
+    cs = _load(workspace)
+    rows = [{"id": c.framework.id, "title": c.framework.title, "version": c.framework.version,
+             "kind": c.framework.kind, "jurisdiction": c.framework.jurisdiction,
+             "requirements": cov.assessable, "unmapped": len(cov.unmapped)}
+            for c, cov in zip(cs.catalogues, framework_coverage(cs), strict=True)]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<18} {row['kind']:<10} {row['jurisdiction']:<13} {row['requirements']:>3} req.  "
+                   f"{row['title']} ({row['version']})")
+
+
+def _show_rows(cs: CatalogueSet, framework_id: str) -> list[dict[str, Any]]:
+    from itscm_audit.coverage import requirement_coverage
+
+    out = []
+    for row in requirement_coverage(cs, framework_id):
+        req = row.requirement
+        out.append({
+            "id": req.id, "parent": req.parent, "depth": row.depth, "title": req.title, "summary": req.summary,
+            "decided_by": row.decision.value, "covers_whole": row.whole, "verification": req.verification.value,
+            "citation": req.citation, "withdrawn": req.withdrawn, "required": req.required,
+            "applicability": req.applicability.model_dump(mode="json", exclude_defaults=True)
+            if req.applicability else None,
+            "mappings": [{"objective": link.objective_id, "relationship": link.relationship.value,
+                          "strength": link.strength, "rationale": link.rationale, "uncovered": link.uncovered}
+                         for link in row.links],
+            "rules": list(row.rules), "evidence_types": list(row.evidence_types),
+        })
+    return out
+
+
+@frameworks_group.command("show")
+@click.argument("framework_id", metavar="ID")
+@_workspace_option
+@json_option
+@handle_errors
+def show_cmd(framework_id: str, workspace: Path | None, as_json: bool) -> None:
+    """Show a framework's requirement tree, how each requirement is decided, and its crosswalk rows.
+
+    Each line reads: id, title, [how it is decided; whole/part coverage], then the objectives it maps
+    to with the NIST IR 8477 relationship ("requirement RELATIONSHIP objective") and strength.
+
+    \b
+    Example:
+      itscm-audit frameworks show nist-800-53-cp
+      itscm-audit frameworks show hipaa --json
+    """
+    from itscm_audit.errors import UsageError
+
+    cs = _load(workspace)
+    if framework_id not in {c.framework.id for c in cs.catalogues}:
+        known = ", ".join(c.framework.id for c in cs.catalogues)
+        raise UsageError(f"unknown framework {framework_id!r}", hint=f"known: {known}")
+    rows = _show_rows(cs, framework_id)
+    if as_json:
+        meta = cs.catalogue(framework_id).framework.model_dump(mode="json")
+        echo_json({"framework": meta, "requirements": rows})
+        return
+    fw = cs.catalogue(framework_id).framework
+    click.echo(f"{fw.title} ({fw.version})")
+    for row in rows:
+        indent = "  " * (row["depth"] + 1)
+        if row["decided_by"] in ("heading", "withdrawn"):
+            click.echo(f"{indent}{row['id']}  {row['title']}" + ("  [withdrawn]" if row["withdrawn"] else ""))
+            continue
+        cover = "whole" if row["covers_whole"] else ("part" if row["mappings"] else "none")
+        flag = "" if row["verification"] == "verified" else f", {row['verification'].replace('_', ' ')}"
+        click.echo(f"{indent}{row['id']}  {row['title']}  [{row['decided_by']}; covers {cover}{flag}]")
+        for m in row["mappings"]:
+            rel = m["relationship"].replace("_", " ")
+            click.echo(f"{indent}    -> {m['objective']} ({rel}, strength {m['strength']})")
+
+
+@frameworks_group.command("validate")
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")
+@handle_errors
+def validate_cmd(file: Path) -> None:
+    """Check your own catalogue or crosswalk file against the schema and the shipped catalogues.
+
+    An error names the file and the entry (requirement id or "requirement -> objective") and exits 3.
+
+    \b
+    Example:
+      itscm-audit frameworks validate acme/frameworks/our-policy.yaml
+    """
+    from itscm_audit.catalog import validate_file
+
+    click.echo(f"OK {file}: {validate_file(file, _known_rules())}")
+
+
+@frameworks_group.command("export")
+@click.argument("framework_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["oscal"]), default="oscal", show_default=True,
+              help="Output format (OSCAL 1.1 catalog JSON).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write here instead of standard output.")
+@_workspace_option
+@handle_errors
+def export_cmd(framework_id: str, fmt: str, out: Path | None, workspace: Path | None) -> None:
+    """Export a catalogue as an OSCAL catalog (JSON) for GRC tools.
+
+    \b
+    Example:
+      itscm-audit frameworks export iso22301 --format oscal --out iso22301-catalog.json
+    """
+    from itscm_audit.errors import UsageError
+    from itscm_audit.oscal_catalog import oscal_json, write_oscal_catalog
+
+    cs = _load(workspace)
+    if framework_id not in {c.framework.id for c in cs.catalogues}:
+        known = ", ".join(c.framework.id for c in cs.catalogues)
+        raise UsageError(f"unknown framework {framework_id!r}", hint=f"known: {known}")
+    cat = cs.catalogue(framework_id)
+    if out is None:
+        click.echo(oscal_json(cat), nl=False)
+    else:
+        write_oscal_catalog(cat, out)
+        click.echo(f"OSCAL catalog written to {out}", err=True)
+
+
+@frameworks_group.command("coverage")
+@_workspace_option
+@json_option
+@handle_errors
+def coverage_cmd(workspace: Path | None, as_json: bool) -> None:
+    """Per framework: requirements decided by data rules, by evidence, by attestation only, and unmapped.
+
+    \b
+    Example:
+      itscm-audit frameworks coverage
+      itscm-audit frameworks coverage -w acme --json
+    """
+    from itscm_audit.coverage import framework_coverage
+
+    covs = framework_coverage(_load(workspace))
+    if as_json:
+        echo_json([{"framework": c.framework, "title": c.title, "version": c.version,
+                    "requirements": c.assessable, **c.counts, "unmapped_ids": list(c.unmapped)} for c in covs])
+        return
+    click.echo(f"{'framework':<18} {'req.':>4} {'data':>5} {'evid.':>5} {'attest.':>7} {'n/a':>4} {'unmapped':>8}")
+    for c in covs:
+        n = c.counts
+        click.echo(f"{c.framework:<18} {c.assessable:>4} {n['data']:>5} {n['evidence']:>5} {n['attestation']:>7} "
+                   f"{n['not_assessable']:>4} {n['unmapped']:>8}")
+        if c.unmapped:
+            click.echo(f"  unmapped: {', '.join(c.unmapped)}")
+
+
+@frameworks_group.command("import-ciso-assistant")
+@click.argument("library", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE",
+              help="Catalogue YAML to write (list it under catalogues: in itscm.yaml).")
+@handle_errors
+def import_ciso_cmd(library: Path, out: Path) -> None:
+    """Convert a CISO Assistant framework library (YAML) into an itscm-audit catalogue.
+
+    Map its requirements to the hub objectives with your own crosswalk file to assess them.
+
+    \b
+    Example:
+      itscm-audit frameworks import-ciso-assistant nis2.yaml --out acme/frameworks/nis2.yaml
+    """
+    from itscm_audit.ciso_assistant import import_library, write_catalogue
+
+    cat = import_library(library)
+    write_catalogue(cat, out)
+    click.echo(f"Catalogue {cat.framework.id} ({len(cat.requirements)} requirements) written to {out}")

@@ -1,0 +1,884 @@
+"""The workspace history: every assessment run in ``<workspace>/.itscm/history.db`` (SQLite), and the diff
+between two runs that a compliance officer needs every quarter.
+
+Why SQLite: one file beside the workspace, no server, transactional. Each run is written in a single
+``BEGIN IMMEDIATE ... COMMIT`` transaction, so a run killed mid-write leaves no trace and the previous
+runs intact; WAL mode and a busy timeout let two runs on one workspace wait for each other instead of
+failing or corrupting the file. The schema is versioned (``PRAGMA user_version``) and migrated forward
+on open. Semantics of labels and of the diff are documented in ``docs/history.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
+from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, Outcome, Status
+
+HISTORY_DIR = ".itscm"
+HISTORY_FILE = "history.db"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 60_000
+"""How long a run waits for another run writing the same history before giving up."""
+
+_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+_GAP = frozenset({Status.PARTIALLY_MET.value, Status.NOT_MET.value})
+_RANK = {s.value: r for s, r in STATUS_RANK.items()}
+
+
+class HistoryError(ItscmError):
+    """The history database cannot be read or written, or a run reference is unknown."""
+
+
+# --------------------------------------------------------------------------- stored values
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One recorded run, as listed by ``itscm-audit history``."""
+
+    run_no: int
+    """Assigned by the history, 1, 2, 3... in recording order; never reused."""
+    run_id: str
+    label: str
+    as_of: date
+    organisation: str
+    tool_version: str
+    frameworks: tuple[str, ...]
+    catalogue_versions: dict[str, str]
+    input_digests: dict[str, str]
+    metrics: dict[str, Any]
+    """Overall figures (see :func:`run_metrics`)."""
+    scores: dict[str, float]
+    """Score per framework, 0-100."""
+
+
+@dataclass(frozen=True)
+class StoredRequirement:
+    framework: str
+    requirement_id: str
+    title: str
+    status: str
+    rationale: str
+    decided_by: str
+    mapping: tuple[str, ...]
+    """``OBJECTIVE:relationship:strength`` per crosswalk row: tells catalogue movements apart."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.framework}:{self.requirement_id}"
+
+
+@dataclass(frozen=True)
+class StoredObjective:
+    objective_id: str
+    title: str
+    status: str
+    rationale: str
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredRule:
+    rule_id: str
+    title: str
+    outcome: str
+    summary: str
+    metrics: dict[str, float]
+    failing: int
+
+
+@dataclass(frozen=True)
+class StoredFramework:
+    framework: str
+    title: str
+    version: str
+    score: float
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StoredAction:
+    action_id: str
+    finding_id: str | None
+    status: str
+    owner: str | None
+    opened: date | None
+    due: date | None
+    closed: date | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    path: str
+    evidence_type: str
+    state: str
+    expires: date | None
+    message: str
+
+
+@dataclass(frozen=True)
+class StoredService:
+    service_id: str
+    name: str
+    tier: int | None
+    rto_s: int | None
+    rpo_s: int | None
+    mtpd_s: int | None
+    in_scope: bool
+
+
+@dataclass(frozen=True)
+class StoredExercise:
+    exercise_id: str
+    date: date
+    type: str | None
+    result: str | None
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredRemediation:
+    rank: int
+    objective_id: str
+    title: str
+    action: str
+    requirements: tuple[str, ...]
+    weight: float
+    failing_entities: int
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """Everything the history keeps of one run: enough to diff it and to report on it."""
+
+    record: RunRecord
+    frameworks: tuple[StoredFramework, ...]
+    requirements: tuple[StoredRequirement, ...]
+    objectives: tuple[StoredObjective, ...]
+    rules: tuple[StoredRule, ...]
+    actions: tuple[StoredAction, ...]
+    evidence: tuple[StoredEvidence, ...]
+    services: tuple[StoredService, ...]
+    exercises: tuple[StoredExercise, ...]
+    remediation: tuple[StoredRemediation, ...]
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def _months_before(day: date, months: int) -> date:
+    import calendar
+
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _coverage(result: AssessmentResult) -> tuple[list[str], list[str]]:
+    """Critical services, and those exercised within the window.
+
+    The ``exercise.coverage`` rule decides when it ran (it knows the scope); otherwise the same
+    definition is applied to the data: in-scope services in a critical tier, exercised on a day from
+    as-of minus the exercise window to as-of inclusive.
+    """
+    try:
+        check = result.check("exercise.coverage")
+    except KeyError:
+        check = None
+    if check is not None and check.entities:
+        services = [e for e in check.entities if e.entity == "service" and e.outcome != Outcome.NOT_APPLICABLE
+                    and e.outcome != Outcome.NO_DATA]
+        return (sorted({e.entity_id for e in services}),
+                sorted({e.entity_id for e in services if e.outcome == Outcome.PASS}))
+    policy = result.run.policy
+    tiers = set(policy.get("critical_tiers", (1, 2)))
+    months = int(policy.get("exercise_window_months", 12))
+    start = _months_before(result.run.as_of, months)
+    critical = sorted({s.id for s in result.data.services if s.in_scope and s.tier in tiers})
+    exercised = {sid for e in result.data.exercises if start <= e.date <= result.run.as_of
+                 for sid in e.services}
+    return critical, sorted(set(critical) & exercised)
+
+
+def _overdue(actions: Sequence[StoredAction], as_of: date, grace_days: int) -> list[StoredAction]:
+    """Actions not closed whose due date (plus the policy's grace days) lies before as-of."""
+    return sorted((a for a in actions if a.status != "closed" and a.due is not None
+                   and (as_of - a.due).days > grace_days), key=lambda a: (a.due or as_of, a.action_id))
+
+
+def run_metrics(result: AssessmentResult) -> dict[str, Any]:
+    """The figures the quarterly trend shows, computed once when the run is recorded."""
+    reqs = result.requirements
+    counts = {s.value: sum(1 for r in reqs if r.status == s) for s in Status}
+    decided = counts["met"] + counts["partially_met"] + counts["not_met"]
+    score = round(100.0 * (counts["met"] + 0.5 * counts["partially_met"]) / decided, 1) if decided else 0.0
+    actions = _actions(result)
+    grace = int(result.run.policy.get("corrective_action_grace_days", 0))
+    overdue = _overdue(actions, result.run.as_of, grace)
+    critical, exercised = _coverage(result)
+    states = [e.state for e in result.evidence]
+    return {
+        "overall_score": score,
+        "requirements": len(reqs),
+        "status_counts": counts,
+        "open_gaps": counts["partially_met"] + counts["not_met"],
+        "open_actions": sum(1 for a in actions if a.status != "closed"),
+        "overdue_actions": len(overdue),
+        "oldest_overdue": (None if not overdue else
+                           {"action_id": overdue[0].action_id, "due": overdue[0].due.isoformat() if overdue[0].due
+                            else None, "days_overdue": (result.run.as_of - (overdue[0].due or result.run.as_of)).days}),
+        "critical_services": critical,
+        "critical_exercised": exercised,
+        "exercise_coverage": round(100.0 * len(exercised) / len(critical), 1) if critical else None,
+        "stale_evidence": sum(1 for s in states if s == EvidenceState.STALE),
+        "evidence_not_current": sum(1 for s in states if s != EvidenceState.FRESH),
+        "data_issues": len(result.issues),
+        "grace_days": grace,
+    }
+
+
+def _actions(result: AssessmentResult) -> list[StoredAction]:
+    return [StoredAction(action_id=a.id, finding_id=a.finding_id, status=a.status.value, owner=a.owner,
+                         opened=a.opened, due=a.due, closed=a.closed, description=a.description)
+            for a in result.data.corrective_actions]
+
+
+# --------------------------------------------------------------------------- schema and migrations
+
+_V1 = (
+    """CREATE TABLE run (
+        run_no INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL, label TEXT NOT NULL, as_of TEXT NOT NULL, organisation TEXT NOT NULL,
+        scope TEXT, tool_version TEXT NOT NULL, frameworks TEXT NOT NULL, catalogue_versions TEXT NOT NULL,
+        input_digests TEXT NOT NULL, policy TEXT NOT NULL, metrics TEXT NOT NULL)""",
+    "CREATE INDEX run_label ON run(label, run_no)",
+    "CREATE INDEX run_run_id ON run(run_id)",
+    """CREATE TABLE framework_score (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        framework TEXT NOT NULL, title TEXT NOT NULL, version TEXT NOT NULL, score REAL NOT NULL,
+        counts TEXT NOT NULL)""",
+    """CREATE TABLE requirement_status (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        framework TEXT NOT NULL, requirement_id TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL,
+        rationale TEXT NOT NULL, decided_by TEXT NOT NULL, mapping TEXT NOT NULL)""",
+    """CREATE TABLE objective_status (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        objective_id TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL, rationale TEXT NOT NULL,
+        rules TEXT NOT NULL)""",
+    """CREATE TABLE rule_outcome (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        rule_id TEXT NOT NULL, title TEXT NOT NULL, outcome TEXT NOT NULL, summary TEXT NOT NULL,
+        metrics TEXT NOT NULL, failing INTEGER NOT NULL)""",
+    """CREATE TABLE corrective_action (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        action_id TEXT NOT NULL, finding_id TEXT, status TEXT NOT NULL, owner TEXT, opened TEXT, due TEXT,
+        closed TEXT, description TEXT)""",
+    """CREATE TABLE evidence_state (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        path TEXT NOT NULL, evidence_type TEXT NOT NULL, state TEXT NOT NULL, expires TEXT,
+        message TEXT NOT NULL)""",
+    """CREATE TABLE service_snapshot (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        service_id TEXT NOT NULL, name TEXT NOT NULL, tier INTEGER, rto_s INTEGER, rpo_s INTEGER,
+        mtpd_s INTEGER, in_scope INTEGER NOT NULL)""",
+    """CREATE TABLE exercise_snapshot (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        exercise_id TEXT NOT NULL, date TEXT NOT NULL, type TEXT, result TEXT, services TEXT NOT NULL)""",
+    """CREATE TABLE remediation (
+        run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+        rank INTEGER NOT NULL, objective_id TEXT NOT NULL, title TEXT NOT NULL, action TEXT NOT NULL,
+        requirements TEXT NOT NULL, weight REAL NOT NULL, failing_entities INTEGER NOT NULL)""",
+    *(f"CREATE INDEX {t}_run ON {t}(run_no)" for t in (
+        "framework_score", "requirement_status", "objective_status", "rule_outcome", "corrective_action",
+        "evidence_state", "service_snapshot", "exercise_snapshot", "remediation")),
+)
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    """Version 0 is an empty database (or one made by a tool that never set a version): create v1."""
+    for statement in _V1:
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1}
+"""``MIGRATIONS[n]`` turns a version-n database into version n+1, inside the opening transaction."""
+
+
+def history_path(root: Path) -> Path:
+    return Path(root) / HISTORY_DIR / HISTORY_FILE
+
+
+@contextmanager
+def _errors(path: Path) -> Iterator[None]:
+    """sqlite3 failures become one located line with a hint, never a traceback."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        hint = ("another run is writing this history; wait for it and try again" if "locked" in text or
+                "busy" in text else "check the disk and the file permissions")
+        raise HistoryError(f"history database error: {text}", location=str(path), hint=hint) from None
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(f"the history database is damaged or not a history database: {exc}",
+                           location=str(path),
+                           hint="move the file aside; the next assess run starts a new history") from None
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION:
+        return  # the common case: no write lock needed, so reads never wait for a writer
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise HistoryError(f"the history was written by a newer itscm-audit (schema {version}, this "
+                               f"version reads up to {SCHEMA_VERSION})", location=str(path),
+                               hint="upgrade itscm-audit")
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def connect(root: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
+    """An open, migrated history of the workspace ``root`` (autocommit: callers open transactions)."""
+    root = Path(root)
+    path = history_path(root)
+    if not root.is_dir():
+        raise WorkspaceError("workspace folder not found", location=str(root),
+                             hint="give the folder that holds itscm.yaml")
+    if not path.is_file():
+        if not create:
+            raise HistoryError("no run has been recorded in this workspace yet", location=str(path),
+                               hint=f"run: itscm-audit assess {root}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with _errors(path):
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            _migrate(conn, path)
+            yield conn
+        finally:
+            conn.close()
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def check_label(label: str) -> str:
+    """Labels name a reporting period (``2026Q4``, ``FY26-H2``); digits alone are run numbers."""
+    if not _LABEL.match(label) or label.isdigit() or label == "latest":
+        raise UsageError(f"invalid history label {label!r}",
+                         hint="use letters, digits, '.', '_' or '-' (up to 40), not digits alone nor 'latest', "
+                         "e.g. 2026Q4")
+    return label
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _d(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _secs(value: Any) -> int | None:
+    return None if value is None else int(value.total_seconds())
+
+
+def _rows(result: AssessmentResult) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every child table for one run (without the run number)."""
+    data = result.data
+    return {
+        "framework_score": [(f.framework, f.title, f.version, f.score, _j(f.counts)) for f in result.frameworks],
+        "requirement_status": [
+            (r.framework, r.requirement_id, r.title, r.status.value, r.rationale, r.decided_by.value,
+             _j([f"{c.objective_id}:{c.relationship.value}:{c.strength}" for c in r.contributions]))
+            for r in result.requirements],
+        "objective_status": [(o.objective_id, o.title, o.status.value, o.rationale, _j(list(o.rules)))
+                             for o in result.objectives],
+        "rule_outcome": [(c.rule_id, c.title, c.outcome.value, c.summary, _j(c.metrics), len(c.failing))
+                         for c in result.checks],
+        "corrective_action": [(a.action_id, a.finding_id, a.status, a.owner, _d(a.opened), _d(a.due),
+                               _d(a.closed), a.description) for a in _actions(result)],
+        "evidence_state": [(e.item.path, e.item.evidence_type, e.state.value, _d(e.expires), e.message)
+                           for e in result.evidence],
+        "service_snapshot": [(s.id, s.name, s.tier, _secs(s.rto), _secs(s.rpo), _secs(s.mtpd), int(s.in_scope))
+                             for s in data.services],
+        "exercise_snapshot": [(e.id, e.date.isoformat(), None if e.type is None else e.type.value,
+                               None if e.result is None else e.result.value, _j(list(e.services)))
+                              for e in data.exercises],
+        "remediation": [(m.rank, m.objective_id, m.title, m.action, _j(list(m.requirements)), m.weight,
+                         m.failing_entities) for m in result.remediation],
+    }
+
+
+_AFTER_INSERT_HOOK: Callable[[str], None] | None = None
+"""Test seam: called after each child table is written, to simulate a run killed mid-write."""
+
+
+def record_run(root: Path, result: AssessmentResult, label: str | None = None) -> RunRecord:
+    """Record one run in one transaction and return it with its history-assigned run number.
+
+    Every run is kept; recording the same label again does not replace the earlier run: "the run for
+    a label" is the latest recorded with that label.
+    """
+    label = check_label(label if label is not None else result.run.label)
+    run = result.run
+    metrics = run_metrics(result)
+    rows = _rows(result)
+    path = history_path(root)
+    with connect(root, create=True) as conn, _errors(path):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = conn.execute(
+                "INSERT INTO run (run_id, label, as_of, organisation, scope, tool_version, frameworks, "
+                "catalogue_versions, input_digests, policy, metrics) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (run.run_id, label, run.as_of.isoformat(), run.organisation, run.scope, run.tool_version,
+                 _j(list(run.frameworks)), _j(run.catalogue_versions), _j(run.input_digests), _j(run.policy),
+                 _j(metrics)))
+            run_no = int(cur.lastrowid or 0)
+            for table, values in rows.items():
+                if values:
+                    marks = ",".join("?" * (len(values[0]) + 1))
+                    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [(run_no, *v) for v in values])
+                if _AFTER_INSERT_HOOK is not None:
+                    _AFTER_INSERT_HOOK(table)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return RunRecord(run_no=run_no, run_id=run.run_id, label=label, as_of=run.as_of,
+                     organisation=run.organisation, tool_version=run.tool_version, frameworks=run.frameworks,
+                     catalogue_versions=dict(run.catalogue_versions), input_digests=dict(run.input_digests),
+                     metrics=json.loads(_j(metrics)), scores={f.framework: f.score for f in result.frameworks})
+
+
+# --------------------------------------------------------------------------- reading
+
+_RUN_COLUMNS = ("run_no, run_id, label, as_of, organisation, tool_version, frameworks, catalogue_versions, "
+                "input_digests, metrics")
+
+
+def _record(conn: sqlite3.Connection, row: tuple[Any, ...]) -> RunRecord:
+    run_no = int(row[0])
+    scores = {fw: float(score) for fw, score in conn.execute(
+        "SELECT framework, score FROM framework_score WHERE run_no = ? ORDER BY rowid", (run_no,))}
+    return RunRecord(run_no=run_no, run_id=row[1], label=row[2], as_of=date.fromisoformat(row[3]),
+                     organisation=row[4], tool_version=row[5], frameworks=tuple(json.loads(row[6])),
+                     catalogue_versions=json.loads(row[7]), input_digests=json.loads(row[8]),
+                     metrics=json.loads(row[9]), scores=scores)
+
+
+def list_runs(root: Path) -> list[RunRecord]:
+    """Every recorded run, in recording order (empty when nothing was recorded yet)."""
+    if not history_path(root).is_file():
+        if not Path(root).is_dir():
+            raise WorkspaceError("workspace folder not found", location=str(root),
+                                 hint="give the folder that holds itscm.yaml")
+        return []
+    with connect(root) as conn, _errors(history_path(root)):
+        rows = conn.execute(f"SELECT {_RUN_COLUMNS} FROM run ORDER BY run_no").fetchall()
+        return [_record(conn, r) for r in rows]
+
+
+def _resolve(conn: sqlite3.Connection, ref: str | int, path: Path) -> int:
+    """Run number for a reference: a run number, ``latest``, a run id, or a label (its latest run)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        row = conn.execute("SELECT run_no FROM run WHERE run_no = ?", (int(text),)).fetchone()
+    elif text == "latest":
+        row = conn.execute("SELECT max(run_no) FROM run").fetchone()
+        row = row if row and row[0] is not None else None
+    else:
+        row = (conn.execute("SELECT max(run_no) FROM run WHERE run_id = ?", (text,)).fetchone()
+               if text else None)
+        if not row or row[0] is None:
+            row = conn.execute("SELECT max(run_no) FROM run WHERE label = ?", (text,)).fetchone()
+        row = row if row and row[0] is not None else None
+    if row is None:
+        labels = [r[0] for r in conn.execute("SELECT label FROM run GROUP BY label ORDER BY min(run_no)")]
+        numbers = [r[0] for r in conn.execute("SELECT run_no FROM run ORDER BY run_no")]
+        known = (f"known labels: {', '.join(labels)}; run numbers {numbers[0]}-{numbers[-1]}" if labels
+                 else "no run recorded yet")
+        raise UsageError(f"no recorded run matches {text!r}", location=str(path), hint=known)
+    return int(row[0])
+
+
+def _opt_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _load(conn: sqlite3.Connection, run_no: int) -> StoredRun:
+    q: Callable[[str], list[Any]] = lambda table: conn.execute(  # noqa: E731
+        f"SELECT * FROM {table} WHERE run_no = ? ORDER BY rowid", (run_no,)).fetchall()
+    head = conn.execute(f"SELECT {_RUN_COLUMNS} FROM run WHERE run_no = ?", (run_no,)).fetchone()
+    return StoredRun(
+        record=_record(conn, head),
+        frameworks=tuple(StoredFramework(r[1], r[2], r[3], float(r[4]), json.loads(r[5]))
+                         for r in q("framework_score")),
+        requirements=tuple(StoredRequirement(r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])))
+                           for r in q("requirement_status")),
+        objectives=tuple(StoredObjective(r[1], r[2], r[3], r[4], tuple(json.loads(r[5])))
+                         for r in q("objective_status")),
+        rules=tuple(StoredRule(r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6])) for r in q("rule_outcome")),
+        actions=tuple(StoredAction(r[1], r[2], r[3], r[4], _opt_date(r[5]), _opt_date(r[6]), _opt_date(r[7]),
+                                   r[8]) for r in q("corrective_action")),
+        evidence=tuple(StoredEvidence(r[1], r[2], r[3], _opt_date(r[4]), r[5]) for r in q("evidence_state")),
+        services=tuple(StoredService(r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
+                       for r in q("service_snapshot")),
+        exercises=tuple(StoredExercise(r[1], date.fromisoformat(r[2]), r[3], r[4], tuple(json.loads(r[5])))
+                        for r in q("exercise_snapshot")),
+        remediation=tuple(StoredRemediation(int(r[1]), r[2], r[3], r[4], tuple(json.loads(r[5])), float(r[6]),
+                                            int(r[7])) for r in q("remediation")),
+    )
+
+
+def load_run(root: Path, ref: str | int) -> StoredRun:
+    """One run by label (its latest run), run number, run id or ``latest``."""
+    path = history_path(root)
+    with connect(root) as conn, _errors(path):
+        conn.execute("BEGIN")
+        try:
+            return _load(conn, _resolve(conn, ref, path))
+        finally:
+            conn.execute("COMMIT")
+
+
+def load_runs(root: Path, refs: Sequence[str | int] | None = None) -> list[StoredRun]:
+    """Runs for a trend, oldest as-of first: the given references, or the latest run of every label."""
+    path = history_path(root)
+    with connect(root) as conn, _errors(path):
+        conn.execute("BEGIN")
+        try:
+            if refs is None:
+                numbers = [int(r[0]) for r in conn.execute("SELECT max(run_no) FROM run GROUP BY label")]
+            else:
+                numbers = list(dict.fromkeys(_resolve(conn, ref, path) for ref in refs))
+            runs = [_load(conn, n) for n in numbers]
+        finally:
+            conn.execute("COMMIT")
+    return sorted(runs, key=lambda r: (r.record.as_of, r.record.run_no))
+
+
+# --------------------------------------------------------------------------- the diff
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One requirement whose status differs between the two runs."""
+
+    framework: str
+    requirement_id: str
+    title: str
+    before: str
+    after: str
+    kinds: tuple[str, ...]
+    """Any of ``new_gap``, ``closed_gap``, ``regression``, ``improvement``, ``other``."""
+    cause: str
+    """``organisation`` (the data or an attestation changed) or ``catalogue`` (the crosswalk or the
+    objective's rules changed between catalogue versions)."""
+
+
+@dataclass(frozen=True)
+class CatalogueChange:
+    framework: str
+    version_before: str | None
+    version_after: str | None
+    added: tuple[str, ...]
+    """Requirement ids that exist only in the later run (reported here, never as new gaps)."""
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FrameworkDiff:
+    framework: str
+    score_before: float | None
+    score_after: float | None
+    gaps_before: int
+    gaps_after: int
+    new_gaps: int
+    closed_gaps: int
+    regressions: int
+    improvements: int
+
+    @property
+    def score_change(self) -> float | None:
+        if self.score_before is None or self.score_after is None:
+            return None
+        return round(self.score_after - self.score_before, 1)
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    action_id: str
+    description: str | None
+    owner: str | None
+    due: date | None
+    status_before: str | None
+    status_after: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceChange:
+    path: str
+    evidence_type: str
+    state_before: str | None
+    state_after: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ServiceChange:
+    service_id: str
+    name: str
+    field: str
+    """``tier``, ``rto``, ``rpo``, ``mtpd``, ``name`` or ``in_scope``."""
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class SourceDiff:
+    """What changed in the organisation's data: explains movements that are not the catalogue's."""
+
+    services_added: tuple[str, ...]
+    services_removed: tuple[str, ...]
+    service_changes: tuple[ServiceChange, ...]
+    exercises_added: tuple[str, ...]
+    exercises_removed: tuple[str, ...]
+    files_added: tuple[str, ...]
+    files_removed: tuple[str, ...]
+    files_changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """Run ``before`` -> run ``after``: what a compliance officer explains at the quarterly review."""
+
+    before: RunRecord
+    after: RunRecord
+    frameworks: tuple[FrameworkDiff, ...]
+    movements: tuple[Movement, ...]
+    catalogue: tuple[CatalogueChange, ...]
+    frameworks_added: tuple[str, ...]
+    frameworks_removed: tuple[str, ...]
+    stale_evidence: tuple[EvidenceChange, ...]
+    """Evidence not current now that was current (or absent) last time."""
+    actions_opened: tuple[ActionChange, ...]
+    actions_closed: tuple[ActionChange, ...]
+    actions_reopened: tuple[ActionChange, ...]
+    overdue_before: int
+    overdue_after: int
+    newly_overdue: tuple[str, ...]
+    """Overdue now but not last time, oldest due date first."""
+    oldest_overdue: dict[str, Any] | None
+    coverage_before: float | None
+    coverage_after: float | None
+    newly_exercised: tuple[str, ...]
+    no_longer_exercised: tuple[str, ...]
+    source: SourceDiff
+    overall: FrameworkDiff = field(init=False)
+
+    def __post_init__(self) -> None:
+        m_before, m_after = self.before.metrics, self.after.metrics
+        object.__setattr__(self, "overall", FrameworkDiff(
+            framework="overall", score_before=m_before.get("overall_score"),
+            score_after=m_after.get("overall_score"), gaps_before=int(m_before.get("open_gaps", 0)),
+            gaps_after=int(m_after.get("open_gaps", 0)),
+            new_gaps=len(self.new_gaps), closed_gaps=len(self.closed_gaps),
+            regressions=len(self.regressions), improvements=len(self.improvements)))
+
+    def _kind(self, kind: str) -> tuple[Movement, ...]:
+        return tuple(m for m in self.movements if kind in m.kinds)
+
+    @property
+    def new_gaps(self) -> tuple[Movement, ...]:
+        return self._kind("new_gap")
+
+    @property
+    def closed_gaps(self) -> tuple[Movement, ...]:
+        return self._kind("closed_gap")
+
+    @property
+    def regressions(self) -> tuple[Movement, ...]:
+        return self._kind("regression")
+
+    @property
+    def improvements(self) -> tuple[Movement, ...]:
+        return self._kind("improvement")
+
+    @property
+    def coverage_change(self) -> float | None:
+        if self.coverage_before is None or self.coverage_after is None:
+            return None
+        return round(self.coverage_after - self.coverage_before, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (``diff --json``)."""
+        from dataclasses import asdict
+
+        out = asdict(self)
+        out["overall"] = asdict(self.overall)
+        for key in ("new_gaps", "closed_gaps", "regressions", "improvements"):
+            out[key] = [f"{m.framework}:{m.requirement_id}" for m in getattr(self, key)]
+        out["coverage_change"] = self.coverage_change
+        for fw in out["frameworks"]:
+            fw["score_change"] = (None if fw["score_before"] is None or fw["score_after"] is None
+                                  else round(fw["score_after"] - fw["score_before"], 1))
+        plain: dict[str, Any] = json.loads(_j(out))
+        return plain
+
+
+def _kinds(before: str, after: str) -> tuple[str, ...]:
+    kinds = []
+    if before not in _GAP and after in _GAP:
+        kinds.append("new_gap")
+    if before in _GAP and after in (Status.MET.value, Status.NOT_APPLICABLE.value):
+        kinds.append("closed_gap")
+    if before in _RANK and after in _RANK:
+        kinds.append("regression" if _RANK[after] > _RANK[before] else "improvement")
+    return tuple(kinds) or ("other",)
+
+
+def _movements(a: StoredRun, b: StoredRun) -> list[Movement]:
+    req_a = {(r.framework, r.requirement_id): r for r in a.requirements}
+    obj_a = {o.objective_id: o for o in a.objectives}
+    obj_b = {o.objective_id: o for o in b.objectives}
+    out = []
+    for r in b.requirements:
+        old = req_a.get((r.framework, r.requirement_id))
+        if old is None or old.status == r.status:
+            continue
+        objectives = {m.split(":", 1)[0] for m in (*old.mapping, *r.mapping)}
+        rules_changed = any((obj_a[o].rules if o in obj_a else None) != (obj_b[o].rules if o in obj_b else None)
+                            for o in objectives)
+        catalogue = (old.mapping != r.mapping or old.decided_by != r.decided_by or rules_changed)
+        out.append(Movement(r.framework, r.requirement_id, r.title, old.status, r.status,
+                            _kinds(old.status, r.status), "catalogue" if catalogue else "organisation"))
+    return out
+
+
+def _hours(seconds: int | None) -> str:
+    if seconds is None:
+        return "not set"
+    hours = seconds / 3600
+    return f"{hours:g} h" if hours >= 1 or hours == 0 else f"{seconds / 60:g} min"
+
+
+def _source_diff(a: StoredRun, b: StoredRun) -> SourceDiff:
+    sa = {s.service_id: s for s in a.services}
+    sb = {s.service_id: s for s in b.services}
+    changes: list[ServiceChange] = []
+    for sid in sorted(sa.keys() & sb.keys()):
+        old, new = sa[sid], sb[sid]
+        pairs: list[tuple[str, str, str]] = [
+            ("tier", "none" if old.tier is None else str(old.tier), "none" if new.tier is None else str(new.tier)),
+            ("rto", _hours(old.rto_s), _hours(new.rto_s)),
+            ("rpo", _hours(old.rpo_s), _hours(new.rpo_s)),
+            ("mtpd", _hours(old.mtpd_s), _hours(new.mtpd_s)),
+            ("name", old.name, new.name),
+            ("in_scope", "yes" if old.in_scope else "no", "yes" if new.in_scope else "no"),
+        ]
+        changes.extend(ServiceChange(sid, new.name, f, x, y) for f, x, y in pairs if x != y)
+    ea = {e.exercise_id for e in a.exercises}
+    eb = {e.exercise_id for e in b.exercises}
+    da, db = a.record.input_digests, b.record.input_digests
+    return SourceDiff(
+        services_added=tuple(sorted(sb.keys() - sa.keys())), services_removed=tuple(sorted(sa.keys() - sb.keys())),
+        service_changes=tuple(changes), exercises_added=tuple(sorted(eb - ea)),
+        exercises_removed=tuple(sorted(ea - eb)), files_added=tuple(sorted(db.keys() - da.keys())),
+        files_removed=tuple(sorted(da.keys() - db.keys())),
+        files_changed=tuple(sorted(k for k in da.keys() & db.keys() if da[k] != db[k])))
+
+
+def _action_change(before: StoredAction | None, after: StoredAction) -> ActionChange:
+    return ActionChange(after.action_id, after.description, after.owner, after.due,
+                        None if before is None else before.status, after.status)
+
+
+def compare(a: StoredRun, b: StoredRun) -> RunDiff:
+    """The diff from run ``a`` (before) to run ``b`` (after); pure, for tests and reports."""
+    movements = _movements(a, b)
+    fw_a = {f.framework: f for f in a.frameworks}
+    fw_b = {f.framework: f for f in b.frameworks}
+    both = [f for f in b.record.frameworks if f in fw_a or f in a.record.frameworks]
+    fdiffs = []
+    for fw in both:
+        mine = [m for m in movements if m.framework == fw]
+        gaps = [sum(1 for r in run.requirements if r.framework == fw and r.status in _GAP) for run in (a, b)]
+        fdiffs.append(FrameworkDiff(
+            framework=fw, score_before=fw_a[fw].score if fw in fw_a else None,
+            score_after=fw_b[fw].score if fw in fw_b else None, gaps_before=gaps[0], gaps_after=gaps[1],
+            new_gaps=sum(1 for m in mine if "new_gap" in m.kinds),
+            closed_gaps=sum(1 for m in mine if "closed_gap" in m.kinds),
+            regressions=sum(1 for m in mine if "regression" in m.kinds),
+            improvements=sum(1 for m in mine if "improvement" in m.kinds)))
+    cats = []
+    for fw in both:
+        ids_a = [r.requirement_id for r in a.requirements if r.framework == fw]
+        ids_b = [r.requirement_id for r in b.requirements if r.framework == fw]
+        v_a, v_b = a.record.catalogue_versions.get(fw), b.record.catalogue_versions.get(fw)
+        added = tuple(i for i in ids_b if i not in set(ids_a))
+        removed = tuple(i for i in ids_a if i not in set(ids_b))
+        if v_a != v_b or added or removed:
+            cats.append(CatalogueChange(fw, v_a, v_b, added, removed))
+    ev_a = {e.path: e for e in a.evidence}
+    stale = tuple(EvidenceChange(e.path, e.evidence_type, ev_a[e.path].state if e.path in ev_a else None,
+                                 e.state, e.message)
+                  for e in b.evidence if e.state != EvidenceState.FRESH.value
+                  and (e.path not in ev_a or ev_a[e.path].state == EvidenceState.FRESH.value))
+    act_a = {x.action_id: x for x in a.actions}
+    opened = tuple(_action_change(None, x) for x in b.actions if x.action_id not in act_a)
+    closed = tuple(_action_change(act_a.get(x.action_id), x) for x in b.actions if x.status == "closed"
+                   and (x.action_id not in act_a or act_a[x.action_id].status != "closed"))
+    reopened = tuple(_action_change(act_a[x.action_id], x) for x in b.actions if x.status != "closed"
+                     and x.action_id in act_a and act_a[x.action_id].status == "closed")
+    grace_a = int(a.record.metrics.get("grace_days", 0))
+    grace_b = int(b.record.metrics.get("grace_days", 0))
+    over_a = {x.action_id for x in _overdue(a.actions, a.record.as_of, grace_a)}
+    over_b = _overdue(b.actions, b.record.as_of, grace_b)
+    m_a, m_b = a.record.metrics, b.record.metrics
+    ex_a, ex_b = set(m_a.get("critical_exercised", ())), set(m_b.get("critical_exercised", ()))
+    return RunDiff(
+        before=a.record, after=b.record, frameworks=tuple(fdiffs), movements=tuple(movements),
+        catalogue=tuple(cats),
+        frameworks_added=tuple(f for f in b.record.frameworks if f not in a.record.frameworks),
+        frameworks_removed=tuple(f for f in a.record.frameworks if f not in b.record.frameworks),
+        stale_evidence=stale, actions_opened=opened, actions_closed=closed, actions_reopened=reopened,
+        overdue_before=len(over_a), overdue_after=len(over_b),
+        newly_overdue=tuple(x.action_id for x in over_b if x.action_id not in over_a),
+        oldest_overdue=m_b.get("oldest_overdue"),
+        coverage_before=m_a.get("exercise_coverage"), coverage_after=m_b.get("exercise_coverage"),
+        newly_exercised=tuple(sorted(ex_b - ex_a)), no_longer_exercised=tuple(sorted(ex_a - ex_b)),
+        source=_source_diff(a, b))
+
+
+def diff_runs(root: Path, a: str | int, b: str | int) -> RunDiff:
+    """What changed from run ``a`` to run ``b`` (labels, run numbers, run ids or ``latest``)."""
+    path = history_path(root)
+    with connect(root) as conn, _errors(path):
+        conn.execute("BEGIN")
+        try:
+            run_a = _load(conn, _resolve(conn, a, path))
+            run_b = _load(conn, _resolve(conn, b, path))
+        finally:
+            conn.execute("COMMIT")
+    return compare(run_a, run_b)

@@ -1,0 +1,110 @@
+"""Import continuity plans and drill records from the organisation's own spreadsheets.
+
+``import_sources`` reads the sources listed in ``itscm.yaml`` (the pipeline's entry point);
+``import_paths`` reads arbitrary files for the ``import`` command. Both return an
+:class:`ImportResult`: records with their locations, located issues, row accounting per table and
+the SHA-256 of every file read. See ``docs/import.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, load_config
+from itscm_audit.errors import SourceError
+from itscm_audit.importers.engine import (
+    ColumnMapping,
+    ImportResult,
+    TableMapping,
+    parse_entity,
+    run_import,
+    total_records,
+)
+from itscm_audit.importers.readers import CSV_SUFFIXES, WORKBOOK_SUFFIXES
+
+__all__ = ["ColumnMapping", "ImportResult", "TableMapping", "import_files", "import_paths", "import_sources"]
+
+DATA_DIR = "data"
+
+
+def _label(path: Path, workspace: Path | None) -> str:
+    """Workspace-relative with forward slashes when inside the workspace; otherwise as given."""
+    if workspace is not None:
+        try:
+            return path.resolve().relative_to(workspace.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _nothing_usable(result: ImportResult, where: str) -> SourceError:
+    errors = [i for i in result.issues if i.severity.value == "error"]
+    first = f"; first problem: {errors[0].source.label()}: {errors[0].message}" if errors else ""
+    return SourceError(f"nothing usable was imported{first}", location=where,
+                       hint="run 'itscm-audit import' on the files to see what was not understood")
+
+
+def import_sources(root: Path, config: WorkspaceConfig) -> ImportResult:
+    """Import the workspace's sources (``sources:`` in itscm.yaml, else every spreadsheet in ``data/``).
+
+    Mapping profiles under ``.itscm/profiles/`` are used, and saved for sources that have none yet.
+    Raises :class:`SourceError` when a configured file is missing or cannot be read (an assessment
+    without one of its declared sources would be silently incomplete), or when nothing usable remains.
+    """
+    root = Path(root)
+    items = []
+    if config.sources:
+        for source in config.sources:
+            path = root / source.path
+            label = Path(source.path).as_posix()
+            if not path.is_file():
+                raise SourceError("source file not found", location=label,
+                                  hint=f"check 'sources:' in {CONFIG_NAME} or put the file in the workspace")
+            items.append((path, label, parse_entity(source.entity, f"{CONFIG_NAME}: {label}"), source.sheet))
+    else:
+        data_dir = root / DATA_DIR
+        files = sorted(p for p in data_dir.glob("*") if p.is_file() and not p.name.startswith((".", "~$"))
+                       and p.suffix.casefold() in WORKBOOK_SUFFIXES | CSV_SUFFIXES) if data_dir.is_dir() else []
+        items = [(p, _label(p, root), None, None) for p in files]
+        if not items:
+            raise SourceError("no spreadsheets to import", location=f"{root.as_posix()}/{DATA_DIR}",
+                              hint=f"put them in {DATA_DIR}/ or list them under 'sources:' in {CONFIG_NAME}")
+    result = run_import(items, workspace=root, vocabularies=dict(config.vocabularies),
+                        date_order=config.policy.date_order, save_profiles="new")
+    if config.sources:
+        unreadable = [i for i in result.issues if i.code == "source.unreadable"]
+        if unreadable:
+            first = unreadable[0]
+            raise SourceError(f"cannot read this source: {first.message}", location=first.source.label(),
+                              hint="fix or replace the file, or remove it from 'sources:' in itscm.yaml")
+    if total_records(result) == 0:
+        raise _nothing_usable(result, root.as_posix())
+    return result
+
+
+def import_files(paths: list[Path], workspace: Path | None, *, entity: str | None = None,
+                 sheet: str | None = None, save_profiles: bool = False) -> ImportResult:
+    """Import arbitrary files; never raises for one bad file (its problem is an error issue).
+
+    With a workspace, its vocabularies, date order and saved profiles apply; ``save_profiles`` makes
+    this a confirmed import whose mappings are saved for next time.
+    """
+    config: WorkspaceConfig | None = None
+    if workspace is not None and (workspace / CONFIG_NAME).is_file():
+        config = load_config(workspace)
+    kind = parse_entity(entity, "--entity")
+    items = [(Path(p), _label(Path(p), workspace), kind, sheet) for p in paths]
+    return run_import(
+        items, workspace=workspace,
+        vocabularies=dict(config.vocabularies) if config else {},
+        date_order=config.policy.date_order if config else "auto",
+        save_profiles="always" if (save_profiles and workspace is not None) else "never",
+    )
+
+
+def import_paths(paths: list[Path], workspace: Path | None) -> ImportResult:
+    """Import arbitrary files (the ``import`` command); :class:`SourceError` when nothing usable remains."""
+    result = import_files(paths, workspace)
+    if total_records(result) == 0:
+        raise _nothing_usable(result, ", ".join(_label(Path(p), workspace) for p in paths))
+    return result

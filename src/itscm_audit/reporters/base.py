@@ -1,0 +1,34 @@
+"""What every writer receives: the result (already redacted when asked) and the options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from itscm_audit.result import AssessmentResult
+
+if TYPE_CHECKING:
+    from itscm_audit.reporters.tables import Table
+
+
+@dataclass(frozen=True)
+class PackContext:
+    result: AssessmentResult
+    template: Path | None = None
+    workspace: Path | None = None
+    redactor: Callable[[str], str] | None = None
+    """Masks personal data in free text; None when not redacting."""
+    written: list[Path] = field(default_factory=list)
+    """Outputs written so far (the manifest lists them)."""
+    _tables: dict[str, Table] = field(default_factory=dict, repr=False)
+
+    def table(self, key: str) -> Table:
+        """A report table, built once and shared by the workbook and the document."""
+        from itscm_audit.reporters.tables import TABLE_BUILDERS
+
+        built = self._tables.get(key)
+        if built is None:
+            built = self._tables[key] = TABLE_BUILDERS[key](self.result)
+        return built

@@ -1,0 +1,386 @@
+"""The report tables, built once from an AssessmentResult and rendered by every writer.
+
+The Excel sheets, the Word tables and the notebook DataFrames (``frames.py``) all come from here, so
+a column added to a table appears everywhere; writers only know column kinds, never column names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from itscm_audit.model import ActionStatus, Exercise, SourceRef
+from itscm_audit.result import AssessmentResult, Outcome, RequirementStatus, Status
+
+Cell = str | int | float | date | datetime | None
+ColumnKind = Literal["text", "wrap", "number", "date", "status", "outcome"]
+
+_KEY_BAD = re.compile(r"[^a-z0-9]+")
+
+STATUS_FILL: dict[str, str] = {
+    Status.MET.label: "C6EFCE",
+    Status.PARTIALLY_MET.label: "FFEB9C",
+    Status.NOT_MET.label: "FFC7CE",
+    Status.NOT_ASSESSED.label: "D9D9D9",
+    Status.NOT_APPLICABLE.label: "D6DCE4",
+}
+"""Cell fill per status label: one palette for the workbook, the Word pack and the charts."""
+STATUS_FONT: dict[str, str] = {
+    Status.MET.label: "006100",
+    Status.PARTIALLY_MET.label: "9C5700",
+    Status.NOT_MET.label: "9C0006",
+    Status.NOT_ASSESSED.label: "404040",
+    Status.NOT_APPLICABLE.label: "333F4F",
+}
+OUTCOME_STATUS: dict[str, str] = {
+    Outcome.PASS.value: Status.MET.label,
+    Outcome.PARTIAL.value: Status.PARTIALLY_MET.label,
+    Outcome.FAIL.value: Status.NOT_MET.label,
+    Outcome.NO_DATA.value: Status.NOT_ASSESSED.label,
+    Outcome.NOT_APPLICABLE.value: Status.NOT_APPLICABLE.label,
+    "passed": Status.MET.label,
+    "failed": Status.NOT_MET.label,
+    "fresh": Status.MET.label,
+    "stale": Status.PARTIALLY_MET.label,
+    "missing": Status.NOT_MET.label,
+    "changed": Status.NOT_MET.label,
+    "yes": Status.MET.label,
+    "no": Status.NOT_MET.label,
+    "overdue": Status.NOT_MET.label,
+}
+"""Outcome-like values (rule outcomes, exercise results, evidence freshness) on the status palette."""
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    """What the workbook and the document show."""
+    width: int = 14
+    kind: ColumnKind = "text"
+
+    @property
+    def key(self) -> str:
+        """snake_case name for DataFrames: ``RTO (h)`` -> ``rto_h``."""
+        return _KEY_BAD.sub("_", self.header.lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    """Stable name (DataFrame key)."""
+    title: str
+    """Sheet and heading title a person reads."""
+    columns: tuple[Column, ...]
+    rows: list[tuple[Cell, ...]]
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+
+def hours(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 3600, 2)
+
+
+def source_cells(src: SourceRef | None) -> tuple[Cell, ...]:
+    if src is None:
+        return (None, None, None, None, None)
+    return (src.file, src.sheet, src.row, src.column, src.value)
+
+
+_SOURCE_COLUMNS = (Column("File", 28), Column("Sheet", 16), Column("Row", 7, "number"),
+                   Column("Column", 16), Column("Value", 20, "wrap"))
+
+
+def _join(values: Iterable[str] | str) -> str:
+    """Comma list; a bare string (an importer that did not split a list) is kept whole."""
+    return values if isinstance(values, str) else ", ".join(values)
+
+
+def framework_table(result: AssessmentResult) -> Table:
+    cols = (Column("Framework", 18), Column("Title", 40, "wrap"), Column("Version", 12),
+            *(Column(s.label.capitalize(), 11, "number") for s in Status), Column("Score", 9, "number"))
+    rows: list[tuple[Cell, ...]] = [
+        (f.framework, f.title, f.version, *(f.counts.get(s.value, 0) for s in Status), f.score)
+        for f in result.frameworks
+    ]
+    return Table("frameworks", "Frameworks", cols, rows)
+
+
+class _Owners:
+    """Who owns a gap and when it is due: failing services' owners and their open actions' due dates."""
+
+    def __init__(self, result: AssessmentResult) -> None:
+        data = result.data
+        self.service_owner = {s.id: s.owner for s in data.services if s.owner}
+        exercise_services = {e.id: e.services for e in data.exercises}
+        finding_services = {f.id: exercise_services.get(f.exercise_id or "", ()) for f in data.findings}
+        self.service_due: dict[str, date] = {}
+        for a in data.corrective_actions:
+            if a.status == ActionStatus.CLOSED or a.due is None:
+                continue
+            for sid in finding_services.get(a.finding_id or "", ()):
+                prev = self.service_due.get(sid)
+                if prev is None or a.due < prev:
+                    self.service_due[sid] = a.due
+
+    def owner_due(self, req: RequirementStatus) -> tuple[str | None, date | None]:
+        services = [e.entity_id for e in req.failing if e.entity == "service"]
+        owners = list(dict.fromkeys(o for s in services if (o := self.service_owner.get(s))))
+        dues = [d for s in services if (d := self.service_due.get(s)) is not None]
+        owner = _join(owners) if owners else (req.attestation.attested_by if req.attestation else None)
+        return owner, (min(dues) if dues else None)
+
+
+REQUIREMENT_COLUMNS = (
+    Column("Framework", 14), Column("Requirement", 13), Column("Title", 36, "wrap"),
+    Column("Status", 14, "status"), Column("Rationale", 60, "wrap"),
+    Column("Objectives (relationship, strength)", 36, "wrap"), Column("Rules", 28, "wrap"),
+    Column("Evidence", 30, "wrap"), Column("Owner", 18, "wrap"), Column("Due date", 12, "date"),
+    Column("Decided by", 12), Column("Data status", 14, "status"), Column("Attestation", 30, "wrap"),
+)
+
+
+def requirement_rows(result: AssessmentResult, framework: str | None = None) -> list[tuple[Cell, ...]]:
+    owners = _Owners(result)
+    rows: list[tuple[Cell, ...]] = []
+    for r in result.requirements:
+        if framework is not None and r.framework != framework:
+            continue
+        owner, due = owners.owner_due(r)
+        contrib = "\n".join(f"{c.objective_id} ({c.relationship.value.replace('_', ' ')}, {c.strength}): "
+                            f"{c.objective_status.label}" for c in r.contributions)
+        evidence = "\n".join(f"{e.item.path} ({e.state.value})" for e in r.evidence)
+        att = r.attestation
+        att_text = (f"{att.status.value.replace('_', ' ')} by {att.attested_by or 'unnamed'}"
+                    f"{f' on {att.date}' if att.date else ''}" if att else None)
+        rows.append((r.framework, r.requirement_id, r.title, r.status.label, r.rationale, contrib,
+                     _join(r.rules), evidence, owner, due, r.decided_by.value,
+                     r.data_status.label if r.data_status else None, att_text))
+    return rows
+
+
+def requirement_table(result: AssessmentResult, framework: str | None = None) -> Table:
+    title = f"GM {framework}" if framework else "Requirements"
+    return Table("requirements", title, REQUIREMENT_COLUMNS, requirement_rows(result, framework))
+
+
+def objective_table(result: AssessmentResult) -> Table:
+    cols = (Column("Objective", 22), Column("Title", 36, "wrap"), Column("Status", 14, "status"),
+            Column("Rationale", 60, "wrap"), Column("Rules", 28, "wrap"), Column("Evidence", 30, "wrap"),
+            Column("Attested by", 18))
+    rows: list[tuple[Cell, ...]] = [
+        (o.objective_id, o.title, o.status.label, o.rationale, _join(o.rules), _join(o.evidence),
+         o.attestation.attested_by if o.attestation else None)
+        for o in result.objectives
+    ]
+    return Table("objectives", "Objectives", cols, rows)
+
+
+def crosswalk_table(result: AssessmentResult) -> Table:
+    """Objectives x frameworks: which requirements each objective serves, and how."""
+    fws = [f.framework for f in result.frameworks] or sorted({r.framework for r in result.requirements})
+    serves: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in result.requirements:
+        for c in r.contributions:
+            serves[(c.objective_id, r.framework)].append(
+                f"{r.requirement_id} ({c.relationship.value.replace('_', ' ')})")
+    cols = (Column("Objective", 22), Column("Title", 32, "wrap"), Column("Status", 14, "status"),
+            *(Column(fw, 24, "wrap") for fw in fws))
+    rows: list[tuple[Cell, ...]] = [
+        (o.objective_id, o.title, o.status.label,
+         *(("\n".join(serves[(o.objective_id, fw)]) or None) for fw in fws))
+        for o in result.objectives
+    ]
+    return Table("crosswalk", "Cross-framework", cols, rows)
+
+
+def check_table(result: AssessmentResult) -> Table:
+    cols = (Column("Rule", 26), Column("Title", 36, "wrap"), Column("Outcome", 12, "outcome"),
+            Column("Summary", 70, "wrap"), Column("Failing entities", 10, "number"),
+            Column("Evidence", 30, "wrap"))
+    rows: list[tuple[Cell, ...]] = [
+        (c.rule_id, c.title, c.outcome.value, c.summary, len(c.failing), _join(c.evidence))
+        for c in result.checks
+    ]
+    return Table("checks", "Rules", cols, rows)
+
+
+def failing_table(result: AssessmentResult) -> Table:
+    cols = (Column("Rule", 26), Column("Entity", 14), Column("Entity id", 16), Column("Outcome", 10, "outcome"),
+            Column("Message", 60, "wrap"), Column("Metric", 9, "number"), *_SOURCE_COLUMNS)
+    rows: list[tuple[Cell, ...]] = []
+    for c in result.checks:
+        for e in c.failing:
+            srcs = e.sources or (None,)
+            rows.extend((c.rule_id, e.entity, e.entity_id, e.outcome.value, e.message, e.metric,
+                         *source_cells(s)) for s in srcs)
+    return Table("failing_entities", "Failing entities", cols, rows)
+
+
+def _latest_exercises(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
+    latest: dict[str, Exercise] = {}
+    for ex in exercises:
+        for sid in ex.services:
+            prev = latest.get(sid)
+            if prev is None or (ex.date, ex.id) > (prev.date, prev.id):
+                latest[sid] = ex
+    return latest
+
+
+def _within(achieved: timedelta | None, target: timedelta | None) -> str | None:
+    if achieved is None or target is None:
+        return None
+    return "yes" if achieved <= target else "no"
+
+
+def service_table(result: AssessmentResult) -> Table:
+    cols = (Column("Service", 12), Column("Name", 28, "wrap"), Column("Tier", 6, "number"), Column("Owner", 18),
+            Column("In scope", 8), Column("MTPD (h)", 9, "number"), Column("RTO (h)", 9, "number"),
+            Column("RPO (h)", 9, "number"), Column("Latest exercise", 14), Column("Exercised on", 12, "date"),
+            Column("Type", 12), Column("Result", 10, "outcome"), Column("Achieved recovery (h)", 11, "number"),
+            Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
+            Column("Within RPO", 9, "outcome"), Column("Coverage", 16), *_SOURCE_COLUMNS[:3])
+    latest = _latest_exercises(result.data.exercises)
+    rows: list[tuple[Cell, ...]] = []
+    for s in result.data.services:
+        ex = latest.get(s.id)
+        coverage = ("never exercised" if ex is None else
+                    "technical exercise" if ex.type is not None and ex.type.is_technical else "discussion only")
+        rows.append((s.id, s.name, s.tier, s.owner, "yes" if s.in_scope else "no", hours(s.mtpd),
+                     hours(s.rto), hours(s.rpo), ex.id if ex else None, ex.date if ex else None,
+                     ex.type.value if ex and ex.type else None, ex.result.value if ex and ex.result else None,
+                     hours(ex.achieved_recovery_time) if ex else None,
+                     _within(ex.achieved_recovery_time, s.rto) if ex else None,
+                     hours(ex.achieved_data_loss) if ex else None,
+                     _within(ex.achieved_data_loss, s.rpo) if ex else None,
+                     coverage, s.source.file, s.source.sheet, s.source.row))
+    return Table("services", "Services", cols, rows)
+
+
+def exercise_table(result: AssessmentResult) -> Table:
+    """Each exercise against the tightest RTO/RPO of the services it tested."""
+    cols = (Column("Exercise", 12), Column("Date", 12, "date"), Column("Type", 12), Column("Scenario", 32, "wrap"),
+            Column("Services", 18, "wrap"), Column("Result", 10, "outcome"),
+            Column("Achieved recovery (h)", 11, "number"), Column("RTO (h)", 9, "number"),
+            Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
+            Column("RPO (h)", 9, "number"), Column("Within RPO", 9, "outcome"), Column("Report", 28),
+            *_SOURCE_COLUMNS[:3])
+    rto = {s.id: s.rto for s in result.data.services}
+    rpo = {s.id: s.rpo for s in result.data.services}
+    rows: list[tuple[Cell, ...]] = []
+    for ex in result.data.exercises:
+        rtos = [t for sid in ex.services if (t := rto.get(sid)) is not None]
+        rpos = [t for sid in ex.services if (t := rpo.get(sid)) is not None]
+        target_rto = min(rtos) if rtos else None
+        target_rpo = min(rpos) if rpos else None
+        rows.append((ex.id, ex.date, ex.type.value if ex.type else None, ex.scenario, _join(ex.services),
+                     ex.result.value if ex.result else None, hours(ex.achieved_recovery_time), hours(target_rto),
+                     _within(ex.achieved_recovery_time, target_rto), hours(ex.achieved_data_loss),
+                     hours(target_rpo), _within(ex.achieved_data_loss, target_rpo), ex.report,
+                     ex.source.file, ex.source.sheet, ex.source.row))
+    return Table("exercises", "Exercises", cols, rows)
+
+
+def ageing_band(days: int | None) -> str | None:
+    if days is None:
+        return None
+    return "0-30 days" if days <= 30 else "31-90 days" if days <= 90 else "91-180 days" if days <= 180 else "over 180 days"
+
+
+def action_table(result: AssessmentResult) -> Table:
+    """Corrective actions POA&M style: age from opening to closure or as-of, and days overdue."""
+    as_of = result.run.as_of
+    cols = (Column("Action", 10), Column("Finding", 10), Column("Description", 40, "wrap"), Column("Owner", 18),
+            Column("Opened", 12, "date"), Column("Due", 12, "date"), Column("Status", 11),
+            Column("Closed", 12, "date"), Column("Age (days)", 9, "number"), Column("Days overdue", 9, "number"),
+            Column("Ageing", 13), Column("On time", 9, "outcome"), *_SOURCE_COLUMNS[:3])
+    rows: list[tuple[Cell, ...]] = []
+    for a in result.data.corrective_actions:
+        end = a.closed if a.status == ActionStatus.CLOSED and a.closed else as_of
+        age = (end - a.opened).days if a.opened else None
+        overdue = max(0, (end - a.due).days) if a.due else None
+        on_time = None if overdue is None else ("overdue" if overdue > 0 else "yes")
+        rows.append((a.id, a.finding_id, a.description, a.owner, a.opened, a.due, a.status.value, a.closed,
+                     age, overdue, ageing_band(age), on_time, a.source.file, a.source.sheet, a.source.row))
+    return Table("corrective_actions", "Corrective actions", cols, rows)
+
+
+def evidence_table(result: AssessmentResult) -> Table:
+    cols = (Column("Path", 34), Column("Type", 18), Column("Title", 30, "wrap"), Column("SHA-256", 30),
+            Column("Collected", 12, "date"), Column("Expires", 12, "date"), Column("Freshness", 10, "outcome"),
+            Column("Message", 40, "wrap"), Column("Services", 16, "wrap"), Column("Exercises", 14, "wrap"),
+            Column("Objectives", 20, "wrap"))
+    rows: list[tuple[Cell, ...]] = [
+        (e.item.path, e.item.evidence_type, e.item.title, e.item.sha256, e.item.collected, e.expires,
+         e.state.value, e.message, _join(e.item.services), _join(e.item.exercises), _join(e.item.objectives))
+        for e in result.evidence
+    ]
+    return Table("evidence", "Evidence index", cols, rows)
+
+
+def issue_table(result: AssessmentResult) -> Table:
+    cols = (Column("Severity", 9), Column("Code", 20), Column("Message", 60, "wrap"), *_SOURCE_COLUMNS)
+    rows: list[tuple[Cell, ...]] = [
+        (i.severity.value, i.code, i.message, *source_cells(i.source)) for i in result.issues
+    ]
+    return Table("issues", "Data quality", cols, rows)
+
+
+def account_table(result: AssessmentResult) -> Table:
+    cols = (Column("File", 30), Column("Sheet", 18), Column("Entity", 18), Column("Rows read", 9, "number"),
+            Column("Imported", 9, "number"), Column("Rejected", 9, "number"), Column("Skipped", 9, "number"))
+    rows: list[tuple[Cell, ...]] = [
+        (a.file, a.sheet, a.entity, a.rows_read, a.imported, a.rejected, a.skipped) for a in result.accounts
+    ]
+    return Table("accounts", "Import accounting", cols, rows)
+
+
+def remediation_table(result: AssessmentResult) -> Table:
+    cols = (Column("Rank", 6, "number"), Column("Objective", 22), Column("Title", 32, "wrap"),
+            Column("Action", 60, "wrap"), Column("Requirements", 36, "wrap"), Column("Weight", 8, "number"),
+            Column("Failing entities", 9, "number"))
+    rows: list[tuple[Cell, ...]] = [
+        (m.rank, m.objective_id, m.title, m.action, _join(m.requirements), m.weight, m.failing_entities)
+        for m in result.remediation
+    ]
+    return Table("remediation", "Remediation", cols, rows)
+
+
+def contact_table(result: AssessmentResult) -> Table:
+    cols = (Column("Role", 24), Column("Name", 20), Column("Alternate", 20), Column("Phone", 16),
+            Column("E-mail", 26), Column("Backup channel", 18), Column("Critical role", 9),
+            Column("Last verified", 12, "date"))
+    rows: list[tuple[Cell, ...]] = [
+        (c.role, c.name, c.alternate, c.phone, c.email, c.backup_channel, "yes" if c.critical_role else "no",
+         c.last_verified)
+        for c in result.data.contacts
+    ]
+    return Table("contacts", "Contacts", cols, rows)
+
+
+TABLE_BUILDERS: dict[str, Callable[[AssessmentResult], Table]] = {
+    "frameworks": framework_table,
+    "requirements": requirement_table,
+    "objectives": objective_table,
+    "crosswalk": crosswalk_table,
+    "checks": check_table,
+    "failing_entities": failing_table,
+    "services": service_table,
+    "exercises": exercise_table,
+    "corrective_actions": action_table,
+    "evidence": evidence_table,
+    "issues": issue_table,
+    "accounts": account_table,
+    "remediation": remediation_table,
+    "contacts": contact_table,
+}
+"""Every table by key, in the order the packs and notebooks present them."""

@@ -1,0 +1,204 @@
+"""``gap-matrix.xlsx``: the workbook an auditor filters and sorts.
+
+Written with xlsxwriter row by row (``constant_memory``) so 200,000-row sheets stay cheap; formats
+are built once per column, and user text is always written with ``write_string`` so nothing a
+spreadsheet holds can turn into a formula or a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from math import isfinite
+from pathlib import Path
+from typing import Any
+
+from itscm_audit.reporters import tables as t
+from itscm_audit.reporters.base import PackContext
+from itscm_audit.reporters.safe import atomic_path, excel_text, is_formula_like
+from itscm_audit.result import Status
+
+_HEADER_BG = "1F3864"
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+TOP_REMEDIATION = 10
+EXCEL_MAX_ROWS = 1_048_576
+
+
+class _Formats:
+    """Every format the workbook uses, created once (xlsxwriter formats are per workbook)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.header = wb.add_format({"bold": True, "font_color": "FFFFFF", "bg_color": _HEADER_BG,
+                                     "text_wrap": True, "valign": "top", "border": 1})
+        self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": _HEADER_BG})
+        self.label = wb.add_format({"bold": True})
+        self.text = wb.add_format({"valign": "top"})
+        self.wrap = wb.add_format({"valign": "top", "text_wrap": True})
+        self.text_q = wb.add_format({"valign": "top", "quote_prefix": True})
+        self.wrap_q = wb.add_format({"valign": "top", "text_wrap": True, "quote_prefix": True})
+        self.number = wb.add_format({"valign": "top"})
+        self.date = wb.add_format({"valign": "top", "num_format": "yyyy-mm-dd"})
+        self.status = {
+            label: wb.add_format({"valign": "top", "bg_color": fill, "font_color": t.STATUS_FONT[label],
+                                  "bold": True})
+            for label, fill in t.STATUS_FILL.items()
+        }
+        self.outcome = {value: self.status[label] for value, label in t.OUTCOME_STATUS.items()}
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub("_", title)[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _fit_widths(table: t.Table, sample: int = 300) -> list[float]:
+    """Widths that fit the header and the first rows, capped so wrapped text stays readable."""
+    widths = []
+    for ci, col in enumerate(table.columns):
+        longest = max((len(str(row[ci])) for row in table.rows[:sample] if row[ci] is not None), default=0)
+        header = min(len(col.header), 24)
+        if col.kind == "wrap":
+            widths.append(float(max(header, min(col.width, max(longest, 10)))))
+        elif col.kind == "date":
+            widths.append(float(max(header, 11)))
+        else:
+            widths.append(float(max(header, 6, min(longest + 1, 50))))
+    return widths
+
+
+def write_table(wb: Any, fm: _Formats, name: str, table: t.Table, prep: Callable[[str], str]) -> Any:
+    """One sheet: coloured header, frozen first row, autofilter, fitted widths, typed cells."""
+    ws = wb.add_worksheet(name)
+    ncols = len(table.columns)
+    for ci, width in enumerate(_fit_widths(table)):
+        ws.set_column(ci, ci, width)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(table.rows), 1), ncols - 1)
+    ws.set_row(0, 30)
+    for ci, col in enumerate(table.columns):
+        ws.write_string(0, ci, col.header, fm.header)
+    _write_rows(ws, fm, table, prep, first_row=1)
+    return ws
+
+
+def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int) -> None:
+    plain = [fm.wrap if c.kind == "wrap" else fm.text for c in table.columns]
+    quoted = [fm.wrap_q if c.kind == "wrap" else fm.text_q for c in table.columns]
+    coloured: list[dict[str, Any] | None] = [
+        fm.status if c.kind == "status" else fm.outcome if c.kind == "outcome" else None for c in table.columns
+    ]
+    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    date_fmt, number_fmt = fm.date, fm.number
+    room = EXCEL_MAX_ROWS - first_row - 1
+    rows = table.rows if len(table.rows) <= room else table.rows[:room]
+    for ri, row in enumerate(rows, first_row):
+        for ci, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                text = prep(value)
+                if not text:
+                    continue
+                palette = coloured[ci]
+                if palette is not None and text in palette:
+                    write_string(ri, ci, text, palette[text])
+                elif is_formula_like(text):
+                    write_string(ri, ci, text, quoted[ci])
+                else:
+                    write_string(ri, ci, text, plain[ci])
+            elif isinstance(value, (int, float)):
+                if isfinite(value):
+                    write_number(ri, ci, value, number_fmt)
+                else:  # Excel has no NaN or infinity; say it in words rather than write an error formula
+                    write_string(ri, ci, str(value), plain[ci])
+            elif isinstance(value, (date, datetime)):
+                write_datetime(ri, ci, value, date_fmt)
+    if len(rows) < len(table.rows):
+        write_string(first_row + len(rows), 0, f"{len(table.rows) - len(rows)} more rows do not fit in an Excel "
+                     "sheet: see result.json", fm.label)
+
+
+def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]) -> None:
+    ws = wb.add_worksheet("Summary")
+    result = ctx.result
+    run = result.run
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 9, 13)
+    ws.write_string(0, 0, "IT service continuity gap matrix", fm.title)
+    facts: list[tuple[str, str]] = [
+        ("Organisation", run.organisation), ("Scope", run.scope or "whole organisation"),
+        ("As of", run.as_of.isoformat()), ("Run id", run.run_id), ("Label", run.label),
+        ("Tool version", f"itscm-audit {run.tool_version}"), ("Frameworks", ", ".join(run.frameworks)),
+        ("Data-quality issues", str(len(result.issues))),
+    ]
+    for i, (label, value) in enumerate(facts, 2):
+        ws.write_string(i, 0, label, fm.label)
+        ws.write_string(i, 1, prep(value), fm.text)
+    fw_table = ctx.table("frameworks")
+    top = len(facts) + 3
+    for ci, col in enumerate(fw_table.columns):
+        ws.write_string(top, ci, col.header, fm.header)
+    _write_rows(ws, fm, fw_table, prep, first_row=top + 1)
+    n = len(fw_table.rows)
+    if n:
+        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for si, status in enumerate(Status):
+            vcol = 3 + si
+            chart.add_series({
+                "name": ["Summary", top, vcol],
+                "categories": ["Summary", top + 1, 0, top + n, 0],
+                "values": ["Summary", top + 1, vcol, top + n, vcol],
+                "fill": {"color": "#" + t.STATUS_FILL[status.label]},
+                "border": {"color": "#" + t.STATUS_FONT[status.label]},
+            })
+        chart.set_title({"name": "Requirements by status per framework"})
+        chart.set_x_axis({"name": "Requirements"})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 720, "height": 120 + 40 * n})
+        ws.insert_chart(top + n + 2, 0, chart)
+    rem_top = top + n + 2 + (8 + 2 * n if n else 0)
+    ws.write_string(rem_top, 0, f"Top {TOP_REMEDIATION} remediation items", fm.label)
+    rem = ctx.table("remediation")
+    rem = t.Table(rem.key, rem.title, rem.columns, rem.rows[:TOP_REMEDIATION])
+    for ci, col in enumerate(rem.columns):
+        ws.write_string(rem_top + 1, ci, col.header, fm.header)
+    _write_rows(ws, fm, rem, prep, first_row=rem_top + 2)
+
+
+SHEETS: tuple[str, ...] = ("crosswalk", "services", "exercises", "corrective_actions", "evidence", "issues",
+                           "accounts", "checks", "failing_entities", "objectives", "remediation", "contacts")
+"""Sheets after the summary and the per-framework gap matrices, by table key."""
+
+
+def write_xlsx(ctx: PackContext, path: Path) -> None:
+    import xlsxwriter
+
+    result = ctx.result
+    redact = ctx.redactor
+    prep: Callable[[str], str] = excel_text if redact is None else (lambda s: excel_text(redact(s)))
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
+        })
+        # Fixed document properties keep the file free of the clock (xlsxwriter would stamp "now").
+        as_of = result.run.as_of
+        stamp = datetime(as_of.year, as_of.month, as_of.day)
+        wb.set_properties({"title": f"Gap matrix - {prep(result.run.organisation)}", "created": stamp,
+                           "author": "itscm-audit", "comments": f"run {result.run.run_id}"})
+        fm = _Formats(wb)
+        used = {"summary"}
+        _summary(wb, fm, ctx, prep)
+        for fw in result.run.frameworks:
+            write_table(wb, fm, _sheet_name(f"GM {fw}", used), t.requirement_table(result, fw), prep)
+        for key in SHEETS:
+            table = ctx.table(key)
+            write_table(wb, fm, _sheet_name(table.title, used), table, prep)
+        wb.close()

@@ -1,0 +1,84 @@
+"""Findings and corrective actions: every weakness gets an owned, dated action, and none is left overdue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from itscm_audit.model import ActionStatus, CorrectiveAction
+from itscm_audit.result import CheckResult, EntityResult, Outcome
+from itscm_audit.rules._common import at, entity
+from itscm_audit.rules.base import RuleContext, aggregate, rule
+
+AGEING_BUCKETS = ((0, 30, "overdue_0_30_days"), (31, 90, "overdue_31_90_days"),
+                  (91, 180, "overdue_91_180_days"), (181, None, "overdue_over_180_days"))
+"""Ageing buckets of overdue corrective actions, in days past due (inclusive bounds)."""
+
+
+def ageing_bucket(days_overdue: int) -> str:
+    for low, high, name in AGEING_BUCKETS:
+        if days_overdue >= low and (high is None or days_overdue <= high):
+            return name
+    return AGEING_BUCKETS[0][2]
+
+
+@rule("finding.corrective_action", "Findings have an owned, dated corrective action")
+def finding_corrective_action(ctx: RuleContext) -> CheckResult:
+    """Every finding (from an exercise or an incident) has at least one corrective action with an owner
+    and a due date: the audit trail from weakness to fix (ISO 22301 10.1, NIST CP-4 POA&M). Metric:
+    number of complete corrective actions."""
+    actions: dict[str, list[CorrectiveAction]] = {}
+    for a in ctx.data.corrective_actions:
+        if a.finding_id:
+            actions.setdefault(a.finding_id, []).append(a)
+    results: list[EntityResult] = []
+    for f in ctx.data.findings:
+        mine = actions.get(f.id, [])
+        complete = [a for a in mine if a.owner and a.due is not None]
+        if complete:
+            results.append(entity("finding", f.id, Outcome.PASS,
+                                  f"action {complete[0].id} owned by {complete[0].owner}, due {complete[0].due}",
+                                  f.source, complete[0].source, metric=float(len(complete))))
+        elif mine:
+            a = mine[0]
+            lacking = [w for w, ok in (("owner", a.owner), ("due date", a.due)) if not ok]
+            column = "Owner" if not a.owner else "Due Date"
+            results.append(entity("finding", f.id, Outcome.FAIL,
+                                  f"action {a.id} has no {' or '.join(lacking)}", f.source, at(a.source, column),
+                                  metric=0.0))
+        else:
+            results.append(entity("finding", f.id, Outcome.FAIL, "no corrective action", f.source, metric=0.0))
+    return aggregate("finding.corrective_action", "Findings have an owned, dated corrective action", results,
+                     ctx.policy.partial_threshold, "findings")
+
+
+@rule("action.not_overdue", "No corrective action overdue", parameters=("corrective_action_grace_days",))
+def action_not_overdue(ctx: RuleContext) -> CheckResult:
+    """No corrective action is still open past its due date (plus the grace period) on the as-of date:
+    overdue actions show that findings are recorded but not acted upon. Metric: days overdue; the check
+    also counts overdue actions in ageing buckets (0-30, 31-90, 91-180, over 180 days). An action closed
+    after the as-of date was still open on it."""
+    grace = timedelta(days=ctx.policy.corrective_action_grace_days)
+    buckets = {name: 0.0 for _, _, name in AGEING_BUCKETS}
+    results: list[EntityResult] = []
+    for a in ctx.data.corrective_actions:
+        if a.status == ActionStatus.CLOSED and not (a.closed is not None and a.closed > ctx.as_of):
+            results.append(entity("corrective_action", a.id, Outcome.NOT_APPLICABLE,
+                                  f"closed{f' on {a.closed}' if a.closed else ''}", a.source))
+            continue
+        if a.due is None:
+            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, "open with no due date",
+                                  at(a.source, "Due Date")))
+            continue
+        overdue = (ctx.as_of - (a.due + grace)).days
+        state = "open" if a.status == ActionStatus.CLOSED else a.status.value.replace("_", " ")
+        if overdue > 0:
+            buckets[ageing_bucket(overdue)] += 1
+            results.append(entity("corrective_action", a.id, Outcome.FAIL,
+                                  f"{state}, due {a.due}: {overdue} days overdue", at(a.source, "Due Date", a.due),
+                                  metric=float(overdue)))
+        else:
+            results.append(entity("corrective_action", a.id, Outcome.PASS,
+                                  f"{state}, due {a.due} ({-overdue} days left)", a.source,
+                                  metric=float(overdue)))
+    return aggregate("action.not_overdue", "No corrective action overdue", results, ctx.policy.partial_threshold,
+                     "open corrective actions", metrics=buckets)

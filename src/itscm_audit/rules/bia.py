@@ -1,0 +1,303 @@
+"""Business impact analysis rules: completeness and internal consistency of the service inventory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itscm_audit.model import Service, SourceRef
+from itscm_audit.result import CheckResult, EntityResult, Outcome
+from itscm_audit.rules._common import (
+    SERVICE_COLUMNS,
+    at,
+    critical_services,
+    entity,
+    hours,
+    hours_of,
+    in_scope,
+    is_critical,
+    out_of_scope,
+    services_by_id,
+)
+from itscm_audit.rules.base import RuleContext, aggregate, rule
+
+_COMPLETE = ("tier", "owner", "mtpd", "rto", "rpo")
+_LABEL = {"tier": "tier", "owner": "owner", "mtpd": "MTPD", "rto": "RTO", "rpo": "RPO",
+          "personal_data": "personal-data flag", "phi": "PHI flag"}
+
+
+def _missing(service: Service, fields: tuple[str, ...]) -> list[str]:
+    return [f for f in fields if getattr(service, f) in (None, "")]
+
+
+def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...],
+              critical_only: bool, subject: str) -> CheckResult:
+    results: list[EntityResult] = []
+    for s in ctx.data.services:
+        if not in_scope(s, ctx):
+            results.append(out_of_scope(s))
+            continue
+        if critical_only and s.tier is None:
+            results.append(entity("service", s.id, Outcome.NO_DATA, "tier not recorded: criticality unknown",
+                                  at(s.source, SERVICE_COLUMNS["tier"])))
+            continue
+        if critical_only and not is_critical(s, ctx):
+            results.append(entity("service", s.id, Outcome.NOT_APPLICABLE, f"tier {s.tier} is not critical",
+                                  s.source))
+            continue
+        missing = _missing(s, fields)
+        if missing:
+            results.append(entity("service", s.id, Outcome.FAIL,
+                                  "missing " + ", ".join(_LABEL[f] for f in missing),
+                                  *(at(s.source, SERVICE_COLUMNS[f]) for f in missing),
+                                  metric=float(len(missing))))
+        else:
+            results.append(entity("service", s.id, Outcome.PASS,
+                                  "all of " + ", ".join(_LABEL[f] for f in fields) + " recorded", s.source,
+                                  metric=0.0))
+    return aggregate(rule_id, title, results, ctx.policy.partial_threshold, subject)
+
+
+@rule("bia.complete", "BIA complete for every in-scope service")
+def bia_complete(ctx: RuleContext) -> CheckResult:
+    """Every in-scope service has a tier, a business owner, an MTPD, an RTO and an RPO. Without them
+    recovery priorities and targets cannot be justified to an auditor (ISO 22301 8.2.2). Metric: number of
+    missing fields."""
+    return _presence(ctx, "bia.complete", "BIA complete for every in-scope service", _COMPLETE, False,
+                     "in-scope services")
+
+
+@rule("bia.critical_rto_rpo", "Critical services have RTO and RPO", parameters=("critical_tiers",))
+def bia_critical_rto_rpo(ctx: RuleContext) -> CheckResult:
+    """Every service in a critical tier has a recovery time objective and a recovery point objective:
+    the targets that exercises and backups are measured against. Metric: number of missing targets."""
+    return _presence(ctx, "bia.critical_rto_rpo", "Critical services have RTO and RPO", ("rto", "rpo"), True,
+                     "critical services")
+
+
+@rule("bia.data_flags", "Personal-data and PHI flags recorded")
+def bia_data_flags(ctx: RuleContext) -> CheckResult:
+    """Every in-scope service says whether it holds personal data and protected health information, so
+    privacy-law obligations (GDPR, PIPEDA, Law 25, HIPAA) can be scoped. Metric: number of missing flags."""
+    return _presence(ctx, "bia.data_flags", "Personal-data and PHI flags recorded", ("personal_data", "phi"),
+                     False, "in-scope services")
+
+
+@rule("bia.rto_within_mtpd", "RTO within MTPD")
+def bia_rto_within_mtpd(ctx: RuleContext) -> CheckResult:
+    """A service's RTO does not exceed its maximum tolerable period of disruption: recovering after the
+    MTPD means the organisation has already suffered unacceptable harm. Metric: RTO minus MTPD in hours
+    (positive = over)."""
+    results: list[EntityResult] = []
+    for s in ctx.data.services:
+        if not in_scope(s, ctx):
+            results.append(out_of_scope(s))
+        elif s.rto is None or s.mtpd is None:
+            what = "RTO" if s.rto is None else "MTPD"
+            results.append(entity("service", s.id, Outcome.NO_DATA, f"{what} not recorded",
+                                  at(s.source, SERVICE_COLUMNS[what.lower()])))
+        elif s.rto > s.mtpd:
+            results.append(entity("service", s.id, Outcome.FAIL,
+                                  f"RTO {hours(s.rto)} exceeds MTPD {hours(s.mtpd)}",
+                                  at(s.source, SERVICE_COLUMNS["rto"], hours(s.rto)),
+                                  at(s.source, SERVICE_COLUMNS["mtpd"], hours(s.mtpd)),
+                                  metric=hours_of(s.rto - s.mtpd)))
+        else:
+            results.append(entity("service", s.id, Outcome.PASS,
+                                  f"RTO {hours(s.rto)} within MTPD {hours(s.mtpd)}", s.source,
+                                  metric=hours_of(s.rto - s.mtpd)))
+    return aggregate("bia.rto_within_mtpd", "RTO within MTPD", results, ctx.policy.partial_threshold,
+                     "services with RTO and MTPD")
+
+
+@rule("bia.rpo_backup_interval", "Backup interval can achieve the RPO")
+def bia_rpo_backup_interval(ctx: RuleContext) -> CheckResult:
+    """The stated backup frequency can achieve the RPO (interval <= RPO): backing up daily cannot honour
+    a 4-hour RPO. Metric: backup interval minus RPO in hours (positive = cannot achieve)."""
+    results: list[EntityResult] = []
+    for s in ctx.data.services:
+        if not in_scope(s, ctx):
+            results.append(out_of_scope(s))
+        elif s.rpo is None or s.backup_interval is None:
+            what = "rpo" if s.rpo is None else "backup_interval"
+            label = "RPO" if what == "rpo" else "backup frequency"
+            results.append(entity("service", s.id, Outcome.NO_DATA, f"{label} not recorded",
+                                  at(s.source, SERVICE_COLUMNS[what])))
+        elif s.backup_interval > s.rpo:
+            results.append(entity("service", s.id, Outcome.FAIL,
+                                  f"backup every {hours(s.backup_interval)} cannot achieve RPO {hours(s.rpo)}",
+                                  at(s.source, SERVICE_COLUMNS["backup_interval"], hours(s.backup_interval)),
+                                  at(s.source, SERVICE_COLUMNS["rpo"], hours(s.rpo)),
+                                  metric=hours_of(s.backup_interval - s.rpo)))
+        else:
+            results.append(entity("service", s.id, Outcome.PASS,
+                                  f"backup every {hours(s.backup_interval)} achieves RPO {hours(s.rpo)}",
+                                  s.source, metric=hours_of(s.backup_interval - s.rpo)))
+    return aggregate("bia.rpo_backup_interval", "Backup interval can achieve the RPO", results,
+                     ctx.policy.partial_threshold, "services with RPO and backup frequency")
+
+
+_Slowest = tuple[timedelta, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class _Walk:
+    slowest: dict[str, _Slowest | None]
+    """Per service: the slowest-recovering dependency reachable from it (its RTO and the chain to it)."""
+    cycle_of: dict[str, tuple[str, ...]]
+    """Per service: a dependency cycle it is part of or leads into."""
+
+
+def _walk(graph: dict[str, tuple[str, ...]], rto: dict[str, timedelta | None]) -> _Walk:
+    """One depth-first pass over the dependency graph (linear in services + dependencies, no recursion).
+
+    Back edges are cycles: recorded, not followed, so the walk always ends.
+    """
+    slowest: dict[str, _Slowest | None] = {}
+    in_cycle: dict[str, tuple[str, ...]] = {}
+    cycle_of: dict[str, tuple[str, ...]] = {}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph[root]))]
+        while stack:
+            node, deps = stack[-1]
+            nxt = next(deps, None)
+            if nxt is not None:
+                if nxt not in graph:
+                    continue
+                if state.get(nxt) == 1:
+                    cycle = (*path[path.index(nxt):], nxt)
+                    for member in cycle:
+                        in_cycle.setdefault(member, cycle)
+                elif nxt not in state:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    stack.append((nxt, iter(graph[nxt])))
+                continue
+            best: _Slowest | None = None
+            reach = in_cycle.get(node)
+            for dep in graph[node]:
+                if state.get(dep) != 2:
+                    continue
+                options: list[_Slowest] = []
+                dep_rto = rto.get(dep)
+                if dep_rto is not None:
+                    options.append((dep_rto, (node, dep)))
+                further = slowest.get(dep)
+                if further is not None:
+                    options.append((further[0], (node, *further[1])))
+                for option in options:
+                    if best is None or option[0] > best[0] or (option[0] == best[0] and len(option[1]) < len(best[1])):
+                        best = option
+                if reach is None and dep in cycle_of:
+                    reach = cycle_of[dep]
+            slowest[node] = best
+            if reach is not None:
+                cycle_of[node] = reach
+            state[node] = 2
+            stack.pop()
+            path.pop()
+    return _Walk(slowest, cycle_of)
+
+
+def _cycle_text(service_id: str, cycle: tuple[str, ...]) -> str:
+    """``A -> B -> C -> A``, starting at the service when it is part of the cycle."""
+    ring = list(cycle[:-1])
+    if service_id in ring:
+        i = ring.index(service_id)
+        ring = ring[i:] + ring[:i]
+        return "dependency cycle " + " -> ".join([*ring, ring[0]])
+    return "leads into dependency cycle " + " -> ".join(cycle)
+
+
+@rule("bia.dependency_rto", "Dependencies recover no slower than the service")
+def bia_dependency_rto(ctx: RuleContext) -> CheckResult:
+    """A service's RTO is not shorter than the RTO of anything it depends on, directly or through a
+    chain: a service cannot be back before the systems it needs. The dependency graph is walked; the
+    chain to the slowest dependency and any dependency cycle (which leaves the recovery order undefined)
+    are reported. Metric: the shortfall in hours against the slowest dependency."""
+    by_id = services_by_id(ctx)
+    graph = {s.id: tuple(dict.fromkeys(s.depends_on)) for s in ctx.data.services}
+    walk = _walk(graph, {s.id: s.rto for s in ctx.data.services})
+    results: list[EntityResult] = []
+    for s in ctx.data.services:
+        if not in_scope(s, ctx):
+            results.append(out_of_scope(s))
+            continue
+        if not s.depends_on:
+            results.append(entity("service", s.id, Outcome.NOT_APPLICABLE, "no dependencies recorded", s.source))
+            continue
+        problems: list[str] = []
+        worst = 0.0
+        cycle = walk.cycle_of.get(s.id)
+        if cycle is not None:
+            problems.append(_cycle_text(s.id, cycle))
+        slowest = walk.slowest.get(s.id)
+        if s.rto is None and not problems:
+            results.append(entity("service", s.id, Outcome.NO_DATA, "RTO not recorded",
+                                  at(s.source, SERVICE_COLUMNS["rto"])))
+            continue
+        if s.rto is not None and slowest is not None and slowest[0] > s.rto:
+            dep_rto, chain = slowest
+            problems.append(f"RTO {hours(s.rto)} is shorter than {chain[-1]} RTO {hours(dep_rto)} "
+                            f"({' -> '.join(chain)})")
+            worst = hours_of(dep_rto - s.rto)
+        unknown = [d for d in s.depends_on if d not in by_id]
+        note = f" (unknown dependency {', '.join(unknown)})" if unknown else ""
+        if problems:
+            results.append(entity("service", s.id, Outcome.FAIL, "; ".join(problems) + note,
+                                  at(s.source, SERVICE_COLUMNS["depends_on"], ", ".join(s.depends_on)),
+                                  metric=worst))
+        else:
+            results.append(entity("service", s.id, Outcome.PASS,
+                                  f"RTO {hours(s.rto)} not shorter than any dependency's{note}", s.source,
+                                  metric=0.0))
+    return aggregate("bia.dependency_rto", "Dependencies recover no slower than the service", results,
+                     ctx.policy.partial_threshold, "services with dependencies")
+
+
+@rule("bia.vendor_terms", "Vendor contract terms support critical services", parameters=("critical_tiers",))
+def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
+    """Vendors supporting a critical service have a contract RTO and RPO no looser than the service's own:
+    a supplier allowed 48 hours cannot support a 4-hour RTO (ISO 22301 8.3.2, DORA Art. 28). Metric: the
+    largest excess in hours."""
+    critical = {s.id: s for s in critical_services(ctx)}
+    named_by_service: dict[str, set[str]] = {}
+    for s in critical.values():
+        for vid in s.vendors:
+            named_by_service.setdefault(vid, set()).add(s.id)
+    results: list[EntityResult] = []
+    for v in ctx.data.vendors:
+        supported = sorted(({*v.services} & set(critical)) | named_by_service.get(v.id, set()))
+        if not supported:
+            results.append(entity("vendor", v.id, Outcome.NOT_APPLICABLE, "supports no critical service",
+                                  v.source))
+            continue
+        problems: list[str] = []
+        sources: list[SourceRef] = []
+        worst = 0.0
+        for sid in supported:
+            s = critical[sid]
+            for label, term, target, column in (("RTO", v.contract_rto, s.rto, "Contract RTO"),
+                                                 ("RPO", v.contract_rpo, s.rpo, "Contract RPO")):
+                if target is None:
+                    continue
+                if term is None:
+                    problems.append(f"no contract {label} for {sid} ({label} {hours(target)})")
+                    sources.append(at(v.source, column))
+                elif term > target:
+                    problems.append(f"contract {label} {hours(term)} looser than {sid} {label} {hours(target)}")
+                    sources.append(at(v.source, column, hours(term)))
+                    worst = max(worst, hours_of(term - target))
+        if problems:
+            results.append(entity("vendor", v.id, Outcome.FAIL, "; ".join(problems), *sources, metric=worst))
+        else:
+            results.append(entity("vendor", v.id, Outcome.PASS,
+                                  f"contract terms support {', '.join(supported)}", v.source, metric=0.0))
+    return aggregate("bia.vendor_terms", "Vendor contract terms support critical services", results,
+                     ctx.policy.partial_threshold, "vendors of critical services")

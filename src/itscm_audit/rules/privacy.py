@@ -1,0 +1,296 @@
+"""Incidents and privacy law: breach register and the notification clocks of GDPR, PIPEDA, Quebec Law 25,
+DORA and HIPAA.
+
+Every clock starts at the recorded awareness time (``Became Aware``); when only the detection time is
+recorded the clock starts there and the message says so. Elapsed time is computed between instants, so
+times recorded with different UTC offsets compare correctly; times without an offset are the
+organisation's local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from itscm_audit.model import Incident
+from itscm_audit.result import CheckResult, EntityResult, Outcome
+from itscm_audit.rules._common import at, elapsed_hours, end_of_as_of, entity, services_by_id
+from itscm_audit.rules.base import RuleContext, aggregate, rule
+
+_Builder = Callable[[RuleContext, Incident, dt.datetime, str], EntityResult]
+"""A per-law check of one applicable incident, given its clock start and how to name it."""
+
+_SEVERITY = {Outcome.PASS: 0, Outcome.PARTIAL: 1, Outcome.FAIL: 2}
+_SERIOUS = ("real", "high")
+
+
+def _h(value: float) -> str:
+    return f"{round(value, 1):g} h"
+
+
+def _after_as_of(ctx: RuleContext, incident: Incident) -> bool:
+    """Incidents first known after the as-of date belong to a later assessment."""
+    first = incident.aware or incident.detected
+    return first is not None and first.date() > ctx.as_of
+
+
+def clock_start(incident: Incident) -> tuple[dt.datetime, str] | None:
+    """When the legal clock starts, and how to say so: awareness, else detection."""
+    if incident.aware is not None:
+        return incident.aware, "awareness"
+    if incident.detected is not None:
+        return incident.detected, "detection (no awareness time recorded, so the clock starts at detection)"
+    return None
+
+
+@dataclass(frozen=True)
+class _Part:
+    outcome: Outcome
+    text: str
+    column: str | None = None
+    value: str | None = None
+    hours: float | None = None
+
+
+def _deadline(ctx: RuleContext, start: dt.datetime, since: str, done: dt.datetime | None, what: str,
+              limit: float, law: str, column: str, soft: str | None = None) -> _Part:
+    """Compare one notification with its clock. A ``soft`` clock (the law says "as soon as feasible" or
+    "promptly", and the policy sets a review threshold) flags a late notification for review (PARTIAL)
+    instead of failing it."""
+    if done is not None:
+        spent = elapsed_hours(start, done)
+        if spent <= limit:
+            allowed = f"within the {_h(limit)} review threshold for {law}" if soft else f"{law} allows {_h(limit)}"
+            return _Part(Outcome.PASS, f"{what} {_h(spent)} after {since}; {allowed}", hours=spent)
+        if soft:
+            return _Part(Outcome.PARTIAL, f"{what} {_h(spent)} after {since}; beyond the {_h(limit)} review "
+                         f"threshold for {law}: check it was {soft}", column, f"{done}", spent)
+        return _Part(Outcome.FAIL, f"{what} {_h(spent)} after {since}; {law} allows {_h(limit)}", column,
+                     f"{done}", spent)
+    spent = elapsed_hours(start, end_of_as_of(ctx, start))
+    if spent > limit:
+        allowed = f"the review threshold for {law} is {_h(limit)}" if soft else f"{law} allows {_h(limit)}"
+        return _Part(Outcome.FAIL, f"has not {what}: {_h(spent)} since {since} as of {ctx.as_of}; {allowed}",
+                     column, None, spent)
+    return _Part(Outcome.PASS, f"has not yet {what}: clock running, {_h(spent)} of {_h(limit)} used as of "
+                 f"{ctx.as_of}", hours=spent)
+
+
+def _combine(incident: Incident, parts: list[_Part], metric: float | None) -> EntityResult:
+    worst = max((p.outcome for p in parts), key=_SEVERITY.__getitem__, default=Outcome.PASS)
+    failing = [p for p in parts if p.outcome != Outcome.PASS]
+    sources = [at(incident.source, p.column, p.value) for p in failing if p.column] or [incident.source]
+    return entity("incident", incident.id, worst, "; ".join(p.text for p in parts), *sources, metric=metric)
+
+
+def _applies(incident: Incident, jurisdiction: str) -> bool:
+    return incident.personal_data_breach and jurisdiction in incident.jurisdictions
+
+
+def _register_part(incident: Incident, law: str) -> _Part:
+    if incident.registered:
+        return _Part(Outcome.PASS, "recorded in the breach register")
+    return _Part(Outcome.FAIL, f"not recorded in the breach register ({law})", "In Breach Register?",
+                 None if incident.registered is None else "No")
+
+
+@rule("privacy.breach_register", "Personal-data breaches recorded in the register")
+def privacy_breach_register(ctx: RuleContext) -> CheckResult:
+    """Every personal-data breach is recorded in the breach register, whatever its risk: GDPR Art. 33(5),
+    PIPEDA s.10.3 and Quebec Law 25 s.3.8 all require a record of every breach. Metric: 1 when recorded,
+    else 0."""
+    results: list[EntityResult] = []
+    for i in ctx.data.incidents:
+        if not i.personal_data_breach:
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a personal-data breach", i.source))
+        elif _after_as_of(ctx, i):
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
+                                  i.source))
+        else:
+            results.append(_combine(i, [_register_part(i, "GDPR Art. 33(5), PIPEDA s.10.3, Law 25 s.3.8")],
+                                    1.0 if i.registered else 0.0))
+    used = tuple(st.item.path for st in ctx.evidence.of_type("breach_register")) if ctx.evidence else ()
+    return aggregate("privacy.breach_register", "Personal-data breaches recorded in the register", results,
+                     ctx.policy.partial_threshold, "personal-data breaches", evidence=used)
+
+
+def _notification_rule(ctx: RuleContext, rule_id: str, title: str, jurisdiction: str,
+                       build: _Builder) -> CheckResult:
+    results: list[EntityResult] = []
+    for i in ctx.data.incidents:
+        if not _applies(i, jurisdiction):
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE,
+                                  f"not a personal-data breach in {jurisdiction}", i.source))
+            continue
+        start = clock_start(i)
+        if start is None:
+            results.append(entity("incident", i.id, Outcome.NO_DATA, "no detection or awareness time recorded",
+                                  at(i.source, "Became Aware")))
+            continue
+        if _after_as_of(ctx, i):
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
+                                  i.source))
+            continue
+        results.append(build(ctx, i, start[0], start[1]))
+    return aggregate(rule_id, title, results, ctx.policy.partial_threshold,
+                     f"personal-data breaches in {jurisdiction}")
+
+
+def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> EntityResult:
+    risk = (i.risk_of_harm or "").lower()
+    if risk == "none":
+        return entity("incident", i.id, Outcome.NOT_APPLICABLE,
+                      "assessed as unlikely to result in a risk: no notification required (Art. 33(1))", i.source)
+    limit = ctx.policy.notification_clocks.gdpr_regulator_hours
+    reg = _deadline(ctx, start, since, i.regulator_notified, "notified the supervisory authority", limit,
+                    "GDPR Art. 33(1)", "Regulator Notified")
+    parts = [reg]
+    if not risk:
+        parts.append(_Part(Outcome.PASS, "risk of harm not recorded, notification assumed required"))
+    if risk == "high":
+        if i.individuals_notified is None:
+            parts.append(_Part(Outcome.FAIL, "high risk but individuals not notified (GDPR Art. 34)",
+                               "Individuals Notified"))
+        else:
+            spent = elapsed_hours(start, i.individuals_notified)
+            parts.append(_Part(Outcome.PASS, f"individuals notified {_h(spent)} after {since} (Art. 34)"))
+    return _combine(i, parts, reg.hours)
+
+
+@rule("privacy.gdpr_notification", "GDPR breach notification within 72 hours",
+      parameters=("notification_clocks",))
+def privacy_gdpr_notification(ctx: RuleContext) -> CheckResult:
+    """EU personal-data breaches that may result in a risk were notified to the supervisory authority
+    within 72 hours of awareness (GDPR Art. 33(1)); high-risk breaches were also communicated to the
+    individuals (Art. 34). Metric: hours from awareness to notification (or elapsed so far)."""
+    return _notification_rule(ctx, "privacy.gdpr_notification", "GDPR breach notification within 72 hours",
+                              "EU", _gdpr)
+
+
+def _canada(ctx: RuleContext, i: Incident, start: dt.datetime, since: str, law: str, regulator: str,
+            record_law: str, limit: float, standard: str) -> EntityResult:
+    parts = [_register_part(i, record_law)]
+    metric = None
+    if (i.risk_of_harm or "").lower() in _SERIOUS:
+        reg = _deadline(ctx, start, since, i.regulator_notified, f"reported to the {regulator}", limit, law,
+                        "Regulator Notified", soft=standard)
+        ind = _deadline(ctx, start, since, i.individuals_notified, "notified individuals", limit, law,
+                        "Individuals Notified", soft=standard)
+        parts.extend((reg, ind))
+        metric = reg.hours
+    elif not i.risk_of_harm:
+        parts.append(_Part(Outcome.PARTIAL, "risk of harm not assessed: cannot tell whether reporting is due",
+                           "Risk of Harm"))
+    else:
+        parts.append(_Part(Outcome.PASS, f"risk of harm {i.risk_of_harm}: reporting not required"))
+    return _combine(i, parts, metric)
+
+
+def _pipeda(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> EntityResult:
+    clocks = ctx.policy.notification_clocks
+    return _canada(ctx, i, start, since, "PIPEDA s.10.1 (as soon as feasible)", "OPC",
+                   f"PIPEDA s.10.3, kept {clocks.pipeda_record_months} months", clocks.pipeda_feasible_hours,
+                   "as soon as feasible")
+
+
+def _law25(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> EntityResult:
+    return _canada(ctx, i, start, since, "Law 25 s.3.5 (promptly)", "CAI", "Law 25 s.3.8 incident register",
+                   ctx.policy.notification_clocks.law25_prompt_hours, "prompt")
+
+
+@rule("privacy.pipeda_notification", "PIPEDA breach reporting and record", parameters=("notification_clocks",))
+def privacy_pipeda_notification(ctx: RuleContext) -> CheckResult:
+    """Canadian breaches with a real risk of significant harm were reported to the Office of the Privacy
+    Commissioner and to individuals as soon as feasible (PIPEDA s.10.1; delays beyond the policy's review
+    threshold are flagged), and every breach is kept in the breach record for 24 months (s.10.3). Metric:
+    hours from awareness to the OPC report."""
+    return _notification_rule(ctx, "privacy.pipeda_notification", "PIPEDA breach reporting and record", "CA",
+                              _pipeda)
+
+
+@rule("privacy.law25_notification", "Quebec Law 25 incident notification and register",
+      parameters=("notification_clocks",))
+def privacy_law25_notification(ctx: RuleContext) -> CheckResult:
+    """Quebec confidentiality incidents presenting a risk of serious injury were notified promptly to the
+    Commission d'accès à l'information and to the persons concerned (Law 25 / P-39.1 s.3.5; delays beyond
+    the policy's review threshold are flagged), and every incident is in the incident register (s.3.8).
+    Metric: hours from awareness to the CAI notification."""
+    return _notification_rule(ctx, "privacy.law25_notification", "Quebec Law 25 incident notification and "
+                              "register", "CA-QC", _law25)
+
+
+@rule("privacy.dora_reporting", "DORA major ICT incident reporting", parameters=("notification_clocks",))
+def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
+    """Major ICT-related incidents were reported to the competent authority on time (DORA Art. 19, RTS
+    2025/301): initial notification within 4 hours of classification as major and no later than 24 hours
+    after awareness, intermediate report within 72 hours of the initial notification, final report within
+    one month of the intermediate report. Metric: hours from awareness to the initial notification."""
+    clocks = ctx.policy.notification_clocks
+    results: list[EntityResult] = []
+    for i in ctx.data.incidents:
+        if not i.major_ict:
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a major ICT incident", i.source))
+            continue
+        start = clock_start(i)
+        if start is None:
+            results.append(entity("incident", i.id, Outcome.NO_DATA, "no detection or awareness time recorded",
+                                  at(i.source, "Became Aware")))
+            continue
+        if _after_as_of(ctx, i):
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
+                                  i.source))
+            continue
+        aware, since = start
+        parts = [_deadline(ctx, aware, since, i.initial_report, "sent the initial notification",
+                           clocks.dora_initial_hours_after_awareness, "DORA Art. 19(4)", "Initial Report")]
+        metric = parts[0].hours
+        if i.classified_major is not None:
+            parts.append(_deadline(ctx, i.classified_major, "classification as major", i.initial_report,
+                                   "sent the initial notification", clocks.dora_initial_hours_after_classification,
+                                   "RTS 2025/301 Art. 5", "Initial Report"))
+        if i.initial_report is not None:
+            parts.append(_deadline(ctx, i.initial_report, "the initial notification", i.intermediate_report,
+                                   "sent the intermediate report", clocks.dora_intermediate_hours,
+                                   "RTS 2025/301 Art. 5", "Intermediate Report"))
+        if i.intermediate_report is not None:
+            parts.append(_deadline(ctx, i.intermediate_report, "the intermediate report", i.final_report,
+                                   "sent the final report", clocks.dora_final_days * 24, "RTS 2025/301 Art. 5",
+                                   "Final Report"))
+        results.append(_combine(i, parts, metric))
+    return aggregate("privacy.dora_reporting", "DORA major ICT incident reporting", results,
+                     ctx.policy.partial_threshold, "major ICT incidents")
+
+
+@rule("privacy.hipaa_notification", "HIPAA individual notice within 60 days", parameters=("notification_clocks",))
+def privacy_hipaa_notification(ctx: RuleContext) -> CheckResult:
+    """US breaches of protected health information were notified to the individuals within 60 days of
+    discovery (45 CFR 164.404(b)). A US personal-data breach counts as PHI when a service it affects holds
+    PHI, or when no service is linked to it. Metric: days from discovery to notice."""
+    by_id = services_by_id(ctx)
+    days = ctx.policy.notification_clocks.hipaa_individuals_days
+    results: list[EntityResult] = []
+    for i in ctx.data.incidents:
+        linked = [by_id[s] for s in i.services if s in by_id]
+        phi = any(s.phi for s in linked) if linked else True
+        if not _applies(i, "US") or not phi:
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a US breach of PHI", i.source))
+            continue
+        start = clock_start(i)
+        if start is None:
+            results.append(entity("incident", i.id, Outcome.NO_DATA, "no detection or awareness time recorded",
+                                  at(i.source, "Became Aware")))
+            continue
+        if _after_as_of(ctx, i):
+            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
+                                  i.source))
+            continue
+        part = _deadline(ctx, start[0], "discovery" if start[1] == "awareness" else start[1],
+                         i.individuals_notified, "notified individuals", days * 24, "45 CFR 164.404",
+                         "Individuals Notified")
+        note = "" if linked else " (no service linked: PHI assumed)"
+        result = _combine(i, [_Part(part.outcome, part.text + note, part.column, part.value, part.hours)],
+                          None if part.hours is None else round(part.hours / 24, 1))
+        results.append(result)
+    return aggregate("privacy.hipaa_notification", "HIPAA individual notice within 60 days", results,
+                     ctx.policy.partial_threshold, "US breaches of PHI")

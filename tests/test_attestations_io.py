@@ -1,0 +1,81 @@
+"""attestations.xlsx: the template round-trips, and bad rows become located issues."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from itscm_audit.attestations import HELP_SHEET, SHEET, load_attestations, write_attestations_template
+from itscm_audit.errors import SourceError
+from itscm_audit.model import AttestationStatus
+
+
+def test_missing_file_means_no_attestations(tmp_path: Path) -> None:
+    assert load_attestations(tmp_path) == ((), ())
+
+
+def test_template_round_trip_and_layout(tmp_path: Path) -> None:
+    path = write_attestations_template(tmp_path / "attestations.xlsx", rows=[
+        {"target": "iso22301:5.1", "status": "Met", "statement": "Leadership commitment minuted",
+         "attested_by": "CEO", "date": date(2026, 9, 1), "evidence": ["governance/minutes.pdf", "bc/policy.md"]},
+        {"target": "hipaa:164.308(a)(7)", "status": AttestationStatus.NOT_APPLICABLE,
+         "justification": "No PHI processed in scope", "attested_by": "CPO"},
+        {"target": "nist-800-53-cp:CP-12", "status": "Not met"},
+        {"target": "OBJ-GOVERNANCE", "status": "Partially met", "statement": "=HYPERLINK(\"http://x\")"},
+    ])
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    assert [c.value for c in ws[1]] == ["Target", "Status", "Statement", "Justification", "Attested By", "Date",
+                                       "Evidence"]
+    assert ws["A1"].font.bold
+    assert ws["C5"].data_type == "s"  # formula text stays text
+    assert any(dv.formula1 == '"Met,Partially met,Not met,Not applicable"' for dv in ws.data_validations.dataValidation)
+    assert HELP_SHEET in wb.sheetnames
+    assert not list(tmp_path.glob(".*.xlsx"))
+    found, issues = load_attestations(tmp_path)
+    assert issues == ()
+    assert [(a.target, a.status) for a in found] == [
+        ("iso22301:5.1", AttestationStatus.MET), ("hipaa:164.308(a)(7)", AttestationStatus.NOT_APPLICABLE),
+        ("nist-800-53-cp:CP-12", AttestationStatus.NOT_MET), ("OBJ-GOVERNANCE", AttestationStatus.PARTIALLY_MET)]
+    assert found[0].evidence == ("governance/minutes.pdf", "bc/policy.md")
+    assert found[0].date == date(2026, 9, 1)
+    assert found[1].justification == "No PHI processed in scope"
+    assert (found[3].source.sheet, found[3].source.row) == (SHEET, 5)
+    assert found[3].statement == '=HYPERLINK("http://x")'
+
+
+def test_bad_rows_become_located_issues(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append(["Attestations of Aurora Mutual"])  # a title row above the header
+    ws.append(["Target", "Status", "Statement", "Justification", "Attested By", "Date", "Evidence"])
+    ws.append(["gdpr:33", "Mostly", "x", None, "DPO", "2026-09-01", None])
+    ws.append(["pipeda:10.1", "Not applicable", "n/a here", None, "DPO", None, None])
+    ws.append([None, None, None, None, None, None, None])
+    ws.append(["law25:3.5", "N/A", None, "No Quebec residents' data", "DPO", datetime(2026, 8, 1, 0, 0), None])
+    ws.append(["nonsense", "Met", None, None, None, None, None])
+    ws.append(["OBJ-X", "Met", None, None, None, "yesterday", None])
+    wb.save(tmp_path / "attestations.xlsx")
+    found, issues = load_attestations(tmp_path)
+    assert [(a.target, a.status, a.date) for a in found] == [
+        ("law25:3.5", AttestationStatus.NOT_APPLICABLE, date(2026, 8, 1)), ("OBJ-X", AttestationStatus.MET, None)]
+    assert [(i.code, i.source.row, i.source.column) for i in issues] == [
+        ("attestation.unknown_status", 3, "Status"),
+        ("attestation.no_justification", 4, "Justification"),
+        ("attestation.bad_target", 7, "Target"),
+        ("attestation.bad_date", 8, "Date"),
+    ]
+    assert "unknown status 'Mostly'" in issues[0].message
+    assert issues[0].source.value == "Mostly"
+
+
+def test_corrupt_workbook_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "attestations.xlsx").write_bytes(b"not a zip at all")
+    with pytest.raises(SourceError) as err:
+        load_attestations(tmp_path)
+    assert err.value.location == "attestations.xlsx"

@@ -1,0 +1,112 @@
+"""``itscm-audit frameworks`` commands through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from itscm_audit.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["frameworks", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_json_has_all_frameworks() -> None:
+    code, out, _ = run("list", "--json")
+    assert code == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert len(rows) == 12
+    assert rows["nist-800-53-cp"]["requirements"] == 49 and rows["nist-800-53-cp"]["unmapped"] == 0
+    assert rows["dora"]["kind"] == "regulation" and rows["dora"]["jurisdiction"] == "EU"
+    code, text, _ = run("list")
+    assert code == 0 and "hipaa" in text and "45 CFR 164.308(a)(7)" in text
+
+
+def test_show_tree_with_relationships() -> None:
+    code, out, _ = run("show", "iso22301")
+    assert code == 0
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.strip().startswith("8.5  Exercise programme"))
+    assert "[data; covers part]" in lines[i]
+    assert lines[i + 1].strip() == "-> OBJ-EXERCISE-COVERAGE (superset of, strength 7)"
+    assert any(line.strip() == "5.1  Leadership and commitment  [attestation; covers whole]" for line in lines)
+
+
+def test_show_json_and_unknown_framework() -> None:
+    code, out, _ = run("show", "hipaa", "--json")
+    assert code == 0
+    data = json.loads(out)
+    d = next(r for r in data["requirements"] if r["id"] == "164.308(a)(7)(ii)(D)")
+    assert d["required"] is False and d["applicability"] == {"phi": True, "jurisdictions": ["US"]}
+    assert {m["objective"] for m in d["mappings"]} >= {"OBJ-EXERCISE-COVERAGE"}
+    code, _, err = run("show", "nis2")
+    assert code == 2 and "unknown framework 'nis2'" in err
+
+
+def test_validate_good_and_bad_file(tmp_path: Path) -> None:
+    good = tmp_path / "cw.yaml"
+    good.write_text(yaml.safe_dump({"crosswalk": {"framework": "soc2-availability"}, "mappings": [
+        {"requirement": "A1.3", "objective": "OBJ-RESTORE-TESTED", "relationship": "intersects_with",
+         "rationale_type": "functional", "strength": 5, "rationale": "r", "uncovered": "u"}]}), encoding="utf-8")
+    code, out, _ = run("validate", str(good))
+    assert code == 0 and out.startswith(f"OK {good}: crosswalk for soc2-availability: 1 mappings")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("A1.3", "A1.9"), encoding="utf-8")
+    code, out, err = run("validate", str(bad))
+    assert code == 3
+    assert err.startswith(f"error: {bad}: mapping names unknown requirement soc2-availability:A1.9")
+    assert "Traceback" not in out + err
+    code, _, err = run("validate", str(tmp_path / "nope.yaml"))
+    assert code == 3 and "no such file" in err
+
+
+def test_export_oscal_to_stdout_and_file(tmp_path: Path) -> None:
+    code, out, _ = run("export", "gdpr", "--format", "oscal")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["catalog"]["metadata"]["oscal-version"].startswith("1.1")
+    assert {c["id"] for c in doc["catalog"]["controls"]} == {"Art.32", "Art.33", "Art.34"}
+    target = tmp_path / "gdpr.json"
+    code, _, err = run("export", "gdpr", "--out", str(target))
+    assert code == 0 and "written" in err
+    assert json.loads(target.read_text(encoding="utf-8")) == doc
+
+
+def test_coverage_table_and_json() -> None:
+    code, out, _ = run("coverage", "--json")
+    assert code == 0
+    rows = {r["framework"]: r for r in json.loads(out)}
+    assert rows["iso22301"]["attestation"] > 0 and rows["iso22301"]["unmapped_ids"] == []
+    code, out, _ = run("coverage")
+    assert code == 0 and out.splitlines()[0].split() == ["framework", "req.", "data", "evid.", "attest.", "n/a",
+                                                        "unmapped"]
+
+
+def test_workspace_catalogues_and_ciso_import(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.yaml"
+    lib.write_text(yaml.safe_dump({"urn": "urn:x:risk:library:ops", "version": 1, "objects": {"framework": {
+        "urn": "urn:x:risk:framework:ops", "name": "Ops rules", "requirement_nodes": [
+            {"urn": "urn:x:n:1", "ref_id": "R1", "name": "Recover fast", "assessable": True}]}}}), encoding="utf-8")
+    ws = tmp_path / "ws"
+    (ws / "frameworks").mkdir(parents=True)
+    code, out, _ = run("import-ciso-assistant", str(lib), "--out", str(ws / "frameworks" / "ops.yaml"))
+    assert code == 0 and "Catalogue ops (1 requirements)" in out
+    (ws / "itscm.yaml").write_text("organisation:\n  name: X\ncatalogues: [frameworks/ops.yaml]\n", encoding="utf-8")
+    code, out, _ = run("coverage", "-w", str(ws), "--json")
+    assert code == 0
+    ops = next(r for r in json.loads(out) if r["framework"] == "ops")
+    assert ops["unmapped_ids"] == ["R1"]
+    code, _, err = run("import-ciso-assistant", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "o.yaml"))
+    assert code == 3 and "cannot read" in err
+
+
+def test_every_subcommand_has_an_example() -> None:
+    from itscm_audit.cli.frameworks import frameworks_group
+
+    for name, cmd in frameworks_group.commands.items():
+        assert "Example:" in (cmd.help or ""), name

@@ -1,0 +1,197 @@
+"""Typed parsing of cells: durations, dates, yes/no, lists, tiers and the vocabulary tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from itscm_audit.importers import values as V
+from itscm_audit.importers.vocabulary import HEADER_SYNONYMS, REQUIRED, merged_vocabularies, normalise_header
+from itscm_audit.model import ENTITY_MODEL
+
+H = dt.timedelta(hours=1)
+VOCAB = merged_vocabularies({})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("1 hour - Customers expect near real-time data", H),
+    ("30 minutes - Team uses home internet as backup", dt.timedelta(minutes=30)),
+    ("< 24h", 24 * H),
+    ("4 hrs", 4 * H),
+    ("1 business day", dt.timedelta(days=1)),
+    ("3h 20m", dt.timedelta(hours=3, minutes=20)),
+    ("45 min", dt.timedelta(minutes=45)),
+    ("2.5 hours", dt.timedelta(hours=2, minutes=30)),
+    ("3 days", dt.timedelta(days=3)),
+    ("0", dt.timedelta(0)),
+    ("1:30", dt.timedelta(hours=1, minutes=30)),
+    (4, 4 * H),
+    (2.5, 2.5 * H),
+])
+def test_durations_in_the_words_people_use(raw: object, expected: dt.timedelta) -> None:
+    assert V.duration_parser(None)(raw) == expected
+
+
+def test_duration_unit_comes_from_the_header() -> None:
+    assert V.header_unit("RTO (hrs)") == 3600
+    assert V.header_unit("RPO (minutes)") == 60
+    assert V.header_unit("point_in_time (seconds)") == 1
+    assert V.header_unit("Recovery time in days") == 86400
+    assert V.duration_parser(V.header_unit("point_in_time (seconds)"))(432000.0) == dt.timedelta(days=5)
+    assert V.duration_parser(V.header_unit("RPO (minutes)"))(15) == dt.timedelta(minutes=15)
+
+
+def test_na_with_a_reason_is_no_duration_and_says_so() -> None:
+    with pytest.raises(V.ValueProblem) as caught:
+        V.duration_parser(None)("N/A - Vendor dependency, no control")
+    assert caught.value.severity == "info"
+    assert "Vendor dependency" in caught.value.message
+
+
+def test_unreadable_duration_explains_the_expected_form() -> None:
+    with pytest.raises(V.ValueProblem, match="as a duration"):
+        V.duration_parser(None)("as soon as possible")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("daily or more frequent", dt.timedelta(days=1)),
+    ("daily to weekly", dt.timedelta(days=7)),
+    ("weekly to monthly", dt.timedelta(days=30)),
+    ("less frequent than monthly", dt.timedelta(days=90)),
+    ("Every 15 minutes", dt.timedelta(minutes=15)),
+    ("Hourly", H),
+    ("Every 4 hours", 4 * H),
+    ("Daily", 24 * H),
+    ("Weekly", dt.timedelta(days=7)),
+])
+def test_backup_frequency_bands(raw: str, expected: dt.timedelta) -> None:
+    parse = V.duration_parser(None, VOCAB["backup_frequency"], V.NO_BACKUP_WORDS)
+    assert parse(raw) == expected
+
+
+def test_not_backed_up_is_a_problem_not_a_number() -> None:
+    parse = V.duration_parser(None, VOCAB["backup_frequency"], V.NO_BACKUP_WORDS)
+    with pytest.raises(V.ValueProblem, match="no backup"):
+        parse("not backed up")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2024-01-15", dt.date(2024, 1, 15)),
+    ("2024-01-15 00:00:00", dt.date(2024, 1, 15)),
+    ("06/6/2014", dt.date(2014, 6, 6)),
+    ("13/03/2026", dt.date(2026, 3, 13)),
+    ("03/13/2026", dt.date(2026, 3, 13)),
+    ("15 Jan 2024", dt.date(2024, 1, 15)),
+    ("January 15, 2024", dt.date(2024, 1, 15)),
+    (45306.0, dt.date(2024, 1, 15)),
+    (dt.datetime(2024, 1, 15, 9, 30), dt.date(2024, 1, 15)),
+])
+def test_dates(raw: object, expected: dt.date) -> None:
+    assert V.date_parser(False)(raw) == expected
+
+
+def test_date_times_keep_the_time() -> None:
+    assert V.date_parser(True)("2026-03-14 09:30") == dt.datetime(2026, 3, 14, 9, 30)
+    assert V.date_parser(True)("2023-06-02T08:31:20-04:00") == dt.datetime(2023, 6, 2, 8, 31, 20)
+
+
+def test_ambiguous_day_month_is_deferred_and_evidence_counted() -> None:
+    evidence: dict[str, int] = {}
+    parse = V.date_parser(False, evidence)
+    value = parse("04/05/2026")
+    assert isinstance(value, V.AmbiguousDate)
+    assert value.resolve("dmy", False) == dt.date(2026, 5, 4)
+    assert value.resolve("mdy", False) == dt.date(2026, 4, 5)
+    parse("25/12/2025")
+    assert evidence == {"dmy": 1}
+
+
+def test_bad_calendar_date_is_reported() -> None:
+    with pytest.raises(V.ValueProblem, match="not a valid calendar date"):
+        V.date_parser(False)("2026-02-30")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Yes", True), ("no", False), ("TRUE", True), ("False", False), (True, True), (0.0, False), ("x", True),
+    ("Yes - since 2024", True),
+])
+def test_yes_no(raw: object, expected: bool) -> None:
+    assert V.bool_parser(VOCAB["yes_no"])(raw) is expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Tier 1", 1), ("1", 1), (2.0, 2), ("Critical", 1), ("Extreme", 1), ("High", 2), ("Medium", 3),
+    ("Deferrable", 4), ("T3", 3),
+])
+def test_tiers(raw: object, expected: int) -> None:
+    assert V.tier_parser(VOCAB["tier"])(raw) == expected
+
+
+def test_unknown_tier_names_the_vocabulary_to_extend() -> None:
+    with pytest.raises(V.ValueProblem, match="vocabularies: tier"):
+        V.tier_parser(VOCAB["tier"])("Gold")
+
+
+def test_workspace_vocabulary_extends_and_overrides() -> None:
+    vocab = merged_vocabularies({"tier": {"Gold": "1", "High": "1"}, "exercise_type": {"Red team": "simulation"}})
+    assert V.tier_parser(vocab["tier"])("gold") == 1
+    assert V.tier_parser(vocab["tier"])("High") == 1
+    assert vocab["exercise_type"]["red team"] == "simulation"
+    assert vocab["exercise_type"]["tabletop"] == "tabletop"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("AC-1, AC-2", ("AC-1", "AC-2")),
+    ("network|infrastructure", ("network", "infrastructure")),
+    ("a; b", ("a", "b")),
+    ("SVC-001\nSVC-002", ("SVC-001", "SVC-002")),
+    ("Primary: 555-0100\nAlternate: 555-0199", ("555-0100", "555-0199")),
+    ("SC-7(5)", ("SC-7(5)",)),
+    ("a, --, a", ("a",)),
+])
+def test_lists_in_one_cell(raw: str, expected: tuple[str, ...]) -> None:
+    assert V.list_parser()(raw) == expected
+
+
+def test_primary_alternate_cell_gives_the_primary_value() -> None:
+    assert V.text_parser()("Primary: +1 514 555 0100\nAlternate: +1 514 555 0199") == "+1 514 555 0100"
+
+
+@pytest.mark.parametrize("raw", ["--", "N/A", "n/a", "TBD", "MM/DD/YYYY", "<Date>", "Click here to enter text.",
+                                 "Please select...", "  ", "<Enter Name>"])
+def test_null_markers_and_placeholders(raw: str) -> None:
+    assert V.is_null(raw)
+
+
+def test_real_values_are_not_null() -> None:
+    assert not V.is_null("none of the above")
+    assert not V.is_null("0")
+
+
+def test_whole_numbers_lose_their_float_tail() -> None:
+    assert V.text(3000036.0) == "3000036"
+    assert V.text(dt.datetime(2024, 1, 15)) == "2024-01-15"
+
+
+def test_header_normalisation() -> None:
+    assert normalise_header("RTO (hrs)") == "rto"
+    assert normalise_header("Critical Role?") == "critical role"
+    assert normalise_header("VLAN/\nNetwork ID") == "vlan network id"
+    assert normalise_header("POA&M ID") == "poa and m id"
+
+
+def test_every_synonym_is_normalised_and_every_field_exists() -> None:
+    for kind, fields in HEADER_SYNONYMS.items():
+        model_fields = ENTITY_MODEL[kind].model_fields
+        for field, synonyms in fields.items():
+            assert field in model_fields, (kind, field)
+            for synonym in synonyms:
+                assert normalise_header(synonym) == synonym, (kind, field, synonym)
+
+
+def test_required_fields_cover_what_the_model_requires() -> None:
+    """Rows missing a model-required field are rejected by the importer, never half-built."""
+    for kind, model in ENTITY_MODEL.items():
+        needed = {n for n, f in model.model_fields.items() if f.is_required() and n != "source"}
+        assert needed <= set(REQUIRED[kind]), kind

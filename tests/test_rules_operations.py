@@ -1,0 +1,190 @@
+"""Findings, corrective actions, plans, call tree, vendors, backups and training on hand-made data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from itscm_audit.config import Organisation, Policy, WorkspaceConfig
+from itscm_audit.model import (
+    ActionStatus,
+    BackupRun,
+    BackupStatus,
+    Contact,
+    CorrectiveAction,
+    Finding,
+    OrgData,
+    PlanDocument,
+    Service,
+    SourceRef,
+    TrainingRecord,
+    Vendor,
+)
+from itscm_audit.result import CheckResult, EntityResult, Outcome
+from itscm_audit.rules import RULES, RuleContext
+from itscm_audit.rules.actions import ageing_bucket
+
+AS_OF = date(2026, 9, 30)
+H = timedelta(hours=1)
+
+
+def src(row: int, sheet: str = "S") -> SourceRef:
+    return SourceRef(file="t.xlsx", sheet=sheet, row=row)
+
+
+def run(rule_id: str, policy: Policy | None = None, **data: Any) -> CheckResult:
+    config = WorkspaceConfig(organisation=Organisation(name="T"))
+    ctx = RuleContext(data=OrgData(**data), as_of=AS_OF, policy=policy or Policy(), config=config)
+    return RULES[rule_id].evaluate(ctx)
+
+
+def by_id(check: CheckResult) -> dict[str, EntityResult]:
+    return {e.entity_id: e for e in check.entities}
+
+
+def test_findings_need_owned_dated_actions() -> None:
+    findings = tuple(Finding(id=f"F{i}", source=src(i, "Findings")) for i in (1, 2, 3))
+    actions = (CorrectiveAction(id="A1", finding_id="F1", owner="Kim", due=date(2026, 12, 1), source=src(2)),
+               CorrectiveAction(id="A2", finding_id="F2", owner="Lee", source=src(3)))
+    res = by_id(run("finding.corrective_action", findings=findings, corrective_actions=actions))
+    assert res["F1"].outcome == Outcome.PASS
+    assert res["F2"].outcome == Outcome.FAIL and res["F2"].message == "action A2 has no due date"
+    assert res["F2"].sources[1].column == "Due Date"
+    assert res["F3"].outcome == Outcome.FAIL and res["F3"].message == "no corrective action"
+
+
+def test_overdue_actions_and_ageing_buckets() -> None:
+    actions = (CorrectiveAction(id="A1", due=date(2026, 9, 30), source=src(2)),            # due today: fine
+               CorrectiveAction(id="A2", due=date(2026, 9, 20), source=src(3)),            # 10 days
+               CorrectiveAction(id="A3", due=date(2026, 6, 1), status=ActionStatus.IN_PROGRESS, source=src(4)),
+               CorrectiveAction(id="A4", due=date(2025, 1, 1), source=src(5)),             # 637 days
+               CorrectiveAction(id="A5", due=date(2025, 1, 1), status=ActionStatus.CLOSED, source=src(6)),
+               CorrectiveAction(id="A6", source=src(7)),
+               CorrectiveAction(id="A7", due=date(2026, 8, 1), status=ActionStatus.CLOSED, closed=date(2026, 10, 5),
+                                source=src(8)))  # closed after as-of: still open on the as-of date
+    check = run("action.not_overdue", corrective_actions=actions)
+    res = by_id(check)
+    assert res["A1"].outcome == Outcome.PASS
+    assert res["A2"].outcome == Outcome.FAIL and res["A2"].message == "open, due 2026-09-20: 10 days overdue"
+    assert res["A3"].metric == 121 and res["A3"].message.startswith("in progress")
+    assert res["A5"].outcome == Outcome.NOT_APPLICABLE
+    assert res["A6"].outcome == Outcome.NO_DATA
+    assert res["A7"].outcome == Outcome.FAIL and res["A7"].message == "open, due 2026-08-01: 60 days overdue"
+    assert check.metrics["overdue_0_30_days"] == 1
+    assert check.metrics["overdue_31_90_days"] == 1
+    assert check.metrics["overdue_91_180_days"] == 1
+    assert check.metrics["overdue_over_180_days"] == 1
+    grace = by_id(run("action.not_overdue", policy=Policy(corrective_action_grace_days=10),
+                      corrective_actions=actions))
+    assert grace["A2"].outcome == Outcome.PASS
+
+
+def test_ageing_bucket_bounds() -> None:
+    assert [ageing_bucket(d) for d in (1, 30, 31, 90, 91, 180, 181)] == [
+        "overdue_0_30_days", "overdue_0_30_days", "overdue_31_90_days", "overdue_31_90_days",
+        "overdue_91_180_days", "overdue_91_180_days", "overdue_over_180_days"]
+
+
+def test_plans_approved_and_reviewed() -> None:
+    plans = (PlanDocument(id="P1", title="ITSC plan", owner="CIO", approved_by="CEO", approved=date(2026, 1, 5),
+                          last_reviewed=date(2026, 1, 5), source=src(2)),
+             PlanDocument(id="P2", title="Runbook", owner="Ops", last_reviewed=date(2025, 8, 1), source=src(3)),
+             PlanDocument(id="P3", title="Draft", source=src(4)))
+    approved = by_id(run("plan.approved", plan_documents=plans))
+    assert approved["P1"].outcome == Outcome.PASS
+    assert approved["P2"].message == "no approver, approval date"
+    assert [s.column for s in approved["P2"].sources] == ["Approved By", "Approved On"]
+    reviewed = by_id(run("plan.reviewed", plan_documents=plans))
+    assert reviewed["P1"].outcome == Outcome.PASS
+    assert reviewed["P2"].outcome == Outcome.FAIL
+    assert reviewed["P2"].message == "last reviewed 2025-08-01, 425 days ago (interval 12 months)"
+    assert reviewed["P3"].message == "never reviewed"
+    assert by_id(run("plan.reviewed", policy=Policy(plan_review_months=24),
+                     plan_documents=plans))["P2"].outcome == Outcome.PASS
+
+
+def test_call_tree_rules() -> None:
+    contacts = (Contact(role="Incident manager", name="Ana", alternate="Ben", backup_channel="Sat phone",
+                        critical_role=True, last_verified=date(2026, 6, 1), source=src(2, "Call Tree")),
+                Contact(role="Comms lead", name="Cy", critical_role=True, last_verified=date(2026, 1, 1),
+                        source=src(3, "Call Tree")),
+                Contact(role="Facilities", name="Dee", source=src(4, "Call Tree")))
+    verified = by_id(run("contact.verified", contacts=contacts))
+    assert verified["Incident manager"].outcome == Outcome.PASS
+    assert verified["Comms lead"].outcome == Outcome.FAIL and verified["Comms lead"].metric == 272
+    assert verified["Facilities"].message == "never verified"
+    alternates = by_id(run("contact.alternates", contacts=contacts))
+    assert alternates["Comms lead"].outcome == Outcome.FAIL
+    assert alternates["Comms lead"].sources[0].column == "Alternate"
+    assert alternates["Facilities"].outcome == Outcome.NOT_APPLICABLE
+    channel = by_id(run("contact.backup_channel", contacts=contacts))
+    assert channel["Incident manager"].outcome == Outcome.PASS
+    assert channel["Comms lead"].message == "critical role has no backup channel"
+
+
+def test_vendor_bc_reviewed_only_for_critical_services() -> None:
+    services = (Service(id="A", name="A", tier=1, vendors=("V1",), source=src(2)),
+                Service(id="B", name="B", tier=3, source=src(3)))
+    vendors = (Vendor(id="V1", name="Cloud", bc_plan_reviewed=date(2025, 1, 1), source=src(2, "vendors")),
+               Vendor(id="V2", name="Print", services=("B",), source=src(3, "vendors")),
+               Vendor(id="V3", name="DR", services=("A",), bc_plan_reviewed=date(2026, 3, 1), source=src(4)))
+    res = by_id(run("vendor.bc_reviewed", services=services, vendors=vendors))
+    assert res["V1"].outcome == Outcome.FAIL and "last BC plan reviewed 2025-01-01" in res["V1"].message
+    assert res["V2"].outcome == Outcome.NOT_APPLICABLE
+    assert res["V3"].outcome == Outcome.PASS
+
+
+def _runs(service: str, times: list[datetime], **kw: Any) -> tuple[BackupRun, ...]:
+    return tuple(BackupRun(service_id=service, completed=t, source=src(i + 2, "backup-log"), **kw)
+                 for i, t in enumerate(times))
+
+
+def test_backup_gap_equal_to_rpo_passes_and_larger_fails() -> None:
+    services = (Service(id="A", name="A", rpo=24 * H, source=src(2)),
+                Service(id="B", name="B", rpo=24 * H, source=src(3)),
+                Service(id="C", name="C", source=src(4)))
+    base = datetime(2026, 9, 20, 2, 0)
+    runs = (_runs("A", [base, base + 24 * H, base + 48 * H])
+            + _runs("B", [base, base + 24 * H, base + 54 * H])
+            + _runs("B", [base + 30 * H], status=BackupStatus.FAILED)
+            + _runs("C", [base]))
+    res = by_id(run("backup.gap_within_rpo", services=services, backup_runs=runs))
+    assert res["A"].outcome == Outcome.PASS and res["A"].metric == 24
+    assert res["B"].outcome == Outcome.FAIL
+    assert res["B"].message == ("worst gap 30h between 2026-09-21 02:00 and 2026-09-22 08:00 exceeds RPO 24h")
+    assert res["B"].sources[0].column == "Completed At"
+    assert res["C"].outcome == Outcome.NO_DATA
+
+
+def test_backup_gap_only_counts_the_period_and_handles_offsets() -> None:
+    services = (Service(id="A", name="A", rpo=4 * H, source=src(2)),)
+    utc, montreal = timezone.utc, timezone(timedelta(hours=-4))
+    runs = (_runs("A", [datetime(2026, 1, 1, 0, 0, tzinfo=utc)])   # before the 90-day period: ignored
+            + _runs("A", [datetime(2026, 9, 29, 2, 0, tzinfo=utc), datetime(2026, 9, 28, 23, 0, tzinfo=montreal)]))
+    res = by_id(run("backup.gap_within_rpo", services=services, backup_runs=runs))
+    assert res["A"].outcome == Outcome.PASS
+    assert res["A"].metric == 1.0  # 23:00-04:00 is 03:00 UTC: one hour after 02:00 UTC
+
+
+def test_restore_tested_within_window() -> None:
+    services = (Service(id="A", name="A", source=src(2)), Service(id="B", name="B", source=src(3)),
+                Service(id="C", name="C", source=src(4)))
+    runs = (_runs("A", [datetime(2026, 5, 1, 2)], restore_test=True) + _runs("B", [datetime(2026, 9, 1, 2)])
+            + _runs("C", [datetime(2025, 5, 1, 2)], restore_test=True))
+    res = by_id(run("backup.restore_tested", services=services, backup_runs=runs))
+    assert res["A"].outcome == Outcome.PASS and res["A"].metric == 152
+    assert res["B"].outcome == Outcome.FAIL and res["B"].message == "no restore test recorded"
+    assert res["C"].outcome == Outcome.FAIL and res["C"].message.startswith("last restore test 2025-05-01")
+
+
+def test_training_current_for_call_tree_people() -> None:
+    contacts = (Contact(role="IM", name="Ana Silva", alternate="Ben", source=src(2, "Call Tree")),
+                Contact(role="Comms", name="Cy", source=src(3, "Call Tree")))
+    training = (TrainingRecord(person="ana  SILVA", course="BCM 101", completed=date(2026, 2, 1), source=src(2)),
+                TrainingRecord(person="Ben", completed=date(2024, 2, 1), source=src(3)),
+                TrainingRecord(person="Ben", completed=date(2027, 2, 1), source=src(4)))  # after as-of
+    res = by_id(run("training.current", contacts=contacts, training_records=training))
+    assert res["Ana Silva"].outcome == Outcome.PASS and "BCM 101" in res["Ana Silva"].message
+    assert res["Ben"].outcome == Outcome.FAIL and res["Ben"].message.startswith("last trained 2024-02-01")
+    assert res["Ben"].sources[0].column == "Alternate"
+    assert res["Cy"].message == "no training recorded"

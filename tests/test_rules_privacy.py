@@ -1,0 +1,174 @@
+"""Breach register and notification clocks: GDPR, PIPEDA, Quebec Law 25, DORA, HIPAA, across time zones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from itscm_audit.config import NotificationClocks, Organisation, Policy, WorkspaceConfig
+from itscm_audit.model import Incident, OrgData, Service, SourceRef
+from itscm_audit.result import CheckResult, EntityResult, Outcome
+from itscm_audit.rules import RULES, RuleContext
+from itscm_audit.rules._common import elapsed_hours
+
+AS_OF = date(2026, 9, 30)
+DUBLIN = timezone(timedelta(hours=1))
+MONTREAL = timezone(timedelta(hours=-4))
+
+
+def run(rule_id: str, policy: Policy | None = None, **data: Any) -> CheckResult:
+    config = WorkspaceConfig(organisation=Organisation(name="T"))
+    ctx = RuleContext(data=OrgData(**data), as_of=AS_OF, policy=policy or Policy(), config=config)
+    return RULES[rule_id].evaluate(ctx)
+
+
+def by_id(check: CheckResult) -> dict[str, EntityResult]:
+    return {e.entity_id: e for e in check.entities}
+
+
+def inc(iid: str, row: int = 2, **kw: Any) -> Incident:
+    base: dict[str, Any] = {"personal_data_breach": True, "risk_of_harm": "real", "registered": True}
+    base.update(kw)
+    return Incident(id=iid, source=SourceRef(file="t.xlsx", sheet="Incident Register", row=row), **base)
+
+
+def test_elapsed_hours_across_time_zones_and_naive_local_time() -> None:
+    aware = datetime(2026, 3, 14, 9, 30, tzinfo=DUBLIN)             # 08:30 UTC
+    assert elapsed_hours(aware, datetime(2026, 3, 17, 9, 0, tzinfo=MONTREAL)) == 76.5
+    naive = datetime(2026, 3, 14, 9, 30)
+    assert elapsed_hours(naive, datetime(2026, 3, 17, 9, 30)) == 72
+    # a naive time is local time: it takes the offset of the aware time it is compared with
+    assert elapsed_hours(naive, datetime(2026, 3, 17, 9, 30, tzinfo=MONTREAL)) == 72
+    assert elapsed_hours(datetime(2026, 3, 17, 9, 30, tzinfo=DUBLIN), naive) == -72
+
+
+def test_gdpr_72_hours_from_awareness_across_zones() -> None:
+    incidents = (
+        inc("LATE", jurisdictions=("EU",), detected=datetime(2026, 3, 13, 18, 0, tzinfo=DUBLIN),
+            aware=datetime(2026, 3, 14, 9, 30, tzinfo=DUBLIN),
+            regulator_notified=datetime(2026, 3, 17, 9, 0, tzinfo=MONTREAL)),
+        # 80 h in wall-clock digits, but 71 h as instants: Dublin is 5 hours ahead of Montreal
+        inc("ZONES", 3, jurisdictions=("EU",), aware=datetime(2026, 3, 14, 9, 0, tzinfo=DUBLIN),
+            regulator_notified=datetime(2026, 3, 17, 3, 0, tzinfo=MONTREAL)),
+        inc("EXACT", 4, jurisdictions=("EU",), aware=datetime(2026, 3, 14, 9, 30),
+            regulator_notified=datetime(2026, 3, 17, 9, 30)),
+        inc("CAONLY", 5, jurisdictions=("CA",), aware=datetime(2026, 3, 14, 9, 30)),
+        inc("NORISK", 6, jurisdictions=("EU",), risk_of_harm="none", aware=datetime(2026, 3, 14, 9, 30)),
+    )
+    check = run("privacy.gdpr_notification", incidents=incidents)
+    res = by_id(check)
+    assert res["LATE"].outcome == Outcome.FAIL
+    assert res["LATE"].message == ("notified the supervisory authority 76.5 h after awareness; "
+                                   "GDPR Art. 33(1) allows 72 h")
+    assert res["LATE"].metric == 76.5
+    assert res["LATE"].sources[0].column == "Regulator Notified"
+    assert res["ZONES"].outcome == Outcome.PASS and res["ZONES"].metric == 71
+    assert res["EXACT"].outcome == Outcome.PASS
+    assert res["CAONLY"].outcome == Outcome.NOT_APPLICABLE
+    assert res["NORISK"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_gdpr_clock_falls_back_to_detection_and_checks_article_34() -> None:
+    incidents = (inc("DET", jurisdictions=("EU",), risk_of_harm="high", detected=datetime(2026, 9, 1, 8, 0)),
+                 inc("RUN", 3, jurisdictions=("EU",), aware=datetime(2026, 9, 29, 12, 0)),
+                 inc("NONE", 4, jurisdictions=("EU",)))
+    res = by_id(run("privacy.gdpr_notification", incidents=incidents))
+    assert res["DET"].outcome == Outcome.FAIL
+    assert "has not notified the supervisory authority: 712 h since detection (no awareness time recorded" \
+        in res["DET"].message
+    assert "high risk but individuals not notified (GDPR Art. 34)" in res["DET"].message
+    assert {s.column for s in res["DET"].sources} == {"Regulator Notified", "Individuals Notified"}
+    assert res["RUN"].outcome == Outcome.PASS and "has not yet notified the supervisory authority: clock running, 36 h of 72 h used" in res["RUN"].message
+    assert res["NONE"].outcome == Outcome.NO_DATA
+
+
+def test_breach_register() -> None:
+    incidents = (inc("IN"), inc("OUT", 3, registered=False), inc("BLANK", 4, registered=None),
+                 inc("OUTAGE", 5, personal_data_breach=False))
+    res = by_id(run("privacy.breach_register", incidents=incidents))
+    assert res["IN"].outcome == Outcome.PASS
+    assert res["OUT"].outcome == Outcome.FAIL and res["OUT"].sources[0].column == "In Breach Register?"
+    assert res["BLANK"].outcome == Outcome.FAIL
+    assert res["OUTAGE"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_pipeda_feasible_threshold_flags_and_record() -> None:
+    aware = datetime(2026, 5, 1, 9, 0)
+    incidents = (
+        inc("QUICK", jurisdictions=("CA",), aware=aware, regulator_notified=aware + timedelta(hours=30),
+            individuals_notified=aware + timedelta(hours=40)),
+        inc("SLOW", 3, jurisdictions=("CA",), aware=aware, regulator_notified=aware + timedelta(hours=100),
+            individuals_notified=aware + timedelta(hours=40)),
+        inc("NEVER", 4, jurisdictions=("CA",), aware=aware),
+        inc("LOWRISK", 5, jurisdictions=("CA",), aware=aware, risk_of_harm="low", registered=False),
+    )
+    res = by_id(run("privacy.pipeda_notification", incidents=incidents))
+    assert res["QUICK"].outcome == Outcome.PASS and res["QUICK"].metric == 30
+    assert res["SLOW"].outcome == Outcome.PARTIAL
+    assert "reported to the OPC 100 h after awareness; beyond the 72 h review threshold" in res["SLOW"].message
+    assert "check it was as soon as feasible; notified individuals 40 h after awareness; within the 72 h review " \
+        "threshold for PIPEDA s.10.1 (as soon as feasible)" in res["SLOW"].message
+    assert res["NEVER"].outcome == Outcome.FAIL and "has not reported to the OPC" in res["NEVER"].message
+    assert res["LOWRISK"].outcome == Outcome.FAIL
+    assert "not recorded in the breach register (PIPEDA s.10.3, kept 24 months)" in res["LOWRISK"].message
+    relaxed = Policy(notification_clocks=NotificationClocks(pipeda_feasible_hours=120))
+    assert by_id(run("privacy.pipeda_notification", policy=relaxed, incidents=incidents))["SLOW"].outcome \
+        == Outcome.PASS
+
+
+def test_law25_applies_to_quebec_only() -> None:
+    aware = datetime(2026, 5, 1, 9, 0)
+    incidents = (inc("QC", jurisdictions=("CA", "CA-QC"), aware=aware, regulator_notified=aware + timedelta(hours=10),
+                     individuals_notified=aware + timedelta(hours=10), registered=False),
+                 inc("ON", 3, jurisdictions=("CA", "CA-ON"), aware=aware))
+    res = by_id(run("privacy.law25_notification", incidents=incidents))
+    assert res["QC"].outcome == Outcome.FAIL
+    assert res["QC"].message.startswith("not recorded in the breach register (Law 25 s.3.8 incident register)")
+    assert "reported to the CAI 10 h after awareness" in res["QC"].message
+    assert res["ON"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_dora_initial_intermediate_final() -> None:
+    aware = datetime(2026, 4, 1, 8, 0, tzinfo=timezone.utc)
+    ok = inc("OK", major_ict=True, personal_data_breach=False, aware=aware,
+             classified_major=aware + timedelta(hours=2), initial_report=aware + timedelta(hours=5),
+             intermediate_report=aware + timedelta(hours=60), final_report=aware + timedelta(days=20))
+    late = inc("LATE", 3, major_ict=True, personal_data_breach=False, aware=aware,
+               classified_major=aware + timedelta(hours=1), initial_report=aware + timedelta(hours=6),
+               intermediate_report=aware + timedelta(hours=100))
+    plain = inc("MINOR", 4, personal_data_breach=False, aware=aware)
+    res = by_id(run("privacy.dora_reporting", incidents=(ok, late, plain)))
+    assert res["OK"].outcome == Outcome.PASS and res["OK"].metric == 5
+    assert res["LATE"].outcome == Outcome.FAIL
+    assert ("sent the initial notification 5 h after classification as major; RTS 2025/301 Art. 5 allows 4 h"
+            in res["LATE"].message)
+    assert "sent the intermediate report 94 h after the initial notification" in res["LATE"].message
+    assert "has not sent the final report" in res["LATE"].message
+    assert {s.column for s in res["LATE"].sources} == {"Initial Report", "Intermediate Report", "Final Report"}
+    assert res["MINOR"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_hipaa_60_days_for_phi_breaches() -> None:
+    services = (Service(id="HP", name="Health plan", phi=True, source=SourceRef(file="t.xlsx", row=2)),
+                Service(id="WEB", name="Web", phi=False, source=SourceRef(file="t.xlsx", row=3)))
+    aware = datetime(2026, 3, 1, 9, 0)
+    incidents = (inc("PHI", jurisdictions=("US",), services=("HP",), aware=aware,
+                     individuals_notified=aware + timedelta(days=61)),
+                 inc("OK", 3, jurisdictions=("US",), services=("HP",), aware=aware,
+                     individuals_notified=aware + timedelta(days=59)),
+                 inc("WEB", 4, jurisdictions=("US",), services=("WEB",), aware=aware))
+    res = by_id(run("privacy.hipaa_notification", services=services, incidents=incidents))
+    assert res["PHI"].outcome == Outcome.FAIL and res["PHI"].metric == 61
+    assert "notified individuals 1464 h after discovery; 45 CFR 164.404 allows 1440 h" in res["PHI"].message
+    assert res["OK"].outcome == Outcome.PASS
+    assert res["WEB"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_incidents_after_the_as_of_date_are_left_for_later() -> None:
+    later = inc("LATER", jurisdictions=("EU", "CA", "CA-QC", "US"), major_ict=True,
+                aware=datetime(2026, 10, 2, 9, 0), registered=False)
+    for rule_id in ("privacy.breach_register", "privacy.gdpr_notification", "privacy.pipeda_notification",
+                    "privacy.law25_notification", "privacy.dora_reporting", "privacy.hipaa_notification"):
+        result = by_id(run(rule_id, incidents=(later,)))["LATER"]
+        assert result.outcome == Outcome.NOT_APPLICABLE, rule_id
+        assert result.message == "became known after 2026-09-30"
