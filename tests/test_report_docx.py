@@ -90,7 +90,11 @@ def test_per_requirement_status_rationale_and_sources(pack: Any) -> None:
 
 def test_tables_statuses_are_shaded_and_headers_repeat(pack: Any) -> None:
     fw = pack.tables[1]
-    assert [c.text for c in fw.rows[0].cells][:4] == ["Framework", "Title", "Version", "Met"]
+    assert [c.text for c in fw.rows[0].cells][:3] == ["Framework", "Met", "Partially met"]
+    # fixed layout with proportional widths: LibreOffice would otherwise squeeze every column equally
+    assert fw._tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+    widths = [int(g.get(f"{W}w")) for g in fw._tbl.tblGrid.findall(f"{W}gridCol")]
+    assert widths[0] > widths[1] and len(set(widths)) > 1
     assert fw.style.name == "ITSCM Table"
     assert fw.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
     contrib = next(t for t in pack.tables if t.rows[0].cells[0].text == "Objective"

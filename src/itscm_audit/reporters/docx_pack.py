@@ -103,18 +103,33 @@ class _Pack:
 
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    def column_twips(self, widths: Sequence[int]) -> list[int]:
+        """Column widths in twips, proportional to the columns' character widths, filling the text width."""
+        section = self.doc.sections[-1]
+        usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        total = max(int(usable / 635), 4000)  # EMU -> twips; guard against templates without a page size
+        weight = sum(widths) or 1
+        return [max(int(total * w / weight), 400) for w in widths]
+
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[t.Cell]],
-              kinds: Sequence[str] | None = None) -> Any:
-        """A table from rows in one XML parse: header row repeated on each page, statuses shaded."""
+              kinds: Sequence[str] | None = None, widths: Sequence[int] | None = None) -> Any:
+        """A table from rows in one XML parse: header row repeated on each page, statuses shaded,
+        fixed column widths (LibreOffice and Word otherwise squeeze every column to the same width)."""
         from docx.oxml import parse_xml
 
         kinds = kinds or ["text"] * len(headers)
+        twips = self.column_twips(widths or [14] * len(headers))
         table = self.doc.add_table(rows=0, cols=len(headers))
         if self.table_style:
             table.style = self.styles[self.table_style]
+        tbl = table._tbl
+        for grid_col, w in zip(tbl.tblGrid.findall(f"{{{W_NS}}}gridCol"), twips, strict=True):
+            grid_col.set(f"{{{W_NS}}}w", str(w))
+        tbl.tblPr.append(parse_xml(f'<w:tblLayout xmlns:w="{W_NS}" w:type="fixed"/>'))
+        tcw = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in twips]
         parts = ['<w:tbl xmlns:w="', W_NS, '"><w:tr><w:trPr><w:tblHeader/></w:trPr>']
-        parts.extend(f'<w:tc><w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{escape(h)}'
-                     '</w:t></w:r></w:p></w:tc>' for h in headers)
+        parts.extend(f'<w:tc><w:tcPr>{tcw[i]}</w:tcPr><w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
+                     f'{escape(h)}</w:t></w:r></w:p></w:tc>' for i, h in enumerate(headers))
         parts.append("</w:tr>")
         palettes = [t.STATUS_FILL if k == "status" else _OUTCOME_FILL if k == "outcome" else None for k in kinds]
         rstyles = [self.status_rstyle if k == "status" else None for k in kinds]
@@ -123,12 +138,13 @@ class _Pack:
             parts.append("<w:tr>")
             for ci, value in enumerate(row):
                 if value is None or value == "":
-                    parts.append("<w:tc><w:p/></w:tc>")
+                    parts.append(f"<w:tc><w:tcPr>{tcw[ci]}</w:tcPr><w:p/></w:tc>")
                     continue
                 text = _cell_text(value, prep)
                 palette = palettes[ci]
                 fill = palette.get(text) if palette is not None else None
-                tcpr = f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>' if fill else ""
+                shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+                tcpr = f"<w:tcPr>{tcw[ci]}{shd}</w:tcPr>"
                 rs = rstyles[ci]
                 rpr = f'<w:rPr><w:rStyle w:val="{rs[text]}"/></w:rPr>' if rs and text in rs else ""
                 parts.append(f'<w:tc>{tcpr}<w:p><w:r>{rpr}<w:t xml:space="preserve">{_runs(text, rpr)}'
@@ -136,7 +152,6 @@ class _Pack:
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         built = parse_xml("".join(parts))
-        tbl = table._tbl
         tbl.extend(list(built))
         self.doc.add_paragraph()
         return table
@@ -147,7 +162,7 @@ class _Pack:
         limit = ROW_LIMIT if limit is None else limit
         rows = table.rows[:limit]
         self.table([table.columns[i].header for i in idx], ([row[i] for i in idx] for row in rows),
-                   [table.columns[i].kind for i in idx])
+                   [table.columns[i].kind for i in idx], [table.columns[i].width for i in idx])
         if len(table.rows) > limit:
             self.para(f"First {limit} of {len(table.rows)} rows; the gap matrix workbook lists them all.",
                       "Caption")
@@ -221,7 +236,7 @@ def _cover(pack: _Pack, result: AssessmentResult) -> None:
         ("Input files", str(len(run.input_digests))),
         ("Classification", "Confidential — prepared for audit"),
     ]
-    pack.table(("Item", "Value"), rows)
+    pack.table(("Item", "Value"), rows, widths=(12, 40))
     pack.page_break()
     _toc(pack)
     pack.page_break()
@@ -235,7 +250,7 @@ def _executive_summary(pack: _Pack, result: AssessmentResult) -> None:
               f"{len(result.frameworks)} framework(s): {total} requirements, of which {gaps} show a gap "
               f"(not met or partially met). {len(result.remediation)} remediation items are ranked by impact.")
     fw = pack.ctx.table("frameworks")
-    pack.render(fw)
+    pack.render(fw, columns=(0, *range(3, len(fw.columns))))  # titles are in the scope section
     if result.frameworks:
         bars = [Bar(tuple((float(f.counts.get(s.value, 0)), hex_rgb(t.STATUS_FILL[s.label])) for s in Status),
                     label=f.framework, note=f"{f.score:g}%")
@@ -276,7 +291,7 @@ def _scope(pack: _Pack, result: AssessmentResult) -> None:
               "attestations, which never hide a data finding. Evidence older than its time-to-live "
               "downgrades what relies on it.")
     pack.heading("Input files", 2)
-    pack.table(("File", "SHA-256"), sorted(run.input_digests.items()))
+    pack.table(("File", "SHA-256"), sorted(run.input_digests.items()), widths=(20, 40))
 
 
 def _requirement(pack: _Pack, req: Any) -> None:
@@ -291,18 +306,18 @@ def _requirement(pack: _Pack, req: Any) -> None:
         pack.table(("Objective", "Relationship", "Strength", "Objective status", "Crosswalk rationale"),
                    [(c.objective_id, c.relationship.value.replace("_", " "), c.strength, c.objective_status.label,
                      c.rationale) for c in req.contributions],
-                   ("text", "text", "text", "status", "text"))
+                   ("text", "text", "text", "status", "text"), (14, 11, 6, 12, 33))
     if req.evidence:
         pack.table(("Evidence", "Type", "SHA-256", "Collected", "Freshness"),
                    [(e.item.path, e.item.evidence_type, e.item.sha256, e.item.collected, e.state.value)
-                    for e in req.evidence], ("text", "text", "text", "text", "outcome"))
+                    for e in req.evidence], ("text", "text", "text", "text", "outcome"), (18, 12, 26, 10, 8))
     if req.failing:
         rows: list[tuple[t.Cell, ...]] = [
             (e.entity, e.entity_id, e.outcome.value, e.message, *t.source_cells(src)[:4])
             for e in req.failing for src in (e.sources or (None,))
         ]
         pack.table(("Entity", "Id", "Outcome", "Finding", "File", "Sheet", "Row", "Column"), rows,
-                   ("text", "text", "outcome", "text", "text", "text", "text", "text"))
+                   ("text", "text", "outcome", "text", "text", "text", "text", "text"), (9, 9, 7, 24, 16, 10, 5, 10))
     if req.attestation is not None:
         a = req.attestation
         pack.kv("Attestation", f"{a.status.value.replace('_', ' ')} by {a.attested_by or 'unnamed'}"
@@ -356,7 +371,7 @@ def _soa(pack: _Pack, result: AssessmentResult) -> None:
               f"{len(na)} do not apply, with the justification below.")
     if na:
         pack.table(("Framework", "Requirement", "Title", "Justification"),
-                   [(r.framework, r.requirement_id, r.title, r.rationale) for r in na])
+                   [(r.framework, r.requirement_id, r.title, r.rationale) for r in na], widths=(10, 9, 16, 30))
 
 
 def _appendices(pack: _Pack, result: AssessmentResult) -> None:
@@ -378,7 +393,8 @@ def _appendices(pack: _Pack, result: AssessmentResult) -> None:
         pack.para("No evidence was listed in the locker.")
     pack.heading("Sign-off", 1)
     pack.para("By signing, each person confirms they reviewed this pack and the findings it reports.")
-    pack.table(("Role", "Name", "Signature", "Date"), [(role, "", "", "") for role in SIGN_OFF_ROLES])
+    pack.table(("Role", "Name", "Signature", "Date"), [(role, "", "", "") for role in SIGN_OFF_ROLES],
+               widths=(16, 14, 14, 8))
 
 
 def _properties(pack: _Pack, result: AssessmentResult) -> None:

@@ -7,6 +7,7 @@ spreadsheet holds can turn into a formula or a link.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -75,6 +76,7 @@ def _fit_widths(table: t.Table, sample: int = 300) -> list[float]:
 def write_table(wb: Any, fm: _Formats, name: str, table: t.Table, prep: Callable[[str], str]) -> Any:
     """One sheet: coloured header, frozen first row, autofilter, fitted widths, typed cells."""
     ws = wb.add_worksheet(name)
+    _print_setup(ws)
     ncols = len(table.columns)
     for ci, width in enumerate(_fit_widths(table)):
         ws.set_column(ci, ci, width)
@@ -85,6 +87,14 @@ def write_table(wb: Any, fm: _Formats, name: str, table: t.Table, prep: Callable
         ws.write_string(0, ci, col.header, fm.header)
     _write_rows(ws, fm, table, prep, first_row=1)
     return ws
+
+
+def _print_setup(ws: Any) -> None:
+    """Printed or converted to PDF: landscape, one page wide, header row repeated."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int) -> None:
@@ -126,10 +136,13 @@ def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str
 
 def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]) -> None:
     ws = wb.add_worksheet("Summary")
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     result = ctx.result
     run = result.run
     ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 40)
+    ws.set_column(1, 1, 62)
     ws.set_column(2, 9, 13)
     ws.write_string(0, 0, "IT service continuity gap matrix", fm.title)
     facts: list[tuple[str, str]] = [
@@ -142,6 +155,9 @@ def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]
         ws.write_string(i, 0, label, fm.label)
         ws.write_string(i, 1, prep(value), fm.text)
     fw_table = ctx.table("frameworks")
+    # one line per framework here: wrapped titles would need row heights that LibreOffice does not compute
+    fw_table = dataclasses.replace(fw_table, columns=tuple(
+        dataclasses.replace(c, kind="text") if c.kind == "wrap" else c for c in fw_table.columns))
     top = len(facts) + 3
     for ci, col in enumerate(fw_table.columns):
         ws.write_string(top, ci, col.header, fm.header)
