@@ -85,6 +85,11 @@ def test_every_table_sheet_has_frozen_header_autofilter_and_widths(workbook: Any
         assert ws.freeze_panes == "A2", name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
         assert ws.column_dimensions["A"].width >= 6, name
+        # printed / converted to PDF: landscape, one page wide, header repeated on every page
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.print_title_rows == "$1:$1", name
     rationale = workbook["GM iso22301"]["E2"]
     assert rationale.alignment.wrap_text
 
