@@ -6,13 +6,13 @@ report was edited, removed or added after the run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import VerificationFailed
+from itscm_audit.evidence import sha256_file
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.safe import write_text_atomic
 
@@ -20,12 +20,6 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _evidence(ctx: PackContext) -> list[dict[str, Any]]:
