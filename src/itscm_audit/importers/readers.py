@@ -70,12 +70,26 @@ class OpenedSource:
     _csv_rows: Iterator[tuple[int, list[Any]]] | None = None
     _hasher: Any = None
     _digest: str | None = None
+    _loaded: dict[str, Any] = field(default_factory=dict)
+    """Sheets parsed ahead of use by :meth:`preload` (on a background thread)."""
+
+    def preload(self) -> None:
+        """Parse every sheet now. calamine releases the GIL while parsing, so a background thread can
+        do this for the next file while the current one's rows are typed; errors surface later, in
+        :meth:`sheet`, exactly as without preloading."""
+        if self.kind != "workbook":
+            return
+        try:
+            for name in self.sheet_names:
+                self._loaded[name] = self._workbook.get_sheet_by_name(name)
+        except Exception:  # reported, located, when the sheet is actually read
+            return
 
     def sheet(self, name: str | None) -> SheetRows:
         if self.kind == "csv":
             assert self._csv_rows is not None
             return SheetRows(None, self._csv_rows)
-        sheet = self._workbook.get_sheet_by_name(name)
+        sheet = self._loaded.pop(name) if name in self._loaded else self._workbook.get_sheet_by_name(name)
         start_row, start_col = sheet.start if sheet.height else (0, 0)
         merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         return SheetRows(name, _sheet_rows(sheet, start_row, start_col), merges)
