@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import inspect
 import itertools
 import re
 from collections import deque
@@ -459,7 +460,9 @@ def _cell_reader(parse: V.Parser, memo: bool) -> tuple[Callable[[Any], Any], dic
 
     def read(raw: Any) -> Any:
         result = value_of(raw)
-        if cache is not None and type(raw) is str and len(cache) < 20_000:
+        # numbers are cached too (RTO 4.0, RPO 24.0), but not 0.0: -0.0 equals it and would be
+        # reported with the other's text
+        if cache is not None and (type(raw) is str or (type(raw) is float and raw)) and len(cache) < 20_000:
             cache[raw] = result
         return result
 
@@ -508,19 +511,20 @@ def _row_function(columns: list[tuple[int, str, Callable[[Any], Any], dict[Any, 
                       f"                        value = R{position}(raw)",
                       f"                    {'value = value.date()' if what == 'date' else 'pass'}",
                       "            else:",
-                      f"                value = C{position}(raw, MISS) if kind is str else MISS",
+                      f"                value = C{position}(raw, MISS) if kind is str or kind is float else MISS",
                       "                if value is MISS:",
                       f"                    value = R{position}(raw)"]
             env[f"C{position}"] = (cache if cache is not None else {}).get
         elif what in ("text", "id") and cache is None:
             # clean text goes straight in; anything unusual (null marker, placeholder, line breaks,
-            # control characters, not a string) takes the reader's full path
+            # control characters, not a string) takes the reader's full path; a printable string has
+            # no line break or control character, so only the others are searched for them
             collapse = ('                if "  " in value or "\\t" in value:\n'
                         '                    value = " ".join(value.split())') if what == "id" else ""
             lines += ["            if type(raw) is str:",
                       "                value = raw.strip()",
                       "                if (not value or (len(value) < 32 and value.casefold() in NULLS)"
-                      " or value[0] in '<[' or '\\n' in value or CONTROL(value)):",
+                      " or value[0] in '<[' or (not value.isprintable() and ('\\n' in value or CONTROL(value)))):",
                       f"                    value = R{position}(raw)"]
             if collapse:
                 lines += ["                else:", *["    " + line for line in collapse.split("\n")]]
@@ -528,7 +532,7 @@ def _row_function(columns: list[tuple[int, str, Callable[[Any], Any], dict[Any, 
                       f"                value = R{position}(raw)"]
         elif cache is not None:
             env[f"C{position}"] = cache.get
-            lines += [f"            value = C{position}(raw, MISS) if type(raw) is str else MISS",
+            lines += [f"            value = C{position}(raw, MISS) if type(raw) is str or type(raw) is float else MISS",
                       "            if value is MISS:",
                       f"                value = R{position}(raw)"]
         else:
@@ -612,6 +616,16 @@ _PLAIN_TYPES = frozenset({str, int, float, bool, tuple, dt.date, dt.datetime, dt
 """Types a cell reader returns that go straight into the record (anything else needs attention)."""
 
 
+_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+
+
+def _slot_setters(model: type[Any]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The ``__set__`` of the descriptors ``object.__setattr__(record, name, ...)`` would call for each of
+    :data:`_SLOTS` (found on the class as Python finds them); calling them directly saves a look-up per
+    attribute of every record."""
+    return tuple(inspect.getattr_static(model, name).__set__ for name in _SLOTS)
+
+
 class _Builder:
     """Build a record from values the importer has already typed, without pydantic re-validating them.
 
@@ -627,6 +641,7 @@ class _Builder:
         """Every field in declaration order (so JSON keeps the model's order), with its default."""
         self.factories: dict[str, Any] = {}
         self.fast = not model.__pydantic_post_init__ and not model.__pydantic_root_model__
+        self.setters = _slot_setters(model)
         for name, info in model.model_fields.items():
             if info.default_factory is not None:
                 self.factories[name] = info.default_factory
@@ -649,17 +664,18 @@ class _Builder:
         if not self.fast or not self.factories.keys() <= always:
             return [self(values) for i, values in enumerate(rows) if i not in skip]
         template, model, fields_set = self.template, self.model, self.all_fields
-        new, setattr_ = object.__new__, object.__setattr__
-        out = []
+        new = object.__new__
+        set_dict, set_fields, set_extra, set_private = self.setters
+        out: list[Any] = []
         append = out.append
         for i, values in enumerate(rows):
             if i in skip:
                 continue
             record = new(model)
-            setattr_(record, "__dict__", {**template, **values})
-            setattr_(record, "__pydantic_fields_set__", fields_set)
-            setattr_(record, "__pydantic_extra__", None)
-            setattr_(record, "__pydantic_private__", None)
+            set_dict(record, {**template, **values})
+            set_fields(record, fields_set)
+            set_extra(record, None)
+            set_private(record, None)
             append(record)
         return out
 
@@ -673,17 +689,7 @@ class _Builder:
 
 
 _SOURCE_FIELDS = {"file", "sheet", "row", "column", "value"}
-
-
-def _source(file: str, sheet: str | None, row: int, column: str | None, value: str | None) -> SourceRef:
-    """A record's :class:`SourceRef`, built directly (one per imported row)."""
-    ref = object.__new__(SourceRef)
-    object.__setattr__(ref, "__dict__", {"file": file, "sheet": sheet, "row": row, "column": column,
-                                         "value": value})
-    object.__setattr__(ref, "__pydantic_fields_set__", _SOURCE_FIELDS)
-    object.__setattr__(ref, "__pydantic_extra__", None)
-    object.__setattr__(ref, "__pydantic_private__", None)
-    return ref
+_SOURCE_SETTERS = _slot_setters(SourceRef)
 
 
 @dataclass
@@ -777,32 +783,45 @@ def _import_table(ctx: _Context, sheet: SheetRows, mapping: TableMapping,
     id_header = id_column.header if id_column else None
     id_index = id_column.index if id_column else -1
     has_continuation = bool(continuation)
+    new_object, source_fields = object.__new__, _SOURCE_FIELDS
+    set_dict, set_fields, set_extra, set_private = _SOURCE_SETTERS
+    append_record = records.append
+    filling = bool(fill or origin_rows)
+    # the identifier is usually the first key column: when it holds a clean value, the key check and
+    # the identifier's text share one strip and casefold
+    id_first = bool(key_columns) and key_columns[0] == id_index
+    pending_rows = pending.rows
     for number, cells in rows:
-        row0 = number - 1
-        if fill or origin_rows:
-            cells = _fill_down(cells, row0, fill, origin, origin_rows)
+        if filling:
+            cells = _fill_down(cells, number - 1, fill, origin, origin_rows)
         width = len(cells)
-        has_key = False
-        for k in key_columns:
-            if k < width:
-                value = cells[k]
-                if value is None or value == "":
-                    continue
-                if type(value) is str:
-                    stripped = value.strip()
-                    if not stripped or (len(stripped) < 32 and stripped.casefold() in null_markers) or (
-                            stripped[0] in "<[" and placeholder.match(stripped)):
+        if id_first and id_index < width and type(id_raw := cells[id_index]) is str and (
+                id_text := id_raw.strip()) and ((folded := id_text.casefold()) not in null_markers
+                                                or len(id_text) >= 32) and not (
+                id_text[0] in "<[" and placeholder.match(id_text)):
+            pass
+        else:
+            has_key = False
+            for k in key_columns:
+                if k < width:
+                    value = cells[k]
+                    if value is None or value == "":
                         continue
-                has_key = True
-                break
-        if not has_key:
-            blank = all(c is None or c == "" or (isinstance(c, str) and not c.strip()) for c in cells)
-            reason = "blank row" if blank else "no identifier in this row (template or filler row)"
-            pending.rows.append((number, reason, ""))
-            continue
-        id_raw = cells[id_index] if 0 <= id_index < width else ""
-        id_text = id_raw.strip() if type(id_raw) is str else V.text(id_raw)
-        folded = id_text.casefold()
+                    if type(value) is str:
+                        stripped = value.strip()
+                        if not stripped or (len(stripped) < 32 and stripped.casefold() in null_markers) or (
+                                stripped[0] in "<[" and placeholder.match(stripped)):
+                            continue
+                    has_key = True
+                    break
+            if not has_key:
+                blank = all(c is None or c == "" or (isinstance(c, str) and not c.strip()) for c in cells)
+                reason = "blank row" if blank else "no identifier in this row (template or filler row)"
+                pending_rows.append((number, reason, ""))
+                continue
+            id_raw = cells[id_index] if 0 <= id_index < width else ""
+            id_text = id_raw.strip() if type(id_raw) is str else V.text(id_raw)
+            folded = id_text.casefold()
         # repeated header, description/data-type rows, example rows: skipped, with the reason
         skip_reason = None
         if folded == id_header_folded and _repeats_header(cells, mapping, header_norms):
@@ -814,7 +833,7 @@ def _import_table(ctx: _Context, sheet: SheetRows, mapping: TableMapping,
         elif "example" in folded or folded.startswith(("e.g", "sample ")) or (guidance_columns and any(
                 g < width and "example" in V.text(cells[g]).casefold() for g in guidance_columns)):
             skip_reason = "example row from the template"
-        if pending.rows:
+        if pending_rows:
             flush_pending()
         read += 1
         if skip_reason:
@@ -876,8 +895,14 @@ def _import_table(ctx: _Context, sheet: SheetRows, mapping: TableMapping,
                 continue
             seen[id_value] = number
         record["extra"] = extra
-        record["source"] = _source(file, sheet_name, number, ref_column, ref_value)
-        records.append(record)
+        # the record's SourceRef, built directly like the records themselves (see _Builder)
+        ref = new_object(SourceRef)
+        set_dict(ref, {"file": file, "sheet": sheet_name, "row": number, "column": ref_column, "value": ref_value})
+        set_fields(ref, source_fields)
+        set_extra(ref, None)
+        set_private(ref, None)
+        record["source"] = ref
+        append_record(record)
         imported += 1
     trailing = len(pending.rows)
     if trailing and imported + rejected + skipped:
@@ -1008,6 +1033,9 @@ def _profile_mapping(ctx: _Context, label: str, table: ProfileTable, preview: li
 
 PREFETCH_BYTES = 64 * 1024 * 1024
 """How much source data (file bytes) may be opened ahead of the file being imported."""
+PREFETCH_THREADS = 2
+"""Files parsed at once: while the first file is parsed the main thread is idle, so the next one is
+parsed alongside it; later, the prefetch threads keep ahead of the rows being typed."""
 
 
 def _size_of(path: Path) -> int:
@@ -1018,7 +1046,7 @@ def _size_of(path: Path) -> int:
 
 
 def _open_ahead(path: Path, label: str) -> OpenedSource | SourceError:
-    """Open and parse a source (run on the prefetch thread); a SourceError is returned, not raised."""
+    """Open and parse a source (run on a prefetch thread); a SourceError is returned, not raised."""
     try:
         opened = open_source(path, label)
     except SourceError as exc:
@@ -1169,9 +1197,9 @@ def run_import(items: Iterable[tuple[Path, str, EntityKind | None, str | None]],
             for (path, label), targets in jobs:
                 _import_source(ctx, path, label, targets)
         else:
-            # later files are opened and parsed on a second thread (calamine releases the GIL) while
+            # files are opened and parsed on PREFETCH_THREADS threads (calamine releases the GIL) while
             # this one's rows are typed; at most PREFETCH_BYTES of files are held ahead
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="itscm-prefetch") as pool:
+            with ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="itscm-prefetch") as pool:
                 upcoming: deque[tuple[Future[OpenedSource | SourceError], int]] = deque()
                 queued = held = 0
                 for (path, label), targets in jobs:

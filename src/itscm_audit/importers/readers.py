@@ -266,6 +266,30 @@ def _check_xml_prolog(head: bytes, part: str, label: str) -> None:
                           location=label, hint="a genuine Excel file never does; check where it came from")
 
 
+GRID_CHUNK = 1 << 20
+"""The sheet XML is scanned in pieces of this size (with a small overlap)..."""
+GRID_BATCH = 16
+"""...decompressed this many pieces at a time: each read lets other threads take the interpreter, and
+getting it back costs a switch interval while the main thread is busy, so fewer reads keep a sheet
+checked on the prefetch thread from crawling."""
+
+
+def _member_chunks(head: bytes, member: IO[bytes]) -> Iterator[bytes]:
+    """``head``, then the rest of the member in GRID_CHUNK pieces, up to an empty one at the end.
+
+    The pieces are exactly those ``member.read(GRID_CHUNK)`` would give one by one (a zip member's
+    read returns all it is asked for until the end), so the scan does not depend on GRID_BATCH.
+    """
+    yield head
+    while True:
+        block = member.read(GRID_CHUNK * GRID_BATCH)
+        for offset in range(0, len(block), GRID_CHUNK):
+            yield block[offset:offset + GRID_CHUNK]
+        if len(block) < GRID_CHUNK * GRID_BATCH:
+            yield b""
+            return
+
+
 def _check_grid(head: bytes, member: IO[bytes], part: str, label: str) -> None:
     """Find the furthest column and row the sheet really uses, as calamine would size its grid."""
     max_col = 26
@@ -273,10 +297,7 @@ def _check_grid(head: bytes, member: IO[bytes], part: str, label: str) -> None:
     declared = None
     tail = b""
     first = True
-    pending: bytes | None = head
-    while True:
-        chunk = pending if pending is not None else member.read(1 << 20)
-        pending = None
+    for chunk in _member_chunks(head, member):
         if not chunk:
             break
         block = tail + chunk

@@ -339,6 +339,8 @@ def tier_parser(table: dict[str, str]) -> Parser:
 
 
 _LIST_SPLIT = re.compile(r"\s*(?:\r?\n|;|\||,)\s*")
+_LIST_SEPARATOR = re.compile(r"[\n;|,]")
+"""A character without which _LIST_SPLIT finds no separator."""
 _LABEL = re.compile(r"^(?:primary|alternate|secondary|backup)\s*:\s*", re.IGNORECASE)
 
 
@@ -347,6 +349,10 @@ def list_parser() -> Parser:
 
     def parse(value: Any) -> tuple[str, ...]:
         raw = text(value)
+        if _LIST_SEPARATOR.search(raw) is None:
+            # one item (the common case): what the split below makes of it, without splitting
+            item = _LABEL.sub("", raw).strip()
+            return (item,) if item and not is_null(item) else ()
         items = []
         for part in _LIST_SPLIT.split(raw):
             item = _LABEL.sub("", part).strip()
