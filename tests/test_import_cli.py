@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 from click.testing import CliRunner
 
+from fixture_script import fx
 from itscm_audit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_fixtures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_import_fixtures", ROOT / "scripts" / "make_import_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_import_fixtures", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 import tracemalloc
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from fixture_script import fx
 from itscm_audit.errors import SourceError
 from itscm_audit.importers import ImportResult, import_files, import_paths
 from itscm_audit.importers.readers import open_source
@@ -19,16 +17,6 @@ from itscm_audit.model import ActionStatus, ExerciseResult, ExerciseType, Severi
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_fixtures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_import_fixtures", ROOT / "scripts" / "make_import_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_import_fixtures", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
 
 
 def _one(path: Path) -> ImportResult:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 from openpyxl import load_workbook
 
+from fixture_script import fx
 from itscm_audit.config import load_config, parse_config
 from itscm_audit.errors import SourceError
 from itscm_audit.importers import import_files, import_sources
@@ -20,16 +18,6 @@ from itscm_audit.model import ENTITY_FIELD, EntityKind, Severity
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_fixtures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_import_fixtures", ROOT / "scripts" / "make_import_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_import_fixtures", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
 
 
 @pytest.fixture

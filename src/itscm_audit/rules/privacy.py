@@ -53,6 +53,18 @@ class _Part:
     hours: float | None = None
 
 
+def _clock_or_skip(ctx: RuleContext, incident: Incident) -> tuple[dt.datetime, str] | EntityResult:
+    """When the legal clock started, or the entity result saying why it cannot be checked yet."""
+    start = clock_start(incident)
+    if start is None:
+        return entity("incident", incident.id, Outcome.NO_DATA, "no detection or awareness time recorded",
+                      at(incident.source, "Became Aware"))
+    if _after_as_of(ctx, incident):
+        return entity("incident", incident.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
+                      incident.source)
+    return start
+
+
 def _deadline(ctx: RuleContext, start: dt.datetime, since: str, done: dt.datetime | None, what: str,
               limit: float, law: str, column: str, soft: str | None = None) -> _Part:
     """Compare one notification with its clock. A ``soft`` clock (the law says "as soon as feasible" or
@@ -123,14 +135,9 @@ def _notification_rule(ctx: RuleContext, rule_id: str, title: str, jurisdiction:
             results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE,
                                   f"not a personal-data breach in {jurisdiction}", i.source))
             continue
-        start = clock_start(i)
-        if start is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, "no detection or awareness time recorded",
-                                  at(i.source, "Became Aware")))
-            continue
-        if _after_as_of(ctx, i):
-            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
-                                  i.source))
+        start = _clock_or_skip(ctx, i)
+        if isinstance(start, EntityResult):
+            results.append(start)
             continue
         results.append(build(ctx, i, start[0], start[1]))
     return aggregate(rule_id, title, results, ctx.policy.partial_threshold,
@@ -232,14 +239,9 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
         if not i.major_ict:
             results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a major ICT incident", i.source))
             continue
-        start = clock_start(i)
-        if start is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, "no detection or awareness time recorded",
-                                  at(i.source, "Became Aware")))
-            continue
-        if _after_as_of(ctx, i):
-            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
-                                  i.source))
+        start = _clock_or_skip(ctx, i)
+        if isinstance(start, EntityResult):
+            results.append(start)
             continue
         aware, since = start
         parts = [_deadline(ctx, aware, since, i.initial_report, "sent the initial notification",
@@ -276,14 +278,9 @@ def privacy_hipaa_notification(ctx: RuleContext) -> CheckResult:
         if not _applies(i, "US") or not phi:
             results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a US breach of PHI", i.source))
             continue
-        start = clock_start(i)
-        if start is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, "no detection or awareness time recorded",
-                                  at(i.source, "Became Aware")))
-            continue
-        if _after_as_of(ctx, i):
-            results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
-                                  i.source))
+        start = _clock_or_skip(ctx, i)
+        if isinstance(start, EntityResult):
+            results.append(start)
             continue
         part = _deadline(ctx, start[0], "discovery" if start[1] == "awareness" else start[1],
                          i.individuals_notified, "notified individuals", days * 24, "45 CFR 164.404",
