@@ -68,6 +68,8 @@ def test_xlsx_tables_read_back(report: tuple[Path, Path]) -> None:
     wb = openpyxl.load_workbook(report[1] / XLSX_NAME)
     assert wb.sheetnames == ["Summary", "Trend", "Changes", "Frameworks", "Corrective actions", "Evidence",
                              "Source changes", "Catalogue changes", "Priorities"]
+    for ws in wb.worksheets:  # printable: landscape, one page wide
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
     trend = [list(r) for r in wb["Trend"].iter_rows(min_row=1, max_row=5, values_only=True)]
     assert trend[0] == ["Quarter", "As of", "Overall score", "Score iso22301", "Score nist-cp", "Open gaps",
                         "Overdue actions", "Exercise coverage %", "Stale evidence"]

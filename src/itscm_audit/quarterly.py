@@ -26,6 +26,7 @@ from itscm_audit.history import (
 from itscm_audit.reporters.png import RGB, Canvas, hex_rgb
 from itscm_audit.reporters.safe import atomic_path, clean_text, excel_text
 from itscm_audit.reporters.tables import STATUS_FILL, STATUS_FONT
+from itscm_audit.reporters.xlsx import print_setup
 
 XLSX_NAME = "quarterly-report.xlsx"
 DOCX_NAME = "quarterly-report.docx"
@@ -233,6 +234,7 @@ def _write_xlsx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
 
         def table(ws: Any, row: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                   widths: Sequence[int], status_cols: Sequence[int] = ()) -> int:
+            print_setup(ws, header_row=row)
             for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
                 ws.write_string(row, c, h, head)
                 ws.set_column(c, c, w)

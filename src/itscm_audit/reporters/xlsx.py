@@ -76,7 +76,7 @@ def _fit_widths(table: t.Table, sample: int = 300) -> list[float]:
 def write_table(wb: Any, fm: _Formats, name: str, table: t.Table, prep: Callable[[str], str]) -> Any:
     """One sheet: coloured header, frozen first row, autofilter, fitted widths, typed cells."""
     ws = wb.add_worksheet(name)
-    _print_setup(ws)
+    print_setup(ws)
     ncols = len(table.columns)
     for ci, width in enumerate(_fit_widths(table)):
         ws.set_column(ci, ci, width)
@@ -89,12 +89,13 @@ def write_table(wb: Any, fm: _Formats, name: str, table: t.Table, prep: Callable
     return ws
 
 
-def _print_setup(ws: Any) -> None:
-    """Printed or converted to PDF: landscape, one page wide, header row repeated."""
+def print_setup(ws: Any, header_row: int | None = 0) -> None:
+    """Printed or converted to PDF: landscape A4, one page wide, the header row repeated."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
 
 
 def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int) -> None:
@@ -136,9 +137,7 @@ def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str
 
 def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]) -> None:
     ws = wb.add_worksheet("Summary")
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_setup(ws, header_row=None)
     result = ctx.result
     run = result.run
     ws.set_column(0, 0, 22)
