@@ -43,6 +43,13 @@ def test_template_round_trip_and_layout(tmp_path: Path) -> None:
     assert found[0].evidence == ("governance/minutes.pdf", "bc/policy.md")
     assert found[0].date == date(2026, 9, 1)
     assert found[1].justification == "No PHI processed in scope"
+    import hashlib
+
+    from itscm_audit.attestations import read_attestations
+
+    again, _issues, digest = read_attestations(tmp_path)
+    assert again == found
+    assert digest == {"attestations.xlsx": hashlib.sha256((tmp_path / "attestations.xlsx").read_bytes()).hexdigest()}
     assert (found[3].source.sheet, found[3].source.row) == (SHEET, 5)
     assert found[3].statement == '=HYPERLINK("http://x")'
 

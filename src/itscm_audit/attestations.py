@@ -8,6 +8,8 @@ lenient and located: a bad row becomes a DataIssue naming its sheet, row and col
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import os
 import re
 import tempfile
@@ -89,14 +91,27 @@ def _check_size(path: Path, shown: str) -> None:
 
 def load_attestations(root: Path) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]:
     """Read ``attestations.xlsx`` of the workspace: a missing file means no attestations and no issue."""
+    attestations, issues, _digest = read_attestations(root)
+    return attestations, issues
+
+
+def read_attestations(root: Path) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...], dict[str, str]]:
+    """As :func:`load_attestations`, plus the file's SHA-256 for the run's input digests (one read)."""
     path = Path(root) / FILE_NAME
     if not path.is_file():
-        return (), ()
+        return (), (), {}
     _check_size(path, FILE_NAME)
+    data = path.read_bytes()
+    digest = {FILE_NAME: hashlib.sha256(data).hexdigest()}
+    attestations, issues = _parse(data)
+    return attestations, issues, digest
+
+
+def _parse(data: bytes) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise SourceError(f"cannot open the workbook: {type(exc).__name__}", location=FILE_NAME,
                           hint="save it again from Excel as .xlsx") from None

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
-from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, Outcome, Status
+from itscm_audit.periods import months_before
+from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, Outcome, RemediationItem, Status
 
 HISTORY_DIR = ".itscm"
 HISTORY_FILE = "history.db"
@@ -147,17 +148,6 @@ class StoredExercise:
 
 
 @dataclass(frozen=True)
-class StoredRemediation:
-    rank: int
-    objective_id: str
-    title: str
-    action: str
-    requirements: tuple[str, ...]
-    weight: float
-    failing_entities: int
-
-
-@dataclass(frozen=True)
 class StoredRun:
     """Everything the history keeps of one run: enough to diff it and to report on it."""
 
@@ -170,18 +160,10 @@ class StoredRun:
     evidence: tuple[StoredEvidence, ...]
     services: tuple[StoredService, ...]
     exercises: tuple[StoredExercise, ...]
-    remediation: tuple[StoredRemediation, ...]
+    remediation: tuple[RemediationItem, ...]
 
 
 # --------------------------------------------------------------------------- metrics
-
-
-def _months_before(day: date, months: int) -> date:
-    import calendar
-
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _coverage(result: AssessmentResult) -> tuple[list[str], list[str]]:
@@ -203,7 +185,7 @@ def _coverage(result: AssessmentResult) -> tuple[list[str], list[str]]:
     policy = result.run.policy
     tiers = set(policy.get("critical_tiers", (1, 2)))
     months = int(policy.get("exercise_window_months", 12))
-    start = _months_before(result.run.as_of, months)
+    start = months_before(result.run.as_of, months)
     critical = sorted({s.id for s in result.data.services if s.in_scope and s.tier in tiers})
     exercised = {sid for e in result.data.exercises if start <= e.date <= result.run.as_of
                  for sid in e.services}
@@ -546,8 +528,9 @@ def _load(conn: sqlite3.Connection, run_no: int) -> StoredRun:
                        for r in q("service_snapshot")),
         exercises=tuple(StoredExercise(r[1], date.fromisoformat(r[2]), r[3], r[4], tuple(json.loads(r[5])))
                         for r in q("exercise_snapshot")),
-        remediation=tuple(StoredRemediation(int(r[1]), r[2], r[3], r[4], tuple(json.loads(r[5])), float(r[6]),
-                                            int(r[7])) for r in q("remediation")),
+        remediation=tuple(RemediationItem(rank=int(r[1]), objective_id=r[2], title=r[3], action=r[4],
+                                          requirements=tuple(json.loads(r[5])), weight=float(r[6]),
+                                          failing_entities=int(r[7])) for r in q("remediation")),
     )
 
 

@@ -79,7 +79,7 @@ def assess(
     ``as_of`` defaults to ``as_of`` in itscm.yaml, then to ``today()`` (the only clock read, injected).
     ``frameworks`` defaults to the frameworks in scope in itscm.yaml.
     """
-    from itscm_audit.attestations import load_attestations
+    from itscm_audit.attestations import read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
     from itscm_audit.rules import RuleContext
@@ -101,7 +101,7 @@ def assess(
         imported = import_sources(root, config)
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)
-        attestations, att_issues = load_attestations(root)
+        attestations, att_issues, att_digest = read_attestations(root)
     with timer.stage("rules"):
         ctx = RuleContext(data=imported.data, as_of=as_of, policy=config.policy, config=config,
                           evidence=evidence)
@@ -116,7 +116,7 @@ def assess(
         summaries = summarise(catalogues, fw_ids, requirements)
         critical = {s.id for s in imported.data.services if s.tier in config.policy.critical_tiers}
         remediation = prioritise(catalogues, objectives, requirements, checks, critical)
-    digests = dict(sorted({**imported.digests, **evidence.digests, **attestation_digest(root),
+    digests = dict(sorted({**imported.digests, **evidence.digests, **att_digest,
                            CONFIG_NAME: config_digest}.items()))
     run_digest = hashlib.sha256(
         "\n".join(f"{k} {v}" for k, v in digests.items()).encode() + as_of.isoformat().encode()
@@ -142,9 +142,3 @@ def assess(
         evidence=evidence.statuses, attestations=attestations, objectives=objectives,
         requirements=requirements, frameworks=summaries, remediation=remediation,
     )
-
-
-def attestation_digest(root: Path) -> dict[str, str]:
-    """SHA-256 of attestations.xlsx for the run's input digests (a small file, hashed on its own)."""
-    path = root / "attestations.xlsx"
-    return {"attestations.xlsx": hashlib.sha256(path.read_bytes()).hexdigest()} if path.is_file() else {}

@@ -5,12 +5,12 @@ Kept in one place so every rule counts months, treats time zones and words durat
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from itscm_audit.model import Exercise, Service, SourceRef
+from itscm_audit.periods import months_before
 from itscm_audit.result import EntityResult, Outcome
 from itscm_audit.rules.base import RuleContext
 
@@ -39,14 +39,6 @@ def hours(value: dt.timedelta | None) -> str:
 
 def hours_of(value: dt.timedelta) -> float:
     return round(value.total_seconds() / 3600, 2)
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same calendar day ``months`` earlier (clamped to the month's last day): 2026-03-31 -> 2026-02-28."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def window_start(ctx: RuleContext, months: int) -> dt.date:
