@@ -213,7 +213,8 @@ def catalogue_from_library(data: Any, path: Path, framework_id: str | None = Non
     where = str(path)
     if not isinstance(data, dict) or not isinstance(data.get("objects"), dict):
         raise CatalogError("not a CISO Assistant library: no 'objects' mapping", location=where,
-                           hint="expected a framework library (YAML with urn, objects.framework) or its workbook")
+                           hint="expected a framework library (YAML with urn and objects.framework) or its workbook; "
+                                "tables of records (assets, risks, controls...) go through 'itscm-audit import'")
     fw = _the_framework(data, where)
     nodes = fw.get("requirement_nodes")
     if not isinstance(nodes, list) or not nodes:
