@@ -133,12 +133,26 @@ def library_workbook(folder: Path) -> Path:
     return path
 
 
+def workbook_depth_jump(folder: Path) -> Path:
+    """A library workbook whose row 3 jumps from depth 1 to depth 3 (the converter refuses it too)."""
+    from openpyxl import load_workbook
+
+    source = library_workbook(folder)
+    wb = load_workbook(source)
+    wb["framework_content"]["B3"] = 3
+    path = folder / "workbook_depth_jump.xlsx"
+    wb.save(path)
+    source.unlink()
+    return path
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "library_utf8.yaml": library_utf8,
     "library_cp1252.yaml": library_cp1252,
     "library_utf16.yaml": library_utf16,
     "mapping_library.yaml": mapping_library,
     "library_workbook.xlsx": library_workbook,
+    "workbook_depth_jump.xlsx": workbook_depth_jump,
 }
 
 

@@ -71,6 +71,7 @@ def test_oscal_tree_props_and_statements(cs: CatalogueSet) -> None:
     ("nist-800-53-cp", "CP-2", "cp-2"), ("nist-800-53-cp", "CP-2(8)", "cp-2.8"), ("nist-800-53-cp", "CP-10(2)", "cp-10.2"),
     ("iso22301", "8.5", "iso22301_8.5"), ("dora", "Art.11(6)", "dora_art.11.6"), ("gdpr", "Art.32(1)(b)", "gdpr_art.32.1.b"),
     ("nist-csf2-rc", "RC.RP-01", "nist-csf2-rc_rc.rp-01"), ("acme", "Policy §3 / a", "acme_policy-3-a"),
+    ("acme", "R5+", "acme_r5-plus"), ("acme", "R5--", "acme_r5--"),  # ANSSI's levels stay apart
 ])
 def test_control_ids_follow_one_scheme(framework: str, requirement: str, expected: str) -> None:
     assert control_id(framework, requirement) == expected

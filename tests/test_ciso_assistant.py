@@ -90,6 +90,27 @@ def test_a_library_workbook_imports_like_its_yaml(tmp_path: Path) -> None:
     assert from_workbook.notes == from_yaml.notes
 
 
+def test_a_broken_workbook_is_located_to_its_row(tmp_path: Path) -> None:
+    path = ca.workbook_depth_jump(tmp_path)
+    code, out, err = run("import-ciso-assistant", str(path), "--out", str(tmp_path / "x.yaml"))
+    assert code == 3 and "Traceback" not in out + err
+    assert err.startswith(f"error: {path}, sheet framework_content, row 3: depth jumps from 1 to 3")
+
+
+def test_validate_an_imported_library_with_its_crosswalk(tmp_path: Path) -> None:
+    """The library file itself (here its workbook) and a crosswalk in Windows-1252, checked together."""
+    workbook = ca.library_workbook(tmp_path)
+    crosswalk = tmp_path / "acme-crosswalk.yaml"
+    crosswalk.write_text(yaml.safe_dump({"crosswalk": {"framework": "acme-recovery"}, "mappings": [
+        {"requirement": "node4", "objective": "OBJ-BACKUP-INTERVAL", "relationship": "superset_of",
+         "rationale_type": "functional", "strength": 6, "rationale": "Intervalle – seulement",
+         "uncovered": "copies hors site"}]}, allow_unicode=True), encoding="cp1252")
+    code, out, err = run("validate", str(workbook), str(crosswalk))
+    assert code == 0, err
+    assert out.splitlines() == [f"OK {workbook}: catalogue acme-recovery: 4 requirements, 1 mapped to objectives",
+                                f"OK {crosswalk}: crosswalk for acme-recovery: 1 mappings"]
+
+
 def test_id_renames_the_catalogue_but_not_the_library(tmp_path: Path) -> None:
     source = ca.library_utf8(tmp_path)
     cat = import_library(source, "acme-ca").catalogue

@@ -65,7 +65,7 @@ def _control(fw: str, req: Requirement, children: dict[str | None, list[Requirem
     props.extend(_prop("expected-evidence", e) for e in req.expected_evidence)
     if req.urn:
         props.append(_prop("source-urn", req.urn))
-    control: dict[str, Any] = {"id": cid, "title": req.title, "props": props}
+    control: dict[str, Any] = {"id": cid, "title": " ".join(req.title.split()), "props": props}
     parts = _parts(fw, req, cid)
     if parts:
         control["parts"] = parts
@@ -103,7 +103,7 @@ def catalogue_to_oscal(cat: Catalogue, *, last_modified: datetime | None = None)
     if fw.urn:
         props.append(_prop("source-urn", fw.urn))
     metadata: dict[str, Any] = {
-        "title": fw.title,
+        "title": " ".join(fw.title.split()),
         "last-modified": stamp.isoformat(),
         "version": fw.version,
         "oscal-version": OSCAL_VERSION,

@@ -6,9 +6,9 @@ the POA&M:
 - NIST SP 800-53 requirements (catalogues whose id starts with ``nist-800-53``) keep NIST's own
   OSCAL ids: lower case, enhancements after a dot: ``CP-2(3)`` -> ``cp-2.3``.
 - Every other requirement is ``<framework id>_<requirement id>`` with the requirement id in lower
-  case, each parenthesised part after a dot and any other character OSCAL does not allow in a
-  token as ``-``: ``iso22301`` ``8.5`` -> ``iso22301_8.5``; ``gdpr`` ``Art.32(1)(b)`` ->
-  ``gdpr_art.32.1.b``.
+  case, each parenthesised part after a dot, ``+`` as ``-plus`` and each run of other characters
+  OSCAL does not allow in a token as one ``-``: ``iso22301`` ``8.5`` -> ``iso22301_8.5``;
+  ``gdpr`` ``Art.32(1)(b)`` -> ``gdpr_art.32.1.b``; ``R5+`` -> ``r5-plus``.
 - A control's assessment objective is ``<control id>_obj`` (NIST's convention): the target of
   every finding.
 
@@ -31,7 +31,6 @@ _UUID_NAMESPACE = uuid.UUID("5d3f8a52-5c0e-4a53-9d1c-1f6f0a2b7c11")
 _NIST_80053 = re.compile(r"^([A-Za-z]{2})-(\d+)((?:\(\d+\))*)$")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _NOT_TOKEN = re.compile(r"[^\w.\-]+")
-_DASHES = re.compile(r"-{2,}")
 
 
 def derived_uuid(*parts: str) -> str:
@@ -46,8 +45,7 @@ def uses_nist_ids(framework_id: str) -> bool:
 
 def _requirement_token(requirement_id: str) -> str:
     text = _PAREN.sub(lambda m: f".{m.group(1)}", requirement_id.strip()).lower()
-    text = _DASHES.sub("-", _NOT_TOKEN.sub("-", text)).strip("-.")
-    return text
+    return _NOT_TOKEN.sub("-", text.replace("+", "-plus"))
 
 
 def control_id(framework_id: str, requirement_id: str) -> str:

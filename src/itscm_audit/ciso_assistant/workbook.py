@@ -42,6 +42,18 @@ def _value(cell: Any) -> str | None:
     return out or None
 
 
+def _whole(value: Any, at: str, what: str) -> int:
+    """A whole number from a cell (``3``, ``3.0``, ``"3"``), else a located error."""
+    text = _value(value) or ""
+    try:
+        number = float(text)
+    except ValueError:
+        raise CatalogError(f"{what} {text!r} is not a whole number", location=at) from None
+    if not number.is_integer():
+        raise CatalogError(f"{what} {text!r} is not a whole number", location=at)
+    return int(number)
+
+
 def _rows(source: Any, sheet: str) -> list[tuple[int, list[Any]]]:
     return [(n, list(row)) for n, row in source.sheet(sheet).rows]
 
@@ -80,14 +92,14 @@ def _table(source: Any, sheet: str) -> tuple[list[str], list[tuple[int, dict[str
 def _library_meta(meta: dict[str, Any], where: str) -> dict[str, Any]:
     if (_value(meta.get("type")) or "").lower() != "library":
         raise CatalogError("sheet library_meta must say type = library", location=f"{where}, sheet library_meta")
-    version = _value(meta.get("version"))
     published = meta.get("publication_date")
     library: dict[str, Any] = {"urn": clean_urn_suffix(_value(meta.get("urn")) or ""),
                                "locale": _value(meta.get("locale")) or "en",
                                "ref_id": _value(meta.get("ref_id")), "name": _value(meta.get("name")),
                                "description": _value(meta.get("description")),
                                "copyright": _value(meta.get("copyright")),
-                               "version": int(float(version)) if version and version.replace(".", "", 1).isdigit() else 1,
+                               "version": _whole(meta.get("version"), f"{where}, sheet library_meta", "version")
+                               if _value(meta.get("version")) else 1,
                                "publication_date": published.date() if isinstance(published, datetime)
                                else published if isinstance(published, date) else _value(published),
                                "provider": _value(meta.get("provider")), "packager": _value(meta.get("packager"))}
@@ -102,11 +114,11 @@ def _library_meta(meta: dict[str, Any], where: str) -> dict[str, Any]:
     return {k: v for k, v in library.items() if v is not None}
 
 
-def _scores(source: Any, sheet: str) -> list[dict[str, Any]]:
-    header, body = _table(source, sheet)
+def _scores(source: Any, sheet: str, where: str) -> list[dict[str, Any]]:
+    _, body = _table(source, sheet)
     out = []
-    for _, data in body:
-        entry: dict[str, Any] = {"score": int(float(_value(data.get("score")) or 0)),
+    for number, data in body:
+        entry: dict[str, Any] = {"score": _whole(data.get("score"), f"{where}, sheet {sheet}, row {number}", "score"),
                                  "name": _value(data.get("name")) or "",
                                  "description": _value(data.get("description"))}
         translations = _translations(data)
@@ -116,7 +128,7 @@ def _scores(source: Any, sheet: str) -> list[dict[str, Any]]:
     return out
 
 
-def _groups(source: Any, sheet: str) -> list[dict[str, Any]]:
+def _groups(source: Any, sheet: str, where: str) -> list[dict[str, Any]]:
     _, body = _table(source, sheet)
     out = []
     for _, data in body:
@@ -143,11 +155,7 @@ def _nodes(source: Any, sheet: str, base_urn: str, where: str) -> tuple[list[dic
     nodes: list[dict[str, Any]] = []
     for number, data in body:
         at = f"{where}, sheet {sheet}, row {number}"
-        depth_text = _value(data.get("depth")) or "1"
-        try:
-            depth = int(float(depth_text))
-        except ValueError:
-            raise CatalogError(f"depth {depth_text!r} is not a whole number", location=at) from None
+        depth = _whole(data.get("depth"), at, "depth") if _value(data.get("depth")) else 1
         if depth == previous_depth + 1:
             parent_for_depth[depth] = previous_urn
             count_for_depth[depth] = 1
@@ -185,9 +193,8 @@ def _nodes(source: Any, sheet: str, base_urn: str, where: str) -> tuple[list[dic
         importance = (_value(data.get("importance")) or "").lower()
         if importance and importance != "undefined":
             node["importance"] = importance
-        weight = _value(data.get("weight"))
-        if weight and weight.isdigit():
-            node["weight"] = int(weight)
+        if _value(data.get("weight")):
+            node["weight"] = _whole(data.get("weight"), at, "weight")
         translations = _translations(data)
         if translations:
             node["translations"] = translations
@@ -227,12 +234,12 @@ def library_from_workbook(path: Path) -> tuple[dict[str, Any], list[str]]:
         framework["translations"] = translations
     for key in ("min_score", "max_score"):
         if _value(meta.get(key)):
-            framework[key] = int(float(str(_value(meta.get(key)))))
+            framework[key] = _whole(meta.get(key), f"{where}, sheet {prefix}_meta", key)
     notes: list[str] = []
     for key, reader in (("scores_definition", _scores), ("implementation_groups_definition", _groups)):
         block = blocks.get(str(_value(meta.get(key)) or ""))
         if block:
-            framework[key] = reader(source, f"{block[0]}_content")
+            framework[key] = reader(source, f"{block[0]}_content", where)
     nodes, unread = _nodes(source, f"{prefix}_content", base_urn, where)
     framework["requirement_nodes"] = nodes
     if unread:
