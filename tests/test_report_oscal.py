@@ -108,6 +108,20 @@ def test_observations_have_origins_subjects_and_evidence(tmp_path: Path) -> None
     assert result["start"] == "2026-09-30T00:00:00+00:00"
 
 
+def test_long_lists_are_capped_and_only_named_services_are_components() -> None:
+    result = make_result(n_services=120)
+    many = tuple(EntityResult(entity="service", entity_id=s.id, outcome=Outcome.FAIL, message="no RTO")
+                 for s in result.data.services[:80])
+    checks = tuple(c.model_copy(update={"entities": many}) if c.rule_id == "exercise.rto_achieved" else c
+                   for c in result.checks)
+    body = assessment_results(PackContext(result=result.model_copy(update={"checks": checks})))
+    obs = next(o for o in body["assessment-results"]["results"][0]["observations"]
+               if _props(o).get("rule") == "exercise.rto_achieved")
+    assert len(obs["subjects"]) == 50 and obs["remarks"].endswith("(80 records in all; every one is in result.json)")
+    components = body["assessment-results"]["results"][0]["local-definitions"]["components"]
+    assert [c["title"] for c in components][:2] == ["Claims processing", "Payroll"] and len(components) == 50
+
+
 def test_failing_rules_are_risks_related_to_their_findings(tmp_path: Path) -> None:
     ar, _ = _write(tmp_path)
     result = ar["assessment-results"]["results"][0]

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from itscm_audit.model import ActionStatus, CorrectiveAction
+from itscm_audit.model import ActionStatus, CorrectiveAction, Service
 from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, objective_id, token
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.safe import clean_text, write_text_atomic
@@ -52,6 +53,8 @@ _FINDING_STATE = {
     Status.NOT_APPLICABLE: ("satisfied", "other"),
 }
 """OSCAL knows satisfied / not-satisfied; our exact status is in the ``status`` prop and the remarks."""
+LISTED = 50
+"""An observation names at most this many failing records and subject services; result.json has them all."""
 _IMPLEMENTATION = {Status.MET: "implemented", Status.PARTIALLY_MET: "partial", Status.NOT_APPLICABLE: "not-applicable"}
 
 
@@ -162,10 +165,13 @@ def _attestations(result: AssessmentResult, attestors: dict[str, str], ctx: Pack
     return out
 
 
-def _services(result: AssessmentResult, ctx: PackContext) -> list[dict[str, Any]]:
-    """The services as OSCAL components of type ``service``: the subjects of the observations."""
+def _services(result: AssessmentResult, observations: list[dict[str, Any]], ctx: PackContext) -> list[dict[str, Any]]:
+    """The services the observations name as subjects, as OSCAL components of type ``service``."""
+    named = {s["subject-uuid"] for o in observations for s in o.get("subjects", ())}
     out = []
     for svc in result.data.services:
+        if _service_uuid(result, svc.id) not in named:
+            continue
         props = [_prop("service-id", svc.id, ctx)]
         if svc.tier is not None:
             props.append(_prop("tier", str(svc.tier), ctx))
@@ -222,26 +228,41 @@ def _plan_resource(result: AssessmentResult, ctx: PackContext) -> dict[str, Any]
     }
 
 
-def _subjects(result: AssessmentResult, service_ids: Iterable[str], ctx: PackContext) -> list[dict[str, Any]]:
-    known = {s.id: s for s in result.data.services}
-    return [{"subject-uuid": _service_uuid(result, sid), "type": "component", "title": _text(known[sid].name, ctx)}
-            for sid in dict.fromkeys(service_ids) if sid in known]
+@dataclass(frozen=True)
+class _Records:
+    """Records by id, looked up once per document rather than once per observation."""
+
+    services: dict[str, Service]
+    exercise_services: dict[str, tuple[str, ...]]
+    finding_exercise: dict[str, str]
+
+    @classmethod
+    def of(cls, result: AssessmentResult) -> _Records:
+        data = result.data
+        return cls(services={s.id: s for s in data.services},
+                   exercise_services={e.id: e.services for e in data.exercises},
+                   finding_exercise={f.id: f.exercise_id for f in data.findings if f.exercise_id})
 
 
-def _entity_services(result: AssessmentResult, entities: Iterable[EntityResult]) -> list[str]:
+def _subjects(result: AssessmentResult, records: _Records, service_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The first :data:`LISTED` services, as references to their components."""
+    known = [sid for sid in dict.fromkeys(service_ids) if sid in records.services]
+    return [{"subject-uuid": _service_uuid(result, sid), "type": "component"} for sid in known[:LISTED]]
+
+
+def _entity_services(records: _Records, entities: Iterable[EntityResult]) -> list[str]:
     """Services an entity result is about: the service itself, or the services an exercise covered."""
-    exercises = {e.id: e for e in result.data.exercises}
     out: list[str] = []
     for e in entities:
         if e.entity == "service":
             out.append(e.entity_id)
-        elif e.entity == "exercise" and e.entity_id in exercises:
-            out.extend(exercises[e.entity_id].services)
+        elif e.entity == "exercise":
+            out.extend(records.exercise_services.get(e.entity_id, ()))
     return out
 
 
-def _check_observation(result: AssessmentResult, check: CheckResult, evidence_ids: dict[str, str],
-                       ctx: PackContext) -> dict[str, Any]:
+def _check_observation(result: AssessmentResult, records: _Records, check: CheckResult,
+                       evidence_ids: dict[str, str], ctx: PackContext) -> dict[str, Any]:
     obs: dict[str, Any] = {
         "uuid": _run_uuid(result, "check", check.rule_id),
         "title": _text(check.title, ctx),
@@ -252,7 +273,7 @@ def _check_observation(result: AssessmentResult, check: CheckResult, evidence_id
         "origins": _origins(),
         "collected": _when(result),
     }
-    subjects = _subjects(result, _entity_services(result, check.entities), ctx)
+    subjects = _subjects(result, records, _entity_services(records, check.entities))
     if subjects:
         obs["subjects"] = subjects
     relevant = [{"href": f"#{evidence_ids[p]}", "description": _text(f"Evidence {p}", ctx)}
@@ -262,15 +283,15 @@ def _check_observation(result: AssessmentResult, check: CheckResult, evidence_id
     failing = check.failing
     if failing:
         lines = [f"{e.entity} {e.entity_id}: {e.message}"
-                 + (f" ({e.sources[0].label()})" if e.sources else "") for e in failing[:50]]
-        obs["remarks"] = _text("; ".join(lines), ctx)
+                 + (f" ({e.sources[0].label()})" if e.sources else "") for e in failing[:LISTED]]
+        more = f" ({len(failing)} records in all; every one is in result.json)" if len(failing) > LISTED else ""
+        obs["remarks"] = _text("; ".join(lines) + more, ctx)
     return obs
 
 
-def _evidence_observation(result: AssessmentResult, ev: EvidenceStatus, evidence_ids: dict[str, str],
-                          ctx: PackContext) -> dict[str, Any]:
-    exercises = {e.id: e for e in result.data.exercises}
-    services = [*ev.item.services, *(s for x in ev.item.exercises if x in exercises for s in exercises[x].services)]
+def _evidence_observation(result: AssessmentResult, records: _Records, ev: EvidenceStatus,
+                          evidence_ids: dict[str, str], ctx: PackContext) -> dict[str, Any]:
+    services = [*ev.item.services, *(s for x in ev.item.exercises for s in records.exercise_services.get(x, ()))]
     obs: dict[str, Any] = {
         "uuid": _run_uuid(result, "examine", ev.item.path),
         "title": _text(f"Examined {ev.item.path}", ctx),
@@ -283,7 +304,7 @@ def _evidence_observation(result: AssessmentResult, ev: EvidenceStatus, evidence
         "relevant-evidence": [{"href": f"#{evidence_ids[ev.item.path]}",
                                "description": _text(f"SHA-256 {ev.item.sha256}", ctx)}],
     }
-    subjects = _subjects(result, services, ctx)
+    subjects = _subjects(result, records, services)
     if subjects:
         obs["subjects"] = subjects
     if ev.expires is not None:
@@ -291,10 +312,11 @@ def _evidence_observation(result: AssessmentResult, ev: EvidenceStatus, evidence
     return obs
 
 
-def _observations(result: AssessmentResult, ctx: PackContext) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _observations(result: AssessmentResult, records: _Records,
+                  ctx: PackContext) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     resources, evidence_ids = _evidence_resources(result, ctx)
-    obs = [_check_observation(result, c, evidence_ids, ctx) for c in result.checks]
-    obs.extend(_evidence_observation(result, e, evidence_ids, ctx) for e in result.evidence)
+    obs = [_check_observation(result, records, c, evidence_ids, ctx) for c in result.checks]
+    obs.extend(_evidence_observation(result, records, e, evidence_ids, ctx) for e in result.evidence)
     return obs, resources
 
 
@@ -400,14 +422,14 @@ def _reviewed_controls(result: AssessmentResult) -> dict[str, Any]:
 def assessment_results(ctx: PackContext) -> dict[str, Any]:
     result = ctx.result
     run = result.run
-    observations, evidence = _observations(result, ctx)
+    observations, evidence = _observations(result, _Records.of(result), ctx)
     known = {o["uuid"] for o in observations}
     risks = _rule_risks(result, ctx)
     risk_ids = {r["uuid"] for r in risks}
     gap_risks = [_gap_risk(result, r, ctx) for r in result.requirements if r.status.is_gap]
     findings = [_finding(result, r, known, risk_ids, ctx) for r in result.requirements]
     local: dict[str, Any] = {"assessment-assets": _tool_assets(result)}
-    services = _services(result, ctx)
+    services = _services(result, observations, ctx)
     if services:
         local = {"components": services, **local}
     plan = _plan_resource(result, ctx)
@@ -465,14 +487,13 @@ def _gap_risk(result: AssessmentResult, req: RequirementStatus, ctx: PackContext
     return risk
 
 
-def _action_keys(result: AssessmentResult, action: CorrectiveAction) -> set[tuple[str, str]]:
+def _action_keys(records: _Records, action: CorrectiveAction) -> set[tuple[str, str]]:
     """The records an open corrective action answers: itself, its finding and the finding's exercise."""
     keys = {("corrective_action", action.id)}
     if action.finding_id:
         keys.add(("finding", action.finding_id))
-        for f in result.data.findings:
-            if f.id == action.finding_id and f.exercise_id:
-                keys.add(("exercise", f.exercise_id))
+        if action.finding_id in records.finding_exercise:
+            keys.add(("exercise", records.finding_exercise[action.finding_id]))
     return keys
 
 
@@ -561,22 +582,26 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     finding that raised it, or on that finding's exercise.
     """
     result = ctx.result
-    observations, evidence = _observations(result, ctx)
+    records = _Records.of(result)
+    observations, evidence = _observations(result, records, ctx)
     known = {o["uuid"] for o in observations}
     open_actions = [a for a in result.data.corrective_actions if a.status != ActionStatus.CLOSED]
     owners = _people((a.owner for a in open_actions), ctx)
     plans = {a.id: _milestone_plan(result, a, owners, ctx) for a in open_actions}
-    answers = {a.id: _action_keys(result, a) for a in open_actions}
+    answers = {a.id: _action_keys(records, a) for a in open_actions}
     gaps = [r for r in result.requirements if r.status.is_gap]
     linked: dict[str, list[CorrectiveAction]] = {}
+    findings_of: dict[str, list[str]] = {}
     for req in gaps:
         failing = {(e.entity, e.entity_id) for e in req.failing}
-        linked[_finding_uuid(result, req)] = [a for a in open_actions if answers[a.id] & failing]
+        fid = _finding_uuid(result, req)
+        linked[fid] = [a for a in open_actions if answers[a.id] & failing] if failing else []
+        for a in linked[fid]:
+            findings_of.setdefault(a.id, []).append(fid)
     risks = [_gap_risk(result, r, ctx, [(a, plans[a.id]) for a in linked[_finding_uuid(result, r)]]) for r in gaps]
     items = [_gap_item(result, r, known, ctx) for r in gaps]
     for action in open_actions:
-        finding_ids = [fid for fid, acts in linked.items() if action in acts]
-        risk, item = _action_item(result, action, plans[action.id], owners, finding_ids, ctx)
+        risk, item = _action_item(result, action, plans[action.id], owners, findings_of.get(action.id, []), ctx)
         risks.append(risk)
         items.append(item)
     body: dict[str, Any] = {
@@ -585,7 +610,7 @@ def poam(ctx: PackContext) -> dict[str, Any]:
                               {"action-owner": owners}),
         "system-id": {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": _run_uuid(result, "system")},
     }
-    services = _services(result, ctx)
+    services = _services(result, observations, ctx)
     if services:
         body["local-definitions"] = {"components": services}
     if observations:
