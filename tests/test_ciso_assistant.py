@@ -74,6 +74,15 @@ def test_import_keeps_what_goes_back_and_says_what_it_filled_in(tmp_path: Path) 
         "(the export leaves the name out again)")
 
 
+def test_the_command_says_what_it_filled_in(tmp_path: Path) -> None:
+    code, out, err = run("import-ciso-assistant", str(ca.library_cp1252(tmp_path)), "--out", str(tmp_path / "a.yaml"))
+    assert code == 0 and out.startswith("Catalogue acme-recovery (4 requirements) written to")
+    assert err.splitlines() == [
+        "note: 1 requirement(s) have no ref_id in the library: their id is the node id from the URN (node4)",
+        "note: 1 requirement(s) have no name in the library: their title is the start of their description "
+        "(the export leaves the name out again)"]
+
+
 @pytest.mark.parametrize("make", ["library_cp1252", "library_utf16"])
 def test_any_encoding_reads_the_same(tmp_path: Path, make: str) -> None:
     expected = import_library(ca.library_utf8(tmp_path)).catalogue

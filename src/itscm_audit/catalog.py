@@ -100,7 +100,7 @@ class Requirement(_Data):
     parent: str | None = None
     title: str
     summary: str | None = None
-    """In our own words; never the standard's text."""
+    """In our own words in shipped catalogues, never a standard's text; an imported library's description as is."""
     assessable: bool = True
     decided_by: DecidedBy = DecidedBy.DATA
     expected_evidence: tuple[str, ...] = ()
