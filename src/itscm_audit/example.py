@@ -1049,7 +1049,7 @@ policy:
     dora_initial_hours_after_classification: 4
     dora_initial_hours_after_awareness: 24
     dora_intermediate_hours: 72
-    dora_final_days: 30
+    dora_final_months: 1             # DORA final report: one month after the latest intermediate report
     pipeda_record_months: 24         # PIPEDA: keep breach records for 24 months
     pipeda_feasible_hours: 72        # "as soon as feasible": flag delays beyond this for review
     law25_prompt_hours: 72           # Quebec Law 25 "promptly": flag delays beyond this for review

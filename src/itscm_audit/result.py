@@ -118,8 +118,11 @@ class Contribution(_Result):
     relationship: Relationship
     strength: int
     objective_status: Status
+    """The objective's status, or that of the part the row ``covers``."""
     rationale: str
     uncovered: str | None = None
+    covers: tuple[str, ...] = ()
+    """The objective's rules or evidence types the requirement concerns (empty: all of them)."""
 
 
 class RequirementStatus(_Result):
