@@ -198,7 +198,7 @@ def test_covered_rules_carry_status_and_the_rest_does_not() -> None:
     assert rs.status == Status.MET
     assert rs.rules == ("bia.complete",) and rs.failing == ()
     assert rs.contributions[0].covers == ("bia.complete",)
-    assert "OBJ-BIA as checked by bia.complete (subset of, strength 7) is met" in rs.rationale
+    assert "OBJ-BIA through bia.complete (subset of, strength 7) is met" in rs.rationale
     whole = evaluate_requirement("iso22301", REQ, [mapping("OBJ-BIA", Relationship.SUBSET_OF)], objs, checks, {},
                                  None, OrgData(), ())
     assert whole.status == Status.PARTIALLY_MET and len(whole.failing) == 2
@@ -229,7 +229,8 @@ def test_gdpr_33_1_is_not_failed_by_a_missed_article_34_notice() -> None:
     assert rs.rules == ("privacy.gdpr_notification",) and rs.failing == ()
     authority = next(c for c in rs.contributions if c.objective_id == "OBJ-GDPR-NOTIFICATION")
     assert authority.objective_status == Status.MET
-    assert "OBJ-GDPR-NOTIFICATION as checked by privacy.gdpr_notification" in rs.rationale
+    assert "OBJ-GDPR-NOTIFICATION through privacy.gdpr_notification, regulator_notification (intersects with" \
+        in rs.rationale
     assert "privacy.gdpr_communication" not in rs.rationale
     assert rs.status == Status.PARTIALLY_MET  # the data cannot show the reasons for a late notice
     dpo = Attestation(target="gdpr:Art.33(1)", status=AttestationStatus.MET, attested_by="DPO", source=SRC)
@@ -270,3 +271,12 @@ def test_headings_are_not_scored_beside_their_paragraphs() -> None:
     assert {"Art.11(4)", "Art.11(6)", "2024/1774 Art.25(5)"} <= ids
     summary = summarise(cs, ["dora"], reqs)[0]
     assert sum(summary.counts.values()) == len(cs.catalogue("dora").requirements) - len(headings)
+
+
+def test_contribution_label_names_what_was_checked() -> None:
+    from itscm_audit.result import Contribution
+
+    part = Contribution(objective_id="OBJ-A", relationship=Relationship.INTERSECTS_WITH, strength=7,
+                        objective_status=Status.MET, rationale="r", covers=("r1", "post_exercise_report"))
+    assert part.objective_label == "OBJ-A through r1, post_exercise_report"
+    assert part.model_copy(update={"covers": ()}).objective_label == "OBJ-A"

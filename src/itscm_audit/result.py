@@ -124,6 +124,11 @@ class Contribution(_Result):
     covers: tuple[str, ...] = ()
     """The objective's rules or evidence types the requirement concerns (empty: all of them)."""
 
+    @property
+    def objective_label(self) -> str:
+        """The objective, and what it was checked through when the row covers only part of it."""
+        return f"{self.objective_id} through {', '.join(self.covers)}" if self.covers else self.objective_id
+
 
 class RequirementStatus(_Result):
     framework: str

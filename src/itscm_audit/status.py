@@ -156,10 +156,6 @@ def objective_part(whole: ObjectiveStatus, covers: Sequence[str], checks: dict[s
                            rules=rules, evidence=tuple(e.item.path for e in relied), attestation=whole.attestation)
 
 
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Sequence[str],
                            sector: str | None = None) -> str | None:
     cond = req.applicability
@@ -229,9 +225,8 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
     part = [c for c in contributions if not c.relationship.covers_whole_requirement]
     full_assessed = [c for c in full if c.objective_status in STATUS_RANK]
     part_assessed = [c for c in part if c.objective_status in STATUS_RANK]
-    parts = [f"{c.objective_id}{f' as checked by {_and(c.covers)}' if c.covers else ''} "
-             f"({c.relationship.value.replace('_', ' ')}, strength {c.strength}) is {c.objective_status.label}"
-             for c in contributions]
+    parts = [f"{c.objective_label} ({c.relationship.value.replace('_', ' ')}, strength {c.strength}) "
+             f"is {c.objective_status.label}" for c in contributions]
     trace = "; ".join(parts)
     if not contributions:
         data_status = Status.NOT_ASSESSED
