@@ -280,3 +280,12 @@ def test_contribution_label_names_what_was_checked() -> None:
                         objective_status=Status.MET, rationale="r", covers=("r1", "post_exercise_report"))
     assert part.objective_label == "OBJ-A through r1, post_exercise_report"
     assert part.model_copy(update={"covers": ()}).objective_label == "OBJ-A"
+
+
+def test_a_definition_is_not_assessable_and_says_why() -> None:
+    from itscm_audit.catalog import shipped_catalogue_set
+
+    definition = shipped_catalogue_set().catalogue("quebec-law25").requirement("3.6")
+    rs = evaluate_requirement("quebec-law25", definition, [], {}, {}, {}, None, OrgData(), ())
+    assert rs.status == Status.NOT_ASSESSED
+    assert rs.rationale == "Not assessable by itself: a definition, used by ss. 3.5, 3.7 and 3.8."

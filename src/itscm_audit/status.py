@@ -218,6 +218,8 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
         if attested is not None:
             return build(attested, f"Decided by attestation: {who} states it is {attested.label}"
                          f"{f' ({attestation.statement})' if attestation and attestation.statement else ''}.")
+        if req.decided_by == DecidedBy.NOT_ASSESSABLE or not req.assessable:
+            return build(Status.NOT_ASSESSED, f"Not assessable by itself: {req.status_note or 'nothing to assess.'}")
         return build(Status.NOT_ASSESSED, "No data can decide this requirement; it needs an attestation "
                      "(add a row to attestations.xlsx).")
 
