@@ -311,10 +311,9 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
     """Major ICT-related incidents were reported to the competent authority within the time limits of
     Delegated Regulation (EU) 2025/301 Art. 5 (the limits DORA Art. 19(4) refers to): the initial
     notification within 4 hours of classification as major and no later than 24 hours from awareness,
-    whichever comes first,
-    or within 4 hours of a classification made more than 24 hours after awareness (Art. 5(2)); the
-    intermediate report within 72 hours of the initial notification (Art. 5(1)(b)); the final report
-    within one month of the latest intermediate report (Art. 5(1)(c)). The weekend and bank-holiday
+    whichever comes first, or within 4 hours of a classification made more than 24 hours after
+    awareness (Art. 5(2)); the intermediate report within 72 hours of the initial notification
+    (Art. 5(1)(b)); the final report within one month of the latest intermediate report (Art. 5(1)(c)). The weekend and bank-holiday
     extension of Art. 5(4) is not applied. Metric: hours from awareness to the initial notification (or
     elapsed so far)."""
     clocks = ctx.policy.notification_clocks
