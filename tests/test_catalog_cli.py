@@ -33,8 +33,14 @@ def test_show_tree_with_relationships() -> None:
     lines = out.splitlines()
     i = next(n for n, line in enumerate(lines) if line.strip().startswith("8.5  Exercise programme"))
     assert "[data; covers part]" in lines[i]
-    assert lines[i + 1].strip() == "-> OBJ-EXERCISE-COVERAGE (superset of, strength 7)"
+    assert lines[i + 1].strip() == "-> OBJ-EXERCISE-COVERAGE (intersects with, strength 7)"
     assert any(line.strip() == "5.1  Leadership and commitment  [attestation; covers whole]" for line in lines)
+    code, out, _ = run("show", "gdpr")
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.strip().startswith("Art.33(1)  "))
+    assert lines[i + 1].strip() == ("-> OBJ-GDPR-NOTIFICATION through privacy.gdpr_notification, regulator_notification "
+                                    "(intersects with, strength 8)")
+    assert any(line.strip() == "Art.34  Communication of a personal data breach to the data subject" for line in lines)
 
 
 def test_show_json_and_unknown_framework() -> None:
@@ -73,7 +79,7 @@ def test_validate_several_files_together(tmp_path: Path) -> None:
     cw = tmp_path / "ops-crosswalk.yaml"
     cw.write_text(yaml.safe_dump({"crosswalk": {"framework": "ops"}, "mappings": [
         {"requirement": "R1", "objective": "OBJ-RECOVERY-WITHIN-RTO", "relationship": "equal", "rationale_type": "semantic",
-         "strength": 9, "rationale": "same"}]}), encoding="cp1252")
+         "strength": 10, "rationale": "same"}]}), encoding="cp1252")
     code, _, err = run("validate", str(cw))  # alone, the crosswalk names a catalogue nobody loaded
     assert code == 3 and "crosswalk for unknown framework 'ops'" in err
     code, out, err = run("validate", str(cat), str(cw))
@@ -114,10 +120,16 @@ def test_coverage_table_and_json() -> None:
     code, out, _ = run("coverage", "--json")
     assert code == 0
     rows = {r["framework"]: r for r in json.loads(out)}
-    assert rows["iso22301"]["attestation"] > 0 and rows["iso22301"]["unmapped_ids"] == []
+    assert rows["iso22301"]["attestation"] > 0
+    # every shipped framework is listed, and none leaves an assessable requirement unmapped
+    assert len(rows) == 12 and {fw: r["unmapped_ids"] for fw, r in rows.items() if r["unmapped_ids"]} == {}
+    assert all(r["unmapped"] == 0 and r["requirements"] > 0 for r in rows.values())
+    assert rows["dora"]["heading"] == 5 and rows["dora"]["requirements"] == 31
     code, out, _ = run("coverage")
-    assert code == 0 and out.splitlines()[0].split() == ["framework", "req.", "data", "evid.", "attest.", "n/a",
-                                                        "unmapped"]
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["framework", "req.", "data", "evid.", "attest.", "n/a", "unmapped"]
+    assert {line.split()[0] for line in lines[1:]} == set(rows) and not any("unmapped:" in line for line in lines)
+    assert all(line.split()[-1] == "0" for line in lines[1:])
 
 
 def test_workspace_catalogues_and_ciso_import(tmp_path: Path) -> None:

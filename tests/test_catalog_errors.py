@@ -135,7 +135,7 @@ def test_yaml_syntax_error_and_unknown_file_kind(tmp_path: Path) -> None:
 def test_workspace_crosswalk_extends_and_corrects_shipped_mappings(tmp_path: Path) -> None:
     extra = write(tmp_path, "our-crosswalk.yaml", crosswalk("iso22301", [
         row("8.5", obj="OBJ-TRAINING-CURRENT", rel="intersects_with", uncovered="the exercises"),
-        row("8.5", obj="OBJ-EXERCISE-COVERAGE", rel="equal", uncovered=None),
+        row("8.5", obj="OBJ-EXERCISE-COVERAGE", rel="equal", uncovered=None, strength=10),
     ]))
     shipped = load_catalogue_set([frameworks_dir()])
     cs = load_catalogue_set([frameworks_dir()], [extra])
@@ -171,3 +171,62 @@ def test_validate_file_reports_what_it_holds(tmp_path: Path) -> None:
     assert validate_file(cw) == "crosswalk for iso22301: 1 mappings"
     with pytest.raises(CatalogError, match="no such file"):
         validate_file(tmp_path / "missing.yaml")
+
+
+def test_crosswalk_row_on_a_heading_is_rejected(tmp_path: Path) -> None:
+    bad = write(tmp_path, "cw.yaml", crosswalk("dora", [row("Art.11")]))
+    with pytest.raises(CatalogError, match=r"mapping names heading dora:Art\.11 \(entry Art\.11 -> ") as info:
+        load_with(bad)
+    assert info.value.location == str(bad) and "map the children" in (info.value.hint or "")
+
+
+def test_strength_must_fit_the_relationship(tmp_path: Path) -> None:
+    for rel, strength, says in (("equal", 9, "strength 10"), ("intersects_with", 10, "1-9"),
+                                ("not_related", 3, "strength 0")):
+        bad = write(tmp_path, f"{rel}.yaml", crosswalk("iso22301", [row("8.5", rel=rel, strength=strength)]))
+        with pytest.raises(CatalogError, match=says) as info:
+            load_with(bad)
+        assert info.value.location == str(bad) and "entry 8.5 -> OBJ-EXERCISE-COVERAGE" in info.value.message
+
+
+def test_two_requirements_of_one_framework_equal_to_one_objective(tmp_path: Path) -> None:
+    """The shipped 4.3.2 row is equal to OBJ-SCOPE-DEFINED; a workspace row making 4.3.1 equal too is refused,
+    while correcting 4.3.2 itself is allowed (the later row replaces the shipped one)."""
+    bad = write(tmp_path, "cw.yaml", crosswalk("iso22301", [
+        row("4.3.1", obj="OBJ-SCOPE-DEFINED", rel="equal", uncovered=None, strength=10)]))
+    with pytest.raises(CatalogError, match=r"iso22301:4\.3\.2 and iso22301:4\.3\.1 are both 'equal' to "
+                                           r"OBJ-SCOPE-DEFINED") as info:
+        load_with(bad)
+    assert info.value.location == str(bad)
+    fix = write(tmp_path, "fix.yaml", crosswalk("iso22301", [
+        row("4.3.2", obj="OBJ-SCOPE-DEFINED", rel="subset_of", uncovered=None, strength=8),
+        row("4.3.1", obj="OBJ-SCOPE-DEFINED", rel="equal", uncovered=None, strength=10)]))
+    load_with(fix)
+
+
+def test_covers_must_name_parts_of_the_objective(tmp_path: Path) -> None:
+    bad = write(tmp_path, "cw.yaml", crosswalk("iso22301", [row("8.5", covers=["bia.complete"])]))
+    with pytest.raises(CatalogError, match="covers names bia.complete, not a rule or evidence type of "
+                                           "OBJ-EXERCISE-COVERAGE") as info:
+        load_with(bad)
+    assert "exercise.coverage" in (info.value.hint or "")
+    att = write(tmp_path, "att.yaml", crosswalk("iso22301", [row("5.1", obj="OBJ-TOP-MGMT-COMMITMENT",
+                                                                 covers=["x"])]))
+    with pytest.raises(CatalogError, match="attestation-only objective OBJ-TOP-MGMT-COMMITMENT"):
+        load_with(att)
+
+
+def test_ids_off_the_official_numbering_are_rejected(tmp_path: Path) -> None:
+    data = catalogue()
+    data["framework"]["id_pattern"] = r"^P[1-9](\.[1-9])?$"  # type: ignore[index]
+    good = write(tmp_path, "good.yaml", data)
+    load_with(good)
+    data["requirements"] = [{"id": "P1", "title": "a"}, {"id": "P1a", "title": "b"}]
+    bad = write(tmp_path, "bad.yaml", data)
+    with pytest.raises(CatalogError, match=r"does not follow the official numbering \(entry P1a\)") as info:
+        load_with(bad)
+    assert info.value.location == str(bad) and r"^P[1-9](\.[1-9])?$" in (info.value.hint or "")
+    data["framework"]["id_pattern"] = "^P[1-9"  # type: ignore[index]
+    broken = write(tmp_path, "broken.yaml", data)
+    with pytest.raises(CatalogError, match="id_pattern.*not a valid regular expression"):
+        load_with(broken)

@@ -170,7 +170,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[CatalogueSet, di
         {"requirement": "1.1", "objective": "OBJ-RECOVERY-WITHIN-RTO", "relationship": "subset_of",
          "rationale_type": "semantic", "strength": 8, "rationale": "Both want recovery within the RTO."},
         {"requirement": "node4", "objective": "OBJ-BACKUP-INTERVAL", "relationship": "superset_of",
-         "rationale_type": "functional", "strength": 6, "rationale": "Interval only.", "uncovered": "offsite copies"},
+         "rationale_type": "functional", "strength": 6, "rationale": "Interval only.", "uncovered": "offsite copies",
+         "covers": ["bia.rpo_backup_interval"]},
     ]}), encoding="utf-8")
     cs = load_catalogue_set([frameworks_dir()], [source, crosswalk])
     written = export_libraries(cs, ["iso22301", "acme-recovery"], folder / "out")
@@ -216,7 +217,8 @@ def test_crosswalk_rows_become_strm_mappings_both_ways(exported: tuple[Catalogue
                      "target_requirement_urn": "urn:itscm-audit:risk:req_node:itscm-audit-objectives:obj-recovery-within-rto",
                      "relationship": "subset", "rationale": "semantic", "strength_of_relationship": 8,
                      "annotation": "Both want recovery within the RTO."}
-    assert second["relationship"] == "superset" and second["annotation"].endswith("Not covered: offsite copies")
+    assert second["relationship"] == "superset" and second["annotation"] == (
+        "Interval only. Not covered: offsite copies. Only these parts of the objective count: bia.rpo_backup_interval.")
     assert [r["relationship"] for r in revert["requirement_mappings"]] == ["superset", "subset"]
     assert revert["requirement_mappings"][0]["source_requirement_urn"] == first["target_requirement_urn"]
     iso = libraries["mapping-iso22301-and-itscm-audit-objectives.yaml"]["objects"]["requirement_mapping_sets"][0]

@@ -68,7 +68,7 @@ def test_gdpr_72_hours_from_awareness_across_zones() -> None:
     assert res["NORISK"].outcome == Outcome.NOT_APPLICABLE
 
 
-def test_gdpr_clock_falls_back_to_detection_and_checks_article_34() -> None:
+def test_gdpr_clock_falls_back_to_detection() -> None:
     incidents = (inc("DET", jurisdictions=("EU",), risk_of_harm="high", detected=datetime(2026, 9, 1, 8, 0)),
                  inc("RUN", 3, jurisdictions=("EU",), aware=datetime(2026, 9, 29, 12, 0)),
                  inc("NONE", 4, jurisdictions=("EU",)))
@@ -76,10 +76,29 @@ def test_gdpr_clock_falls_back_to_detection_and_checks_article_34() -> None:
     assert res["DET"].outcome == Outcome.FAIL
     assert "has not notified the supervisory authority: 712 h since detection (no awareness time recorded" \
         in res["DET"].message
-    assert "high risk but individuals not notified (GDPR Art. 34)" in res["DET"].message
-    assert {s.column for s in res["DET"].sources} == {"Regulator Notified", "Individuals Notified"}
+    assert [s.column for s in res["DET"].sources] == ["Regulator Notified"]
     assert res["RUN"].outcome == Outcome.PASS and "has not yet notified the supervisory authority: clock running, 36 h of 72 h used" in res["RUN"].message
     assert res["NONE"].outcome == Outcome.NO_DATA
+
+
+def test_gdpr_article_34_is_its_own_rule() -> None:
+    """A missed Art. 34 communication fails the Art. 34 rule and leaves the Art. 33(1) notice alone."""
+    aware = datetime(2026, 9, 1, 8, 0)
+    incidents = (inc("MISSED", jurisdictions=("EU",), risk_of_harm="high", aware=aware,
+                     regulator_notified=aware + timedelta(hours=20)),
+                 inc("TOLD", 3, jurisdictions=("EU",), risk_of_harm="high", aware=aware,
+                     regulator_notified=aware + timedelta(hours=20), individuals_notified=aware + timedelta(hours=30)),
+                 inc("REAL", 4, jurisdictions=("EU",), risk_of_harm="real", aware=aware),
+                 inc("UNASSESSED", 5, jurisdictions=("EU",), risk_of_harm=None, aware=aware))
+    authority = by_id(run("privacy.gdpr_notification", incidents=incidents))
+    assert authority["MISSED"].outcome == Outcome.PASS and "Art. 34" not in authority["MISSED"].message
+    subjects = by_id(run("privacy.gdpr_communication", incidents=incidents))
+    assert subjects["MISSED"].outcome == Outcome.FAIL
+    assert subjects["MISSED"].message.startswith("high risk but the data subjects were not told (GDPR Art. 34(1))")
+    assert subjects["MISSED"].sources[0].column == "Individuals Notified"
+    assert subjects["TOLD"].outcome == Outcome.PASS and subjects["TOLD"].metric == 30
+    assert subjects["REAL"].outcome == Outcome.NOT_APPLICABLE
+    assert subjects["UNASSESSED"].outcome == Outcome.NO_DATA
 
 
 def test_breach_register() -> None:
@@ -128,23 +147,119 @@ def test_law25_applies_to_quebec_only() -> None:
     assert res["ON"].outcome == Outcome.NOT_APPLICABLE
 
 
-def test_dora_initial_intermediate_final() -> None:
-    aware = datetime(2026, 4, 1, 8, 0, tzinfo=timezone.utc)
-    ok = inc("OK", major_ict=True, personal_data_breach=False, aware=aware,
-             classified_major=aware + timedelta(hours=2), initial_report=aware + timedelta(hours=5),
-             intermediate_report=aware + timedelta(hours=60), final_report=aware + timedelta(days=20))
-    late = inc("LATE", 3, major_ict=True, personal_data_breach=False, aware=aware,
-               classified_major=aware + timedelta(hours=1), initial_report=aware + timedelta(hours=6),
-               intermediate_report=aware + timedelta(hours=100))
-    plain = inc("MINOR", 4, personal_data_breach=False, aware=aware)
-    res = by_id(run("privacy.dora_reporting", incidents=(ok, late, plain)))
+UTC = timezone.utc
+AWARE = datetime(2026, 4, 6, 8, 0, tzinfo=UTC)   # a Monday
+
+
+def dora(iid: str, row: int = 2, **kw: Any) -> Incident:
+    """A major ICT incident; once the initial notification is given, the later reports follow on time."""
+    initial = kw.get("initial_report")
+    if initial is not None:
+        kw.setdefault("intermediate_report", initial + timedelta(hours=24))
+        kw.setdefault("final_report", kw["intermediate_report"] + timedelta(days=10))
+    return inc(iid, row, major_ict=True, personal_data_breach=False, aware=AWARE, **kw)
+
+
+def dora_result(*incidents: Incident) -> dict[str, EntityResult]:
+    return by_id(run("privacy.dora_reporting", incidents=incidents))
+
+
+def test_dora_initial_within_four_hours_of_an_early_classification() -> None:
+    """RTS 2025/301 Art. 5(1)(a): classified 1 h after awareness, the 4 h from classification come first."""
+    res = dora_result(dora("OK", classified_major=AWARE + timedelta(hours=1), initial_report=AWARE + timedelta(hours=5)),
+                      dora("LATE", 3, classified_major=AWARE + timedelta(hours=1),
+                           initial_report=AWARE + timedelta(hours=6)))
     assert res["OK"].outcome == Outcome.PASS and res["OK"].metric == 5
     assert res["LATE"].outcome == Outcome.FAIL
-    assert ("sent the initial notification 5 h after classification as major; RTS 2025/301 Art. 5 allows 4 h"
-            in res["LATE"].message)
-    assert "sent the intermediate report 94 h after the initial notification" in res["LATE"].message
-    assert "has not sent the final report" in res["LATE"].message
-    assert {s.column for s in res["LATE"].sources} == {"Initial Report", "Intermediate Report", "Final Report"}
+    assert res["LATE"].message.startswith("sent the initial notification 5 h after classification as major; "
+                                          "Delegated Regulation (EU) 2025/301 Art. 5(1)(a) allows 4 h")
+    assert res["LATE"].sources[0].column == "Initial Report"
+
+
+def test_dora_initial_no_later_than_24_hours_from_awareness() -> None:
+    """Art. 5(1)(a): classified 22 h after awareness, the 24 h from awareness end first (2 h left, not 4)."""
+    res = dora_result(dora("LATE", classified_major=AWARE + timedelta(hours=22),
+                           initial_report=AWARE + timedelta(hours=25)))
+    assert res["LATE"].outcome == Outcome.FAIL
+    assert "classified as major 22 h after awareness: the 24 h limit from awareness ends before 4 h from " \
+        "classification" in res["LATE"].message
+    assert "sent the initial notification 25 h after awareness; Delegated Regulation (EU) 2025/301 Art. 5(1)(a) " \
+        "allows 24 h" in res["LATE"].message
+
+
+def test_dora_classified_after_24_hours_has_four_hours_from_classification() -> None:
+    """Art. 5(2): classified on day 4, the initial notification is due 4 h after the classification."""
+    day4 = AWARE + timedelta(days=3, hours=2)
+    res = dora_result(dora("OK", classified_major=day4, initial_report=day4 + timedelta(hours=3)),
+                      dora("LATE", 3, classified_major=day4, initial_report=day4 + timedelta(hours=5)),
+                      dora("EARLY", 4, classified_major=day4, initial_report=AWARE + timedelta(hours=30)))
+    assert res["OK"].outcome == Outcome.PASS
+    assert "classified as major 74 h after awareness, later than 24 h: Delegated Regulation (EU) 2025/301 " \
+        "Art. 5(2) gives 4 h from classification" in res["OK"].message
+    assert res["OK"].metric == 77
+    assert res["LATE"].outcome == Outcome.FAIL
+    assert "sent the initial notification 5 h after classification as major; Delegated Regulation (EU) " \
+        "2025/301 Art. 5(2) allows 4 h" in res["LATE"].message
+    assert res["EARLY"].outcome == Outcome.PASS and "before the classification as major" in res["EARLY"].message
+
+
+def test_dora_classification_time_not_recorded_flags_a_late_notice_for_review() -> None:
+    res = dora_result(dora("UNKNOWN", initial_report=AWARE + timedelta(hours=30)),
+                      dora("NEVER", 3))
+    assert res["UNKNOWN"].outcome == Outcome.PARTIAL
+    assert "unless it was classified as major more than 24 h after awareness (Art. 5(2)): classification time " \
+        "not recorded" in res["UNKNOWN"].message
+    assert res["UNKNOWN"].sources[0].column == "Classified Major"
+    assert res["NEVER"].outcome == Outcome.FAIL and "has not sent the initial notification" in res["NEVER"].message
+
+
+def test_dora_intermediate_runs_from_the_initial_notification() -> None:
+    """Art. 5(1)(b): 72 h from submitting the initial notice, not from awareness or classification."""
+    initial = AWARE + timedelta(hours=20)
+    res = dora_result(dora("OK", classified_major=AWARE + timedelta(hours=18), initial_report=initial,
+                           intermediate_report=initial + timedelta(hours=71)),
+                      dora("LATE", 3, classified_major=AWARE + timedelta(hours=18), initial_report=initial,
+                           intermediate_report=initial + timedelta(hours=74)))
+    # 91 h after awareness and 73 h after classification: still on time
+    assert res["OK"].outcome == Outcome.PASS
+    assert "sent the intermediate report 71 h after the initial notification; Delegated Regulation (EU) " \
+        "2025/301 Art. 5(1)(b) allows 72 h" in res["OK"].message
+    assert res["LATE"].outcome == Outcome.FAIL
+    assert {s.column for s in res["LATE"].sources} == {"Intermediate Report"}
+
+
+def test_dora_final_report_one_calendar_month_after_the_intermediate_report() -> None:
+    """Art. 5(1)(c), counted as Regulation 1182/71 counts months: 31 January runs to the end of 28 February,
+    1 March to the end of 1 April (31 days, which a 30-day count would fail)."""
+    jan31 = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
+    mar1 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+    def reported(iid: str, row: int, intermediate: datetime, final: datetime | None) -> Incident:
+        aware = intermediate - timedelta(hours=60)
+        return inc(iid, row, major_ict=True, personal_data_breach=False, aware=aware,
+                   classified_major=aware + timedelta(hours=1), initial_report=aware + timedelta(hours=3),
+                   intermediate_report=intermediate, final_report=final)
+
+    res = dora_result(reported("FEB", 2, jan31, datetime(2026, 2, 28, 23, 0, tzinfo=UTC)),
+                      reported("FEBLATE", 3, jan31, datetime(2026, 3, 1, 9, 0, tzinfo=UTC)),
+                      reported("APR", 4, mar1, datetime(2026, 4, 1, 18, 0, tzinfo=UTC)),
+                      reported("OPEN", 5, datetime(2026, 9, 20, 10, 0, tzinfo=UTC), None),
+                      reported("MISSING", 6, mar1, None))
+    assert res["FEB"].outcome == Outcome.PASS
+    assert "allows until the end of 2026-02-28" in res["FEB"].message
+    assert res["FEBLATE"].outcome == Outcome.FAIL and res["FEBLATE"].sources[0].column == "Final Report"
+    assert res["APR"].outcome == Outcome.PASS and "sent the final report 31.3 days after" in res["APR"].message
+    assert res["OPEN"].outcome == Outcome.PASS and "due by the end of 2026-10-20" in res["OPEN"].message
+    assert res["MISSING"].outcome == Outcome.FAIL and "has not sent the final report as of 2026-09-30" \
+        in res["MISSING"].message
+    thirty_days = Policy(notification_clocks=NotificationClocks(dora_final_days=30))
+    older = by_id(run("privacy.dora_reporting", policy=thirty_days, incidents=(reported("APR", 4, mar1,
+                  datetime(2026, 4, 1, 18, 0, tzinfo=UTC)),)))
+    assert older["APR"].outcome == Outcome.FAIL
+
+
+def test_dora_applies_to_major_ict_incidents_only() -> None:
+    res = dora_result(inc("MINOR", personal_data_breach=False, aware=AWARE))
     assert res["MINOR"].outcome == Outcome.NOT_APPLICABLE
 
 
@@ -167,7 +282,8 @@ def test_hipaa_60_days_for_phi_breaches() -> None:
 def test_incidents_after_the_as_of_date_are_left_for_later() -> None:
     later = inc("LATER", jurisdictions=("EU", "CA", "CA-QC", "US"), major_ict=True,
                 aware=datetime(2026, 10, 2, 9, 0), registered=False)
-    for rule_id in ("privacy.breach_register", "privacy.gdpr_notification", "privacy.pipeda_notification",
+    for rule_id in ("privacy.breach_register", "privacy.gdpr_notification", "privacy.gdpr_communication",
+                    "privacy.pipeda_notification",
                     "privacy.law25_notification", "privacy.dora_reporting", "privacy.hipaa_notification"):
         result = by_id(run(rule_id, incidents=(later,)))["LATER"]
         assert result.outcome == Outcome.NOT_APPLICABLE, rule_id

@@ -21,8 +21,8 @@ EXPECTED = {
     "finding.corrective_action", "action.not_overdue", "plan.approved", "plan.reviewed", "contact.verified",
     "contact.alternates", "contact.backup_channel", "vendor.bc_reviewed", "backup.gap_within_rpo",
     "backup.restore_tested", "training.current", "privacy.breach_register", "privacy.gdpr_notification",
-    "privacy.pipeda_notification", "privacy.law25_notification", "privacy.dora_reporting",
-    "privacy.hipaa_notification", "evidence.current",
+    "privacy.gdpr_communication", "privacy.pipeda_notification", "privacy.law25_notification",
+    "privacy.dora_reporting", "privacy.hipaa_notification", "evidence.current",
 }
 
 

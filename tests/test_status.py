@@ -51,9 +51,11 @@ def ostatus(oid: str, status: Status, rules: tuple[str, ...] = ()) -> ObjectiveS
     return ObjectiveStatus(objective_id=oid, title=oid, status=status, rationale="r", rules=rules)
 
 
-def mapping(oid: str, rel: Relationship, uncovered: str | None = None) -> Mapping:
+def mapping(oid: str, rel: Relationship, uncovered: str | None = None, covers: tuple[str, ...] = ()) -> Mapping:
     return Mapping(requirement="8.5", objective=oid, relationship=rel, rationale_type=RationaleType.FUNCTIONAL,
-                   strength=7, rationale="why", uncovered=uncovered)
+                   strength={Relationship.EQUAL: 10, Relationship.NOT_RELATED: 0}.get(rel, 7), rationale="why",
+                   uncovered=uncovered,
+                   covers=covers)
 
 
 REQ = Requirement(id="8.5", title="Exercise programme")
@@ -183,3 +185,107 @@ def test_sector_applicability() -> None:
     assert rs.status == Status.NOT_APPLICABLE and "healthcare" in rs.rationale
     rs = evaluate_requirement("dora", dora, [], {}, {}, {}, None, OrgData(), (), "insurance")
     assert rs.status == Status.NOT_ASSESSED
+
+
+def test_covered_rules_carry_status_and_the_rest_does_not() -> None:
+    """The BIA objective also checks the PHI / personal-data flags; a requirement that covers only the BIA
+    fields is not failed by missing flags, and names what was checked."""
+    objs = {"OBJ-BIA": ostatus("OBJ-BIA", Status.PARTIALLY_MET, rules=("bia.complete", "bia.data_flags"))}
+    checks = {"bia.complete": check("bia.complete", Outcome.PASS),
+              "bia.data_flags": check("bia.data_flags", Outcome.FAIL, failing=2)}
+    subset = [mapping("OBJ-BIA", Relationship.SUBSET_OF, covers=("bia.complete",))]
+    rs = evaluate_requirement("iso22301", REQ, subset, objs, checks, {}, None, OrgData(), ())
+    assert rs.status == Status.MET
+    assert rs.rules == ("bia.complete",) and rs.failing == ()
+    assert rs.contributions[0].covers == ("bia.complete",)
+    assert "OBJ-BIA through bia.complete (subset of, strength 7) is met" in rs.rationale
+    whole = evaluate_requirement("iso22301", REQ, [mapping("OBJ-BIA", Relationship.SUBSET_OF)], objs, checks, {},
+                                 None, OrgData(), ())
+    assert whole.status == Status.PARTIALLY_MET and len(whole.failing) == 2
+    flags_only = [mapping("OBJ-BIA", Relationship.INTERSECTS_WITH, "u", covers=("bia.data_flags",))]
+    assert req_status_with(flags_only, objs, checks) == Status.NOT_MET
+
+
+def req_status_with(mappings: list[Mapping], objectives: dict[str, ObjectiveStatus],
+                    checks: dict[str, CheckResult]) -> Status:
+    return evaluate_requirement("iso22301", REQ, mappings, objectives, checks, {}, None, OrgData(), ()).status
+
+
+def test_gdpr_33_1_is_not_failed_by_a_missed_article_34_notice() -> None:
+    """Issue 12: Art. 33(1) covers the authority notice of the GDPR objective, not the Art. 34 one."""
+    from itscm_audit.catalog import shipped_catalogue_set
+
+    cs = shipped_catalogue_set()
+    rows = [m for m in cs.mappings["gdpr"] if m.requirement == "Art.33(1)"]
+    obj = cs.objective("OBJ-GDPR-NOTIFICATION")
+    assert set(obj.rules) == {"privacy.gdpr_notification", "privacy.gdpr_communication"}
+    checks = [check("privacy.gdpr_notification", Outcome.PASS),
+              check("privacy.gdpr_communication", Outcome.FAIL, failing=1)]
+    objectives = {o.objective_id: o for o in evaluate_objectives(cs.objectives, checks, [], [])}
+    assert objectives["OBJ-GDPR-NOTIFICATION"].status == Status.PARTIALLY_MET
+    req = cs.catalogue("gdpr").requirement("Art.33(1)")
+    eu = OrgData(services=(Service(id="S1", name="s", personal_data=True, source=SRC),))
+    rs = evaluate_requirement("gdpr", req, rows, objectives, {c.rule_id: c for c in checks}, {}, None, eu, ("EU",))
+    assert rs.rules == ("privacy.gdpr_notification",) and rs.failing == ()
+    authority = next(c for c in rs.contributions if c.objective_id == "OBJ-GDPR-NOTIFICATION")
+    assert authority.objective_status == Status.MET
+    assert "OBJ-GDPR-NOTIFICATION through privacy.gdpr_notification, regulator_notification (intersects with" \
+        in rs.rationale
+    assert "privacy.gdpr_communication" not in rs.rationale
+    assert rs.status == Status.PARTIALLY_MET  # the data cannot show the reasons for a late notice
+    dpo = Attestation(target="gdpr:Art.33(1)", status=AttestationStatus.MET, attested_by="DPO", source=SRC)
+    rs = evaluate_requirement("gdpr", req, rows, objectives, {c.rule_id: c for c in checks}, {}, dpo, eu, ("EU",))
+    assert rs.status == Status.MET and "The rest is attested met by DPO" in rs.rationale
+    late = [check("privacy.gdpr_notification", Outcome.FAIL, failing=1), checks[1]]
+    objectives = {o.objective_id: o for o in evaluate_objectives(cs.objectives, late, [], [])}
+    rs = evaluate_requirement("gdpr", req, rows, objectives, {c.rule_id: c for c in late}, {}, None, eu, ("EU",))
+    assert rs.status == Status.NOT_MET and len(rs.failing) == 1
+    art34 = cs.catalogue("gdpr").requirement("Art.34(1)")
+    rows34 = [m for m in cs.mappings["gdpr"] if m.requirement == "Art.34(1)"]
+    rs34 = evaluate_requirement("gdpr", art34, rows34, objectives, {c.rule_id: c for c in late}, {}, None, eu,
+                                ("EU",))
+    assert rs34.rules == ("privacy.gdpr_communication",) and rs34.status == Status.NOT_MET
+
+
+def test_evidence_only_part_decided_by_its_evidence() -> None:
+    objs = evaluate_objectives([obj("OBJ-X", ("r1",), ("post_exercise_report",))], [check("r1", Outcome.FAIL, 1)],
+                               [evidence(EvidenceState.FRESH)], [])
+    by_id = {o.objective_id: o for o in objs}
+    assert by_id["OBJ-X"].status == Status.NOT_MET
+    m = [mapping("OBJ-X", Relationship.SUBSET_OF, covers=("post_exercise_report",))]
+    rs = evaluate_requirement("iso22301", REQ, m, by_id, {"r1": check("r1", Outcome.FAIL, 1)},
+                              {"exercises/r.md": evidence(EvidenceState.FRESH)}, None, OrgData(), ())
+    assert rs.status == Status.MET and rs.rules == () and [e.item.path for e in rs.evidence] == ["exercises/r.md"]
+
+
+def test_headings_are_not_scored_beside_their_paragraphs() -> None:
+    """DORA Art. 11, 12 and 19 group their paragraphs: only the paragraphs get a status and count in the score."""
+    from itscm_audit.catalog import shipped_catalogue_set
+    from itscm_audit.status import evaluate_requirements, summarise
+
+    cs = shipped_catalogue_set()
+    reqs = evaluate_requirements(cs, ["dora"], [], [], [], [], OrgData(), ("EU",), "banking")
+    ids = {r.requirement_id for r in reqs}
+    headings = {r.id for r in cs.catalogue("dora").requirements if r.heading}
+    assert {"Art.11", "Art.12", "Art.19"} <= headings and not ids & headings
+    assert {"Art.11(4)", "Art.11(6)", "2024/1774 Art.25(5)"} <= ids
+    summary = summarise(cs, ["dora"], reqs)[0]
+    assert sum(summary.counts.values()) == len(cs.catalogue("dora").requirements) - len(headings)
+
+
+def test_contribution_label_names_what_was_checked() -> None:
+    from itscm_audit.result import Contribution
+
+    part = Contribution(objective_id="OBJ-A", relationship=Relationship.INTERSECTS_WITH, strength=7,
+                        objective_status=Status.MET, rationale="r", covers=("r1", "post_exercise_report"))
+    assert part.objective_label == "OBJ-A through r1, post_exercise_report"
+    assert part.model_copy(update={"covers": ()}).objective_label == "OBJ-A"
+
+
+def test_a_definition_is_not_assessable_and_says_why() -> None:
+    from itscm_audit.catalog import shipped_catalogue_set
+
+    definition = shipped_catalogue_set().catalogue("quebec-law25").requirement("3.6")
+    rs = evaluate_requirement("quebec-law25", definition, [], {}, {}, {}, None, OrgData(), ())
+    assert rs.status == Status.NOT_ASSESSED
+    assert rs.rationale == "Not assessable by itself: a definition, used by ss. 3.5, 3.7 and 3.8."

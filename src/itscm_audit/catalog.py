@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import Enum
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from itscm_audit.errors import CatalogError
 
@@ -79,10 +80,23 @@ class FrameworkMeta(_Data):
     """Weight of this framework in remediation priority."""
     updated: date | None = None
     """When this catalogue's data was last revised (used as the OSCAL last-modified date)."""
+    id_pattern: str | None = None
+    """The publisher's numbering as a regular expression (``^CP-[0-9]+...$``): every requirement id must
+    match it, so a mistyped or invented id is caught when the catalogue loads."""
     urn: str | None = None
     """URN of the framework in the library it came from (CISO Assistant), kept for the way back."""
     ciso_assistant: dict[str, Any] = Field(default_factory=dict)
     """CISO Assistant library and framework fields itscm-audit does not use, kept verbatim for the export."""
+
+    @field_validator("id_pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
 
 
 class Applicability(_Data):
@@ -176,7 +190,24 @@ class Mapping(_Data):
     strength: int = Field(ge=0, le=10)
     rationale: str
     uncovered: str | None = None
-    """What part of the requirement the objective does not cover (for subset/intersects)."""
+    """What part of the requirement the objective does not cover (for superset/intersects)."""
+    covers: tuple[str, ...] = ()
+    """The objective's rules or evidence types that this requirement concerns. Status carries over from
+    these only, so a requirement does not inherit failures from a part of the objective it does not ask
+    for (GDPR Art. 33(1) is not failed by a missed Art. 34 notice). Empty: the whole objective."""
+
+    @model_validator(mode="after")
+    def _strength_fits_relationship(self) -> Mapping:
+        """NIST IR 8477 scores: "equal" is 10 by definition, "not related" 0, every other relationship 1-9."""
+        if self.relationship == Relationship.EQUAL and self.strength != 10:
+            raise ValueError(f"an 'equal' row has strength 10 (NIST IR 8477), not {self.strength}; "
+                             "if the two differ, use subset_of, superset_of or intersects_with")
+        if self.relationship == Relationship.NOT_RELATED and self.strength != 0:
+            raise ValueError(f"a 'not_related' row has strength 0 (NIST IR 8477), not {self.strength}")
+        if self.relationship not in (Relationship.EQUAL, Relationship.NOT_RELATED) and not 1 <= self.strength <= 9:
+            raise ValueError(f"a '{self.relationship.value}' row has strength 1-9 (10 means equal), "
+                             f"not {self.strength}")
+        return self
 
 
 class CrosswalkMeta(_Data):
@@ -297,11 +328,16 @@ def _where(paths: Sequence[Path] | None, index: int, fallback: str) -> str:
 
 def _check_catalogue(cat: Catalogue, where: str) -> None:
     fw = cat.framework.id
+    pattern = re.compile(cat.framework.id_pattern) if cat.framework.id_pattern else None
     ids: set[str] = set()
     for req in cat.requirements:
         if req.id in ids:
             raise CatalogError(f"framework {fw}: duplicate requirement id (entry {req.id})", location=where,
                                hint="every requirement id must be unique within its catalogue")
+        if pattern is not None and not pattern.fullmatch(req.id):
+            raise CatalogError(f"framework {fw}: requirement id does not follow the official numbering "
+                               f"(entry {req.id})", location=where,
+                               hint=f"ids of this catalogue match {cat.framework.id_pattern}")
         ids.add(req.id)
     parents = {r.id: r.parent for r in cat.requirements}
     for req in cat.requirements:
@@ -321,7 +357,9 @@ def check_integrity(catalogues: list[Catalogue], objectives: list[Objective],
                     crosswalks: list[tuple[Path, Crosswalk]], known_rules: set[str] | None = None, *,
                     catalogue_files: Sequence[Path] | None = None,
                     objective_files: Sequence[Path] | None = None) -> None:
-    """Reject duplicate ids, dangling parents, tree cycles, dangling crosswalk ids and unknown rules.
+    """Reject duplicate ids, ids off the official numbering, dangling parents, tree cycles, dangling
+    crosswalk ids, rows on headings, ``covers`` naming what the objective lacks, two requirements of one
+    framework ``equal`` to one objective, and unknown rules.
 
     ``catalogue_files`` / ``objective_files`` (parallel to ``catalogues`` / ``objectives``) let the
     error name the file; every error names the offending entry.
@@ -335,18 +373,19 @@ def check_integrity(catalogues: list[Catalogue], objectives: list[Objective],
                                hint="give your own catalogue a different framework id")
         seen_fw[fw] = where
         _check_catalogue(cat, where)
-    obj_ids: set[str] = set()
+    obj_ids: dict[str, Objective] = {}
     for i, obj in enumerate(objectives):
         where = _where(objective_files, i, "objectives")
         if obj.id in obj_ids:
             raise CatalogError(f"duplicate objective id (entry {obj.id})", location=where)
-        obj_ids.add(obj.id)
+        obj_ids[obj.id] = obj
         if known_rules is not None:
             for rule_id in obj.rules:
                 if rule_id not in known_rules:
                     raise CatalogError(f"objective names unknown rule {rule_id!r} (entry {obj.id})", location=where,
                                        hint=f"known rules: {', '.join(sorted(known_rules))}")
     reqs = {c.framework.id: {r.id: r for r in c.requirements} for c in catalogues}
+    in_force: dict[tuple[str, str, str], tuple[Path, Mapping]] = {}
     for path, cw in crosswalks:
         fw = cw.crosswalk.framework
         if fw not in reqs:
@@ -362,11 +401,48 @@ def check_integrity(catalogues: list[Catalogue], objectives: list[Objective],
             if req.withdrawn:
                 raise CatalogError(f"mapping names withdrawn requirement {fw}:{m.requirement} {entry}",
                                    location=str(path))
-            if m.objective not in obj_ids:
+            if req.heading:
+                raise CatalogError(f"mapping names heading {fw}:{m.requirement} {entry}", location=str(path),
+                                   hint="a heading only groups its children and is never assessed: map the "
+                                        "children instead")
+            target = obj_ids.get(m.objective)
+            if target is None:
                 raise CatalogError(f"mapping names unknown objective {m.objective!r} {entry}", location=str(path))
+            _check_covers(m, target, entry, path)
             if (m.requirement, m.objective) in pairs:
                 raise CatalogError(f"mapping is listed twice {entry}", location=str(path))
             pairs.add((m.requirement, m.objective))
+            in_force.pop((fw, m.requirement, m.objective), None)  # a later file's row replaces it, last
+            in_force[(fw, m.requirement, m.objective)] = (path, m)
+    _check_equal_rows(in_force)
+
+
+def _check_covers(m: Mapping, obj: Objective, entry: str, path: Path) -> None:
+    """A row may only name parts the objective has; an attestation-only objective has no parts."""
+    if not m.covers:
+        return
+    if obj.attestation_only:
+        raise CatalogError(f"covers names parts of attestation-only objective {obj.id} {entry}",
+                           location=str(path), hint="an attestation decides the whole objective: drop covers")
+    parts = set(obj.rules) | set(obj.evidence_types)
+    unknown = [c for c in m.covers if c not in parts]
+    if unknown:
+        raise CatalogError(f"covers names {', '.join(unknown)}, not a rule or evidence type of {obj.id} {entry}",
+                           location=str(path), hint=f"{obj.id} has: {', '.join(sorted(parts))}")
+
+
+def _check_equal_rows(rows: dict[tuple[str, str, str], tuple[Path, Mapping]]) -> None:
+    """Two requirements of one framework "equal" to one objective would be equal to each other, which a
+    framework never says of two of its own requirements: at most one per objective."""
+    first: dict[tuple[str, str], str] = {}
+    for (fw, req_id, obj_id), (path, m) in rows.items():
+        if m.relationship != Relationship.EQUAL:
+            continue
+        other = first.setdefault((fw, obj_id), req_id)
+        if other != req_id:
+            raise CatalogError(f"{fw}:{other} and {fw}:{req_id} are both 'equal' to {obj_id} "
+                               f"(entry {req_id} -> {obj_id})", location=str(path),
+                               hint="siblings that each cover part of the objective are subset_of it")
 
 
 def merge_mappings(crosswalks: Iterable[tuple[Path, Crosswalk]]) -> dict[str, tuple[Mapping, ...]]:

@@ -44,7 +44,11 @@ class NotificationClocks(_Strict):
     dora_initial_hours_after_classification: float = 4
     dora_initial_hours_after_awareness: float = 24
     dora_intermediate_hours: float = 72
-    dora_final_days: float = 30
+    dora_final_months: int = Field(1, ge=1, le=12)
+    """DORA final report: calendar months after the latest intermediate report (RTS 2025/301 Art. 5(1)(c))."""
+    dora_final_days: float | None = None
+    """Older setting kept for existing workspaces: when given, the final report is due this many days after
+    the latest intermediate report instead of ``dora_final_months`` calendar months."""
     pipeda_record_months: int = 24
     pipeda_feasible_hours: float = 72
     """PIPEDA says "as soon as feasible": the hours after which we flag the delay for review."""

@@ -37,6 +37,8 @@ class Link:
     strength: int
     rationale: str
     uncovered: str | None
+    covers: tuple[str, ...] = ()
+    """The objective's rules or evidence types the row names (empty: all of them)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,17 @@ class FrameworkCoverage:
         return sum(n for k, n in self.counts.items() if k not in (Decision.HEADING.value, Decision.WITHDRAWN.value))
 
 
-def _decide(req: Requirement, links: Sequence[Mapping], objectives: dict[str, Objective]) -> Decision:
+def covered_part(m: Mapping, obj: Objective) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rules and evidence types of ``obj`` that the row ``m`` carries status from."""
+    if not m.covers:
+        return obj.rules, obj.evidence_types
+    return (tuple(r for r in obj.rules if r in m.covers),
+            tuple(e for e in obj.evidence_types if e in m.covers))
+
+
+def _decide(req: Requirement, mapped: bool, parts: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> Decision:
+    """``parts``: the rules and evidence types each row carries status from (attestation-only objectives
+    have none, so a requirement mapped only to those is decided by attestation)."""
     if req.withdrawn:
         return Decision.WITHDRAWN
     if req.heading:
@@ -76,12 +88,11 @@ def _decide(req: Requirement, links: Sequence[Mapping], objectives: dict[str, Ob
         return Decision.ATTESTATION
     if req.decided_by == DecidedBy.NOT_ASSESSABLE or not req.assessable:
         return Decision.NOT_ASSESSABLE
-    objs = [objectives[m.objective] for m in links if m.objective in objectives]
-    if not objs:
+    if not mapped:
         return Decision.UNMAPPED
-    if any(o.rules and not o.attestation_only for o in objs):
+    if any(rules for rules, _ in parts):
         return Decision.DATA
-    if any(o.evidence_types and not o.attestation_only for o in objs):
+    if any(ev for _, ev in parts):
         return Decision.EVIDENCE
     return Decision.ATTESTATION
 
@@ -101,12 +112,14 @@ def requirement_coverage(cs: CatalogueSet, framework_id: str) -> tuple[Requireme
         depth, node = 0, req.parent
         while node is not None:
             depth, node = depth + 1, parents.get(node)
-        objs = [objectives[m.objective] for m in links if m.objective in objectives]
+        parts = [covered_part(m, objectives[m.objective]) for m in links
+                 if m.objective in objectives and not objectives[m.objective].attestation_only]
         out.append(RequirementCoverage(
-            requirement=req, depth=depth, decision=_decide(req, links, objectives),
-            links=tuple(Link(m.objective, m.relationship, m.strength, m.rationale, m.uncovered) for m in links),
-            rules=tuple(dict.fromkeys(r for o in objs for r in o.rules)),
-            evidence_types=tuple(dict.fromkeys(e for o in objs for e in o.evidence_types)),
+            requirement=req, depth=depth, decision=_decide(req, any(m.objective in objectives for m in links), parts),
+            links=tuple(Link(m.objective, m.relationship, m.strength, m.rationale, m.uncovered, m.covers)
+                        for m in links),
+            rules=tuple(dict.fromkeys(r for rules, _ in parts for r in rules)),
+            evidence_types=tuple(dict.fromkeys(e for _, ev in parts for e in ev)),
             whole=any(m.relationship.covers_whole_requirement for m in links),
         ))
     return tuple(out)

@@ -458,6 +458,9 @@ _INCIDENTS: tuple[dict[str, object], ...] = (
     {"id": "INC-2026-006", "title": "Misdirected e-mail with an Ontario policyholder's statement",
      "detected": "2026-04-22 15:05", "aware": "2026-04-23 09:30", "pdb": True, "harm": "low",
      "jur": ("CA", "CA-ON"), "register": False, "major": False, "services": (13,)},
+    {"id": "INC-2026-007", "title": "Renewal letters for Irish policyholders posted to the wrong addresses",
+     "detected": "2026-05-12 08:40", "aware": "2026-05-12 09:00", "pdb": True, "harm": "high",
+     "jur": ("EU",), "regulator": "2026-05-13 14:30", "register": True, "major": False, "services": (9,)},
     {"id": "INC-2026-008", "title": "Payments gateway outage (EU card payments)",
      "detected": "2026-06-09 06:20", "aware": "2026-06-09 06:35", "pdb": False, "harm": None,
      "jur": ("EU",), "major": True, "classified": "2026-06-09 10:05", "initial": "2026-06-09 14:50",
@@ -771,7 +774,7 @@ def _example_evidence(exercises: list[_Exercise]) -> list[EvidenceFile]:
                      "training_record", "Continuity training completions 2026", _d("2026-09-01")),
         EvidenceFile("incidents/breach-register-2026.md",
                      "# Privacy breach register (extract)\n\nINC-2025-002, INC-2025-006, INC-2025-011, INC-2025-012, "
-                     "INC-2026-003, INC-2026-010.\n", "breach_register",
+                     "INC-2026-003, INC-2026-007, INC-2026-010.\n", "breach_register",
                      "Breach register extract", _d("2026-09-01")),
         EvidenceFile("incidents/INC-2025-011-dpc-notification.md",
                      "# Notification to the Data Protection Commission\n\nSubmitted 2025-11-06 18:45 "
@@ -1049,7 +1052,7 @@ policy:
     dora_initial_hours_after_classification: 4
     dora_initial_hours_after_awareness: 24
     dora_intermediate_hours: 72
-    dora_final_days: 30
+    dora_final_months: 1             # DORA final report: one month after the latest intermediate report
     pipeda_record_months: 24         # PIPEDA: keep breach records for 24 months
     pipeda_feasible_hours: 72        # "as soon as feasible": flag delays beyond this for review
     law25_prompt_hours: 72           # Quebec Law 25 "promptly": flag delays beyond this for review

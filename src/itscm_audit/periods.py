@@ -12,3 +12,8 @@ def months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same calendar day ``months`` later (clamped to the month's last day): 2026-01-31 -> 2026-02-28."""
+    return months_before(day, -months)

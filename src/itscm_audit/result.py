@@ -118,8 +118,16 @@ class Contribution(_Result):
     relationship: Relationship
     strength: int
     objective_status: Status
+    """The objective's status, or that of the part the row ``covers``."""
     rationale: str
     uncovered: str | None = None
+    covers: tuple[str, ...] = ()
+    """The objective's rules or evidence types the requirement concerns (empty: all of them)."""
+
+    @property
+    def objective_label(self) -> str:
+        """The objective, and what it was checked through when the row covers only part of it."""
+        return f"{self.objective_id} through {', '.join(self.covers)}" if self.covers else self.objective_id
 
 
 class RequirementStatus(_Result):

@@ -5,6 +5,8 @@ Status semantics (DESIGN.md):
   evidence it relies on that is stale, missing or changed downgrades it one step and says why;
 - a requirement mapped ``equal``/``subset_of`` carries the objective's status over; one mapped
   ``intersects_with``/``superset_of`` is at most partially met unless an attestation covers the rest;
+- a crosswalk row that ``covers`` some of the objective's rules or evidence types carries the status of
+  that part only, and the rationale names the rules that were checked;
 - a requirement that data cannot decide needs an attestation and is never silently met;
 - an attestation never hides a data finding: both are kept (``data_status`` beside the status).
 """
@@ -84,6 +86,45 @@ def _relied_evidence(obj: Objective, checks: Sequence[CheckResult],
             or e.item.path in used_paths]
 
 
+def _decide(rules: Sequence[str], evidence_types: Sequence[str], attestation_only: bool,
+            checks: Sequence[CheckResult], relied: Sequence[EvidenceStatus],
+            att: Attestation | None) -> tuple[Status, str]:
+    """One status and its reasons from rule outcomes, the evidence relied on and an attestation: the
+    same decision for a whole objective and for the part of it a crosswalk row covers."""
+    reasons: list[str] = []
+    if attestation_only or (not rules and not evidence_types):
+        if att is not None:
+            status = _ATTESTED[att.status]
+            reasons.append(f"Attested {status.label} by {att.attested_by or 'unnamed'}"
+                           f"{f' on {att.date}' if att.date else ''}.")
+        else:
+            status = Status.NOT_ASSESSED
+            reasons.append("No data can decide this objective: it needs an attestation "
+                           "(add a row to attestations.xlsx).")
+        return status, " ".join(reasons)
+    status = combine([_OUTCOME_STATUS.get(c.outcome, Status.NOT_ASSESSED) for c in checks])
+    reasons.extend(f"{c.title}: {c.summary}" for c in checks)
+    if evidence_types and not rules:
+        fresh = [e for e in relied if e.state == EvidenceState.FRESH]
+        status = Status.MET if fresh else (Status.PARTIALLY_MET if relied else Status.NOT_MET)
+        if not relied:
+            reasons.append(f"No evidence of type {', '.join(evidence_types)} in the locker.")
+    weak = [e for e in relied if e.state != EvidenceState.FRESH]
+    if weak and status in STATUS_RANK:
+        before = status
+        status = downgrade(status) if status != Status.NOT_MET else status
+        detail = "; ".join(e.message for e in weak[:3]) + (f" and {len(weak) - 3} more" if len(weak) > 3 else "")
+        reasons.append(f"Evidence relied on is not current ({detail})"
+                       + (f": downgraded from {before.label}." if status != before else "."))
+    if att is not None and status in STATUS_RANK and _ATTESTED[att.status] != status:
+        reasons.append(f"An attestation by {att.attested_by or 'unnamed'} says "
+                       f"{_ATTESTED[att.status].label}; the data finding stands.")
+    elif att is not None and status == Status.NOT_ASSESSED:
+        status = _ATTESTED[att.status]
+        reasons.append(f"No data: attested {status.label} by {att.attested_by or 'unnamed'}.")
+    return status, " ".join(reasons) or "No rule produced a result."
+
+
 def evaluate_objectives(objectives: Sequence[Objective], checks: Sequence[CheckResult],
                         evidence: Sequence[EvidenceStatus],
                         attestations: Sequence[Attestation]) -> tuple[ObjectiveStatus, ...]:
@@ -94,45 +135,25 @@ def evaluate_objectives(objectives: Sequence[Objective], checks: Sequence[CheckR
         obj_checks = [by_rule[r] for r in obj.rules if r in by_rule]
         relied = _relied_evidence(obj, obj_checks, evidence)
         att = attested.get(obj.id)
-        reasons: list[str] = []
-        if obj.attestation_only or (not obj.rules and not obj.evidence_types):
-            if att is not None:
-                status = _ATTESTED[att.status]
-                reasons.append(f"Attested {status.label} by {att.attested_by or 'unnamed'}"
-                               f"{f' on {att.date}' if att.date else ''}.")
-            else:
-                status = Status.NOT_ASSESSED
-                reasons.append("No data can decide this objective: it needs an attestation "
-                               "(add a row to attestations.xlsx).")
-            out.append(ObjectiveStatus(objective_id=obj.id, title=obj.title, status=status,
-                                       rationale=" ".join(reasons), rules=obj.rules,
-                                       evidence=tuple(e.item.path for e in relied), attestation=att))
-            continue
-        status = combine([_OUTCOME_STATUS.get(c.outcome, Status.NOT_ASSESSED) for c in obj_checks])
-        reasons.extend(f"{c.title}: {c.summary}" for c in obj_checks)
-        if obj.evidence_types and not obj.rules:
-            fresh = [e for e in relied if e.state == EvidenceState.FRESH]
-            status = Status.MET if fresh else (Status.PARTIALLY_MET if relied else Status.NOT_MET)
-            if not relied:
-                reasons.append(f"No evidence of type {', '.join(obj.evidence_types)} in the locker.")
-        weak = [e for e in relied if e.state != EvidenceState.FRESH]
-        if weak and status in STATUS_RANK:
-            before = status
-            status = downgrade(status) if status != Status.NOT_MET else status
-            detail = "; ".join(e.message for e in weak[:3]) + (f" and {len(weak) - 3} more" if len(weak) > 3 else "")
-            reasons.append(f"Evidence relied on is not current ({detail})"
-                           + (f": downgraded from {before.label}." if status != before else "."))
-        if att is not None and status in STATUS_RANK and _ATTESTED[att.status] != status:
-            reasons.append(f"An attestation by {att.attested_by or 'unnamed'} says "
-                           f"{_ATTESTED[att.status].label}; the data finding stands.")
-        elif att is not None and status == Status.NOT_ASSESSED:
-            status = _ATTESTED[att.status]
-            reasons.append(f"No data: attested {status.label} by {att.attested_by or 'unnamed'}.")
-        out.append(ObjectiveStatus(objective_id=obj.id, title=obj.title, status=status,
-                                   rationale=" ".join(reasons) or "No rule produced a result.",
-                                   rules=obj.rules, evidence=tuple(e.item.path for e in relied),
-                                   attestation=att))
+        status, rationale = _decide(obj.rules, obj.evidence_types, obj.attestation_only, obj_checks, relied, att)
+        out.append(ObjectiveStatus(objective_id=obj.id, title=obj.title, status=status, rationale=rationale,
+                                   rules=obj.rules, evidence=tuple(e.item.path for e in relied), attestation=att))
     return tuple(out)
+
+
+def objective_part(whole: ObjectiveStatus, covers: Sequence[str], checks: dict[str, CheckResult],
+                   evidence: dict[str, EvidenceStatus]) -> ObjectiveStatus:
+    """The status of the part of an objective a crosswalk row covers (some of its rules or evidence
+    types), decided the same way as the whole: a requirement is not failed by what it does not ask."""
+    rules = tuple(r for r in whole.rules if r in covers)
+    evidence_types = tuple(c for c in covers if c not in whole.rules)
+    part_checks = [checks[r] for r in rules if r in checks]
+    used = {p for c in part_checks for p in c.evidence}
+    relied = [evidence[p] for p in whole.evidence
+              if p in evidence and (evidence[p].item.evidence_type in evidence_types or p in used)]
+    status, rationale = _decide(rules, evidence_types, False, part_checks, relied, whole.attestation)
+    return ObjectiveStatus(objective_id=whole.objective_id, title=whole.title, status=status, rationale=rationale,
+                           rules=rules, evidence=tuple(e.item.path for e in relied), attestation=whole.attestation)
 
 
 def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Sequence[str],
@@ -157,20 +178,24 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
                          evidence: dict[str, EvidenceStatus], attestation: Attestation | None,
                          data: OrgData, jurisdictions: Sequence[str],
                          sector: str | None = None) -> RequirementStatus:
-    """One requirement's status, traced to objectives, rules, failing rows, evidence and attestation."""
+    """One requirement's status, traced to objectives, rules, failing rows, evidence and attestation.
+
+    A row that ``covers`` only some rules or evidence types of its objective takes the status of that
+    part alone, and only that part's rules, failing rows and evidence are traced."""
     related = [m for m in mappings if m.relationship.value != "not_related" and m.objective in objectives]
+    views = [objective_part(objectives[m.objective], m.covers, checks, evidence) if m.covers
+             else objectives[m.objective] for m in related]
     contributions = tuple(
         Contribution(objective_id=m.objective, relationship=m.relationship, strength=m.strength,
-                     objective_status=objectives[m.objective].status, rationale=m.rationale,
-                     uncovered=m.uncovered)
-        for m in related
+                     objective_status=view.status, rationale=m.rationale, uncovered=m.uncovered, covers=m.covers)
+        for m, view in zip(related, views, strict=True)
     )
-    rule_ids = tuple(dict.fromkeys(r for m in related for r in objectives[m.objective].rules))
+    rule_ids = tuple(dict.fromkeys(r for view in views for r in view.rules))
     failing: list[EntityResult] = []
     for rid in rule_ids:
         if rid in checks:
             failing.extend(checks[rid].failing)
-    ev = tuple(dict.fromkeys(p for m in related for p in objectives[m.objective].evidence))
+    ev = tuple(dict.fromkeys(p for view in views for p in view.evidence))
     ev_status = tuple(evidence[p] for p in ev if p in evidence)
 
     def build(status: Status, rationale: str, data_status: Status | None = None) -> RequirementStatus:
@@ -193,6 +218,8 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
         if attested is not None:
             return build(attested, f"Decided by attestation: {who} states it is {attested.label}"
                          f"{f' ({attestation.statement})' if attestation and attestation.statement else ''}.")
+        if req.decided_by == DecidedBy.NOT_ASSESSABLE or not req.assessable:
+            return build(Status.NOT_ASSESSED, f"Not assessable by itself: {req.status_note or 'nothing to assess.'}")
         return build(Status.NOT_ASSESSED, "No data can decide this requirement; it needs an attestation "
                      "(add a row to attestations.xlsx).")
 
@@ -200,7 +227,7 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
     part = [c for c in contributions if not c.relationship.covers_whole_requirement]
     full_assessed = [c for c in full if c.objective_status in STATUS_RANK]
     part_assessed = [c for c in part if c.objective_status in STATUS_RANK]
-    parts = [f"{c.objective_id} ({c.relationship.value.replace('_', ' ')}, strength {c.strength}) "
+    parts = [f"{c.objective_label} ({c.relationship.value.replace('_', ' ')}, strength {c.strength}) "
              f"is {c.objective_status.label}" for c in contributions]
     trace = "; ".join(parts)
     if not contributions:
@@ -282,7 +309,7 @@ def prioritise(catalogues: CatalogueSet, objectives: Sequence[ObjectiveStatus],
         if not obj.status.is_gap:
             continue
         reqs = [r for r in requirements if r.status.is_gap
-                and any(c.objective_id == obj.objective_id for c in r.contributions)]
+                and any(c.objective_id == obj.objective_id and c.objective_status.is_gap for c in r.contributions)]
         if not reqs:
             continue
         failing = [e for rid in obj.rules if rid in check_map for e in check_map[rid].failing]

@@ -187,7 +187,13 @@ def objective_urn(objective_id: str) -> str:
 
 
 def _annotation(m: Mapping) -> str:
-    return f"{m.rationale} Not covered: {m.uncovered}" if m.uncovered else m.rationale
+    """Our rationale, what the objective does not cover, and the parts of it the row is about."""
+    parts = [m.rationale]
+    if m.uncovered:
+        parts.append(f"Not covered: {m.uncovered.rstrip('.')}.")
+    if m.covers:
+        parts.append(f"Only these parts of the objective count: {', '.join(m.covers)}.")
+    return " ".join(parts)
 
 
 def mapping_library(cat: Catalogue, mappings: tuple[Mapping, ...]) -> dict[str, Any]:

@@ -85,7 +85,8 @@ def _show_rows(cs: CatalogueSet, framework_id: str) -> list[dict[str, Any]]:
             "applicability": req.applicability.model_dump(mode="json", exclude_defaults=True)
             if req.applicability else None,
             "mappings": [{"objective": link.objective_id, "relationship": link.relationship.value,
-                          "strength": link.strength, "rationale": link.rationale, "uncovered": link.uncovered}
+                          "strength": link.strength, "rationale": link.rationale, "uncovered": link.uncovered,
+                          "covers": list(link.covers)}
                          for link in row.links],
             "rules": list(row.rules), "evidence_types": list(row.evidence_types),
         })
@@ -101,7 +102,8 @@ def show_cmd(framework_id: str, workspace: Path | None, as_json: bool) -> None:
     """Show a framework's requirement tree, how each requirement is decided, and its crosswalk rows.
 
     Each line reads: id, title, [how it is decided; whole/part coverage], then the objectives it maps
-    to with the NIST IR 8477 relationship ("requirement RELATIONSHIP objective") and strength.
+    to with the NIST IR 8477 relationship ("requirement RELATIONSHIP objective") and strength; "through"
+    names the objective's rules or evidence types the requirement carries status from.
 
     \b
     Example:
@@ -131,7 +133,8 @@ def show_cmd(framework_id: str, workspace: Path | None, as_json: bool) -> None:
         click.echo(f"{indent}{row['id']}  {row['title']}  [{row['decided_by']}; covers {cover}{flag}]")
         for m in row["mappings"]:
             rel = m["relationship"].replace("_", " ")
-            click.echo(f"{indent}    -> {m['objective']} ({rel}, strength {m['strength']})")
+            only = f" through {', '.join(m['covers'])}" if m["covers"] else ""
+            click.echo(f"{indent}    -> {m['objective']}{only} ({rel}, strength {m['strength']})")
 
 
 @frameworks_group.command("validate")

@@ -304,7 +304,7 @@ def _requirement(pack: _Pack, req: Any) -> None:
     pack.kv("Rationale", req.rationale)
     if req.contributions:
         pack.table(("Objective", "Relationship", "Strength", "Objective status", "Crosswalk rationale"),
-                   [(c.objective_id, c.relationship.value.replace("_", " "), c.strength, c.objective_status.label,
+                   [(c.objective_label, c.relationship.value.replace("_", " "), c.strength, c.objective_status.label,
                      c.rationale) for c in req.contributions],
                    ("text", "text", "text", "status", "text"), (14, 11, 6, 12, 33))
     if req.evidence:

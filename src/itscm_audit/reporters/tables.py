@@ -156,7 +156,7 @@ def requirement_rows(result: AssessmentResult, framework: str | None = None) -> 
         if framework is not None and r.framework != framework:
             continue
         owner, due = owners.owner_due(r)
-        contrib = "\n".join(f"{c.objective_id} ({c.relationship.value.replace('_', ' ')}, {c.strength}): "
+        contrib = "\n".join(f"{c.objective_label} ({c.relationship.value.replace('_', ' ')}, {c.strength}): "
                             f"{c.objective_status.label}" for c in r.contributions)
         evidence = "\n".join(f"{e.item.path} ({e.state.value})" for e in r.evidence)
         att = r.attestation

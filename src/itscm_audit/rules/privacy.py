@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from itscm_audit.model import Incident
+from itscm_audit.periods import months_after
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import at, elapsed_hours, end_of_as_of, entity, services_by_id
 from itscm_audit.rules.base import RuleContext, aggregate, rule
@@ -155,13 +156,6 @@ def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Enti
     parts = [reg]
     if not risk:
         parts.append(_Part(Outcome.PASS, "risk of harm not recorded, notification assumed required"))
-    if risk == "high":
-        if i.individuals_notified is None:
-            parts.append(_Part(Outcome.FAIL, "high risk but individuals not notified (GDPR Art. 34)",
-                               "Individuals Notified"))
-        else:
-            spent = elapsed_hours(start, i.individuals_notified)
-            parts.append(_Part(Outcome.PASS, f"individuals notified {_h(spent)} after {since} (Art. 34)"))
     return _combine(i, parts, reg.hours)
 
 
@@ -169,10 +163,36 @@ def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Enti
       parameters=("notification_clocks",))
 def privacy_gdpr_notification(ctx: RuleContext) -> CheckResult:
     """EU personal-data breaches that may result in a risk were notified to the supervisory authority
-    within 72 hours of awareness (GDPR Art. 33(1)); high-risk breaches were also communicated to the
-    individuals (Art. 34). Metric: hours from awareness to notification (or elapsed so far)."""
+    within 72 hours of awareness (GDPR Art. 33(1)). The communication to data subjects (Art. 34) is its
+    own rule, so a requirement about one notice is never failed by the other. Metric: hours from
+    awareness to notification (or elapsed so far)."""
     return _notification_rule(ctx, "privacy.gdpr_notification", "GDPR breach notification within 72 hours",
                               "EU", _gdpr)
+
+
+def _gdpr_subjects(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> EntityResult:
+    risk = (i.risk_of_harm or "").lower()
+    if not risk:
+        return entity("incident", i.id, Outcome.NO_DATA, "risk of harm not recorded: cannot tell whether "
+                      "GDPR Art. 34(1) requires telling the data subjects", at(i.source, "Risk of Harm"))
+    if risk != "high":
+        return entity("incident", i.id, Outcome.NOT_APPLICABLE, f"risk of harm {i.risk_of_harm}: GDPR Art. 34(1) "
+                      "requires telling the data subjects only of a high risk", i.source)
+    if i.individuals_notified is None:
+        return _combine(i, [_Part(Outcome.FAIL, "high risk but the data subjects were not told (GDPR Art. 34(1)); "
+                                  "record the Art. 34(3) exception if one applied", "Individuals Notified")], None)
+    spent = elapsed_hours(start, i.individuals_notified)
+    return _combine(i, [_Part(Outcome.PASS, f"data subjects told {_h(spent)} after {since} (GDPR Art. 34(1))")],
+                    spent)
+
+
+@rule("privacy.gdpr_communication", "GDPR high-risk breaches communicated to data subjects")
+def privacy_gdpr_communication(ctx: RuleContext) -> CheckResult:
+    """EU personal-data breaches likely to result in a high risk to people were communicated to the data
+    subjects without undue delay (GDPR Art. 34(1)); breaches whose risk was not assessed cannot be
+    decided. Metric: hours from awareness to the communication."""
+    return _notification_rule(ctx, "privacy.gdpr_communication",
+                              "GDPR high-risk breaches communicated to data subjects", "EU", _gdpr_subjects)
 
 
 def _canada(ctx: RuleContext, i: Incident, start: dt.datetime, since: str, law: str, regulator: str,
@@ -227,12 +247,75 @@ def privacy_law25_notification(ctx: RuleContext) -> CheckResult:
                               "register", "CA-QC", _law25)
 
 
+_RTS = "Delegated Regulation (EU) 2025/301"
+
+
+def _dora_initial(ctx: RuleContext, i: Incident, aware: dt.datetime, since: str) -> list[_Part]:
+    """The initial notification (RTS Art. 5(1)(a) and 5(2)): within 4 h of classification as major and no
+    later than 24 h from awareness, whichever comes first; an incident classified as major more than 24 h
+    after awareness has 4 h from its classification."""
+    clocks = ctx.policy.notification_clocks
+    h_class, h_aware = clocks.dora_initial_hours_after_classification, clocks.dora_initial_hours_after_awareness
+    what = "sent the initial notification"
+    classified = i.classified_major
+    if classified is None:
+        part = _deadline(ctx, aware, since, i.initial_report, what, h_aware, f"{_RTS} Art. 5(1)(a)", "Initial Report")
+        if part.outcome == Outcome.FAIL and i.initial_report is not None:
+            # Art. 5(2) may allow it: without the classification time the auditor has to check
+            part = _Part(Outcome.PARTIAL, f"{part.text}, unless it was classified as major more than {_h(h_aware)} "
+                         f"after awareness (Art. 5(2)): classification time not recorded", "Classified Major",
+                         None, part.hours)
+        return [part]
+    after_aware = elapsed_hours(aware, classified)
+    clock = since.split(" (")[0]  # "awareness", or "detection" when no awareness time is recorded
+    if i.initial_report is not None and elapsed_hours(classified, i.initial_report) <= 0:
+        spent = elapsed_hours(aware, i.initial_report)
+        return [_Part(Outcome.PASS, f"{what} {_h(spent)} after {clock}, before the classification as major",
+                      hours=spent)]
+    if after_aware > h_aware:
+        return [_Part(Outcome.PASS, f"classified as major {_h(after_aware)} after {clock}, later than "
+                      f"{_h(h_aware)}: {_RTS} Art. 5(2) gives {_h(h_class)} from classification"),
+                _deadline(ctx, classified, "classification as major", i.initial_report, what, h_class,
+                          f"{_RTS} Art. 5(2)", "Initial Report")]
+    if after_aware + h_class <= h_aware:
+        return [_deadline(ctx, classified, "classification as major", i.initial_report, what, h_class,
+                          f"{_RTS} Art. 5(1)(a)", "Initial Report")]
+    return [_Part(Outcome.PASS, f"classified as major {_h(after_aware)} after {clock}: the "
+                  f"{_h(h_aware)} limit from awareness ends before {_h(h_class)} from classification"),
+            _deadline(ctx, aware, since, i.initial_report, what, h_aware, f"{_RTS} Art. 5(1)(a)", "Initial Report")]
+
+
+def _dora_final(ctx: RuleContext, intermediate: dt.datetime, final: dt.datetime | None) -> _Part:
+    """The final report (RTS Art. 5(1)(c)): no later than one month after the latest intermediate report. A
+    period in months ends with the last hour of the same date in the last month, or of that month's last
+    day when the date does not exist (Regulation (EEC, Euratom) No 1182/71, Art. 3(2)(c))."""
+    clocks = ctx.policy.notification_clocks
+    if clocks.dora_final_days is not None:
+        return _deadline(ctx, intermediate, "the intermediate report", final, "sent the final report",
+                         clocks.dora_final_days * 24, f"{_RTS} Art. 5(1)(c) (as dora_final_days)", "Final Report")
+    due_day = months_after(intermediate.date(), clocks.dora_final_months)
+    due = dt.datetime.combine(due_day + dt.timedelta(days=1), dt.time(), tzinfo=intermediate.tzinfo)
+    allowed = f"{_RTS} Art. 5(1)(c) allows until the end of {due_day}"
+    if final is not None:
+        days = round(elapsed_hours(intermediate, final) / 24, 1)
+        text = f"sent the final report {days:g} days after the intermediate report; {allowed}"
+        ok = elapsed_hours(final, due) >= 0
+        return _Part(Outcome.PASS, text) if ok else _Part(Outcome.FAIL, text, "Final Report", f"{final}")
+    if elapsed_hours(due, end_of_as_of(ctx, intermediate)) > 0:
+        return _Part(Outcome.FAIL, f"has not sent the final report as of {ctx.as_of}; {allowed}", "Final Report")
+    return _Part(Outcome.PASS, f"has not yet sent the final report: due by the end of {due_day}")
+
+
 @rule("privacy.dora_reporting", "DORA major ICT incident reporting", parameters=("notification_clocks",))
 def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
-    """Major ICT-related incidents were reported to the competent authority on time (DORA Art. 19, RTS
-    2025/301): initial notification within 4 hours of classification as major and no later than 24 hours
-    after awareness, intermediate report within 72 hours of the initial notification, final report within
-    one month of the intermediate report. Metric: hours from awareness to the initial notification."""
+    """Major ICT-related incidents were reported to the competent authority within the time limits of
+    Delegated Regulation (EU) 2025/301 Art. 5 (the limits DORA Art. 19(4) refers to): the initial
+    notification within 4 hours of classification as major and no later than 24 hours from awareness,
+    whichever comes first, or within 4 hours of a classification made more than 24 hours after
+    awareness (Art. 5(2)); the intermediate report within 72 hours of the initial notification
+    (Art. 5(1)(b)); the final report within one month of the latest intermediate report (Art. 5(1)(c)). The weekend and bank-holiday
+    extension of Art. 5(4) is not applied. Metric: hours from awareness to the initial notification (or
+    elapsed so far)."""
     clocks = ctx.policy.notification_clocks
     results: list[EntityResult] = []
     for i in ctx.data.incidents:
@@ -244,21 +327,14 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
             results.append(start)
             continue
         aware, since = start
-        parts = [_deadline(ctx, aware, since, i.initial_report, "sent the initial notification",
-                           clocks.dora_initial_hours_after_awareness, "DORA Art. 19(4)", "Initial Report")]
-        metric = parts[0].hours
-        if i.classified_major is not None:
-            parts.append(_deadline(ctx, i.classified_major, "classification as major", i.initial_report,
-                                   "sent the initial notification", clocks.dora_initial_hours_after_classification,
-                                   "RTS 2025/301 Art. 5", "Initial Report"))
+        parts = _dora_initial(ctx, i, aware, since)
+        metric = elapsed_hours(aware, i.initial_report or end_of_as_of(ctx, aware))
         if i.initial_report is not None:
             parts.append(_deadline(ctx, i.initial_report, "the initial notification", i.intermediate_report,
                                    "sent the intermediate report", clocks.dora_intermediate_hours,
-                                   "RTS 2025/301 Art. 5", "Intermediate Report"))
+                                   f"{_RTS} Art. 5(1)(b)", "Intermediate Report"))
         if i.intermediate_report is not None:
-            parts.append(_deadline(ctx, i.intermediate_report, "the intermediate report", i.final_report,
-                                   "sent the final report", clocks.dora_final_days * 24, "RTS 2025/301 Art. 5",
-                                   "Final Report"))
+            parts.append(_dora_final(ctx, i.intermediate_report, i.final_report))
         results.append(_combine(i, parts, metric))
     return aggregate("privacy.dora_reporting", "DORA major ICT incident reporting", results,
                      ctx.policy.partial_threshold, "major ICT incidents")
