@@ -71,12 +71,45 @@ def test_validate_good_and_bad_file(tmp_path: Path) -> None:
     assert code == 3 and "no such file" in err
 
 
+def test_validate_several_files_together(tmp_path: Path) -> None:
+    cat = tmp_path / "ops.yaml"
+    cat.write_text(yaml.safe_dump({"framework": {
+        "id": "ops", "title": "Ops", "version": "1", "publisher": "Acme", "jurisdiction": "CA", "source": "own",
+        "licence_note": "own"}, "requirements": [{"id": "R1", "title": "Recover fast"}]}), encoding="utf-8")
+    cw = tmp_path / "ops-crosswalk.yaml"
+    cw.write_text(yaml.safe_dump({"crosswalk": {"framework": "ops"}, "mappings": [
+        {"requirement": "R1", "objective": "OBJ-RECOVERY-WITHIN-RTO", "relationship": "equal", "rationale_type": "semantic",
+         "strength": 10, "rationale": "same"}]}), encoding="cp1252")
+    code, _, err = run("validate", str(cw))  # alone, the crosswalk names a catalogue nobody loaded
+    assert code == 3 and "crosswalk for unknown framework 'ops'" in err
+    code, out, err = run("validate", str(cat), str(cw))
+    assert code == 0, err
+    assert out.splitlines() == [f"OK {cat}: catalogue ops: 1 requirements, 1 mapped to objectives",
+                                f"OK {cw}: crosswalk for ops: 1 mappings"]
+
+
+def test_validate_any_encoding_and_binary_files_without_traceback(tmp_path: Path) -> None:
+    text = yaml.safe_dump({"crosswalk": {"framework": "soc2-availability"}, "mappings": [
+        {"requirement": "A1.3", "objective": "OBJ-RESTORE-TESTED", "relationship": "intersects_with",
+         "rationale_type": "functional", "strength": 5, "rationale": "Restauration testée – réelle", "uncovered": "u"}]},
+        allow_unicode=True)
+    for encoding in ("cp1252", "utf-16", "utf-8-sig"):
+        path = tmp_path / f"cw-{encoding}.yaml"
+        path.write_text(text, encoding=encoding)
+        code, out, err = run("validate", str(path))
+        assert code == 0 and "crosswalk for soc2-availability" in out, (encoding, err)
+    binary = tmp_path / "cw.yaml"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    code, out, err = run("validate", str(binary))
+    assert code == 3 and "not a text file" in err and "Traceback" not in out + err
+
+
 def test_export_oscal_to_stdout_and_file(tmp_path: Path) -> None:
     code, out, _ = run("export", "gdpr", "--format", "oscal")
     assert code == 0
     doc = json.loads(out)
     assert doc["catalog"]["metadata"]["oscal-version"].startswith("1.1")
-    assert {c["id"] for c in doc["catalog"]["controls"]} == {"Art.32", "Art.33", "Art.34"}
+    assert {c["id"] for c in doc["catalog"]["controls"]} == {"gdpr_art.32", "gdpr_art.33", "gdpr_art.34"}
     target = tmp_path / "gdpr.json"
     code, _, err = run("export", "gdpr", "--out", str(target))
     assert code == 0 and "written" in err
@@ -115,6 +148,14 @@ def test_workspace_catalogues_and_ciso_import(tmp_path: Path) -> None:
     assert ops["unmapped_ids"] == ["R1"]
     code, _, err = run("import-ciso-assistant", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "o.yaml"))
     assert code == 3 and "cannot read" in err
+    code, _, err = run("import-ciso-assistant", str(lib), "-w", str(ws), "--out", str(tmp_path / "again.yaml"))
+    assert code == 2 and "framework id 'ops' is already taken" in err and "--id ops-ca" in err
+    assert not (tmp_path / "again.yaml").exists()
+    code, out, _ = run("import-ciso-assistant", str(lib), "-w", str(ws), "--id", "ops-ca", "--out",
+                       str(tmp_path / "again.yaml"))
+    assert code == 0 and "Catalogue ops-ca (1 requirements)" in out
+    code, _, err = run("import-ciso-assistant", str(lib), "--id", "Ops CA!", "--out", str(tmp_path / "bad.yaml"))
+    assert code == 2 and "'Ops CA!' is not a framework id" in err
 
 
 def test_every_subcommand_has_an_example() -> None:

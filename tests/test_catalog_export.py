@@ -14,7 +14,8 @@ from itscm_audit.catalog import Catalogue, CatalogueSet, load_catalogue_set, loa
 from itscm_audit.ciso_assistant import import_library, write_catalogue
 from itscm_audit.coverage import Decision, framework_coverage, requirement_coverage
 from itscm_audit.errors import CatalogError
-from itscm_audit.oscal_catalog import catalogue_to_oscal, control_id, oscal_json, write_oscal_catalog
+from itscm_audit.oscal_catalog import catalogue_to_oscal, oscal_json, write_oscal_catalog
+from itscm_audit.oscal_ids import NS, control_id, objective_id
 from itscm_audit.resources import frameworks_dir
 
 
@@ -52,24 +53,36 @@ def test_oscal_export_validates_with_trestle(cs: CatalogueSet, framework: str) -
 def test_oscal_tree_props_and_statements(cs: CatalogueSet) -> None:
     doc = catalogue_to_oscal(cs.catalogue("nist-800-53-cp"))
     top = {c["id"]: c for c in doc["catalog"]["controls"]}
-    assert "CP-2_1" in {c["id"] for c in top["CP-2"]["controls"]}
-    cp5 = {p["name"]: p["value"] for p in top["CP-5"]["props"]}
-    assert cp5["status"] == "withdrawn"
-    cp4 = top["CP-4"]
+    assert "cp-2.1" in {c["id"] for c in top["cp-2"]["controls"]}
+    cp5 = {p["name"]: p["value"] for p in top["cp-5"]["props"]}
+    assert cp5["status"] == "withdrawn" and cp5["label"] == "CP-5"
+    assert "assessment-objective" not in {p["name"] for p in top["cp-5"].get("parts", [])}
+    cp4 = top["cp-4"]
     assert [p["value"] for p in cp4["props"] if p["name"] == "baseline"] == ["low", "moderate", "high"]
     assert cp4["parts"][0]["name"] == "statement" and "Test the plan" in cp4["parts"][0]["prose"]
+    assert cp4["parts"][-1]["id"] == "cp-4_obj" and cp4["parts"][-1]["name"] == "assessment-objective"
     hipaa = walk(catalogue_to_oscal(cs.catalogue("hipaa"))["catalog"]["controls"])
     d = next(c for c in hipaa if c["title"] == "Testing and revision procedures")
-    assert d["id"] == "hipaa-164.308_a_7_ii_D"
-    assert {"name": "implementation-specification", "value": "addressable",
-            "ns": "https://itscm-audit.example/ns/oscal"} in d["props"]
+    assert d["id"] == "hipaa_164.308.a.7.ii.d"
+    assert {"name": "implementation-specification", "value": "addressable", "ns": NS} in d["props"]
 
 
-def test_control_ids_are_oscal_tokens() -> None:
-    assert control_id("iso22301", "8.5") == "iso22301-8.5"
-    assert control_id("nist-800-53-cp", "CP-2(8)") == "CP-2_8"
-    assert control_id("dora", "Art.11(6)") == "Art.11_6"
-    assert control_id("gdpr", "Art.32(1)(b)") == "Art.32_1_b"
+@pytest.mark.parametrize(("framework", "requirement", "expected"), [
+    ("nist-800-53-cp", "CP-2", "cp-2"), ("nist-800-53-cp", "CP-2(8)", "cp-2.8"), ("nist-800-53-cp", "CP-10(2)", "cp-10.2"),
+    ("iso22301", "8.5", "iso22301_8.5"), ("dora", "Art.11(6)", "dora_art.11.6"), ("gdpr", "Art.32(1)(b)", "gdpr_art.32.1.b"),
+    ("nist-csf2-rc", "RC.RP-01", "nist-csf2-rc_rc.rp-01"), ("acme", "Policy §3 / a", "acme_policy-3-a"),
+    ("acme", "R5+", "acme_r5-plus"), ("acme", "R5--", "acme_r5--"),  # ANSSI's levels stay apart
+])
+def test_control_ids_follow_one_scheme(framework: str, requirement: str, expected: str) -> None:
+    assert control_id(framework, requirement) == expected
+    assert objective_id(framework, requirement) == f"{expected}_obj"
+
+
+def test_control_ids_are_unique_across_every_shipped_catalogue(cs: CatalogueSet) -> None:
+    from itscm_audit.oscal_catalog import control_ids
+
+    ids = [cid for cat in cs.catalogues for cid in control_ids(cat).values()]
+    assert len(ids) == len(set(ids)) == sum(len(c.requirements) for c in cs.catalogues)
 
 
 def test_oscal_export_is_deterministic_and_written_atomically(cs: CatalogueSet, tmp_path: Path) -> None:
@@ -88,8 +101,8 @@ def test_oscal_id_collision_is_an_error() -> None:
     cat = Catalogue.model_validate({
         "framework": {"id": "x", "title": "X", "version": "1", "publisher": "p", "jurisdiction": "j",
                       "source": "s", "licence_note": "l"},
-        "requirements": [{"id": "A(1)", "title": "a"}, {"id": "A_1", "title": "b"}]})
-    with pytest.raises(CatalogError, match="same OSCAL control id 'A_1'"):
+        "requirements": [{"id": "A(1)", "title": "a"}, {"id": "a.1", "title": "b"}]})
+    with pytest.raises(CatalogError, match="same OSCAL control id 'x_a.1'"):
         catalogue_to_oscal(cat)
 
 
@@ -125,13 +138,16 @@ def ciso_library() -> dict[str, Any]:
 def test_ciso_assistant_library_becomes_a_catalogue(tmp_path: Path) -> None:
     src = tmp_path / "acme-bcp.yaml"
     src.write_text(yaml.safe_dump(ciso_library()), encoding="utf-8")
-    cat = import_library(src)
+    imported = import_library(src)
+    cat = imported.catalogue
     assert cat.framework.id == "acme-bcp"
     assert cat.framework.publisher == "Acme" and cat.framework.version == "2"
     assert [(r.id, r.parent, r.heading) for r in cat.requirements] == [
         ("1", None, True), ("1.1", "1", False), ("1.1.a", "1.1", False)]
-    assert cat.requirement("1.1").summary == "Exercise critical services every year."
-    assert cat.requirement("1.1.a").title == "1.1.a"
+    assert cat.requirement("1.1.a").title == "Include a failover test."
+    assert cat.requirement("1.1.a").derived == ("id", "title")  # no ref_id, no name in the library
+    assert imported.notes[0].startswith("1 requirement(s) have no ref_id")
+    assert cat.requirement("1.1").summary == "Exercise critical\nservices every year."  # the full text, as written
     # written as our YAML, it loads back identically and can be mapped by a workspace crosswalk
     out = write_catalogue(cat, tmp_path / "ours" / "acme-bcp.yaml")
     assert load_file(out) == cat

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -83,6 +83,10 @@ class FrameworkMeta(_Data):
     id_pattern: str | None = None
     """The publisher's numbering as a regular expression (``^CP-[0-9]+...$``): every requirement id must
     match it, so a mistyped or invented id is caught when the catalogue loads."""
+    urn: str | None = None
+    """URN of the framework in the library it came from (CISO Assistant), kept for the way back."""
+    ciso_assistant: dict[str, Any] = Field(default_factory=dict)
+    """CISO Assistant library and framework fields itscm-audit does not use, kept verbatim for the export."""
 
     @field_validator("id_pattern")
     @classmethod
@@ -110,7 +114,7 @@ class Requirement(_Data):
     parent: str | None = None
     title: str
     summary: str | None = None
-    """In our own words; never the standard's text."""
+    """In our own words in shipped catalogues, never a standard's text; an imported library's description as is."""
     assessable: bool = True
     decided_by: DecidedBy = DecidedBy.DATA
     expected_evidence: tuple[str, ...] = ()
@@ -126,6 +130,16 @@ class Requirement(_Data):
     """HIPAA: required (True) or addressable (False) implementation specification."""
     heading: bool = False
     """A heading that only groups its children (e.g. ISO 22301 clause 8): never assessed itself."""
+    urn: str | None = None
+    """URN of the requirement in the library it came from (CISO Assistant), kept for the way back."""
+    guidance: str | None = None
+    """Guidance from the source library (CISO Assistant annotation): how to meet it, not what it asks."""
+    translations: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Other languages from the source library: locale -> field (name, description, annotation) -> text."""
+    derived: tuple[Literal["id", "title"], ...] = ()
+    """Fields the source library did not give, filled in on import: id from the node URN, title from the text."""
+    ciso_assistant: dict[str, Any] = Field(default_factory=dict)
+    """CISO Assistant node fields itscm-audit does not use (typical evidence, questions...), kept for the export."""
 
     @model_validator(mode="before")
     @classmethod
@@ -230,14 +244,28 @@ class CatalogueSet(_Data):
 
 
 def read_yaml(path: Path) -> Any:
+    """Parse a YAML file in any encoding (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(decode_text(path.read_bytes(), str(path)))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise CatalogError(f"not valid YAML: {getattr(exc, 'problem', exc)}", location=where) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", location=str(path)) from None
+
+
+def decode_text(raw: bytes, where: str) -> str:
+    """Text of a data file whatever its encoding; a spreadsheet or other binary file is a located error."""
+    from itscm_audit.importers.readers import detect_encoding
+
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if raw.startswith(b"PK\x03\x04") or (b"\x00" in raw[:4096] and not utf16):
+        raise CatalogError("not a text file (a spreadsheet or other binary file)", location=where,
+                           hint="catalogues and crosswalks are YAML; a CISO Assistant workbook needs "
+                                "'frameworks import-ciso-assistant'")
+    encoding, bom = detect_encoding(raw)
+    return raw[bom:].decode(encoding, errors="replace")
 
 
 def _entry_name(item: Any) -> str:
@@ -269,9 +297,14 @@ def _validate(model: type[_Data], data: Any, path: Path) -> Any:
 def load_file(path: Path) -> Catalogue | ObjectiveSet | Crosswalk:
     """Load one catalogue, objectives or crosswalk file, recognised by its top-level key.
 
-    A CISO Assistant framework library (top-level ``urn`` and ``objects``) is accepted too and
-    converted to a catalogue, so a workspace can list one under ``catalogues:`` directly.
+    A CISO Assistant framework library (top-level ``urn`` and ``objects``, as YAML or as its .xlsx
+    workbook) is accepted too and converted to a catalogue, so a workspace can list one under
+    ``catalogues:`` directly.
     """
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from itscm_audit.ciso_assistant import import_library
+
+        return import_library(path).catalogue
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise CatalogError("expected a mapping at the top level", location=str(path))
@@ -284,7 +317,7 @@ def load_file(path: Path) -> Catalogue | ObjectiveSet | Crosswalk:
     if "objects" in data and "urn" in data:
         from itscm_audit.ciso_assistant import catalogue_from_library
 
-        return catalogue_from_library(data, path)
+        return catalogue_from_library(data, path).catalogue
     raise CatalogError("not a catalogue (framework:), objectives (objectives:) or crosswalk (crosswalk:) file",
                        location=str(path))
 
@@ -459,23 +492,35 @@ def shipped_catalogue_set(extra_files: Sequence[Path] = (), known_rules: set[str
     return load_catalogue_set([frameworks_dir()], list(extra_files), known_rules)
 
 
-def validate_file(path: Path, known_rules: set[str] | None = None) -> str:
-    """Check an officer's own catalogue, objectives or crosswalk file against the shipped set.
+def validate_files(paths: Sequence[Path], known_rules: set[str] | None = None) -> list[str]:
+    """Check an officer's own catalogue, objectives and crosswalk files together against the shipped set.
 
-    Returns a one-line description of what the file holds; raises :class:`CatalogError` naming the
-    file and the entry otherwise.
+    Files checked together may refer to each other (a crosswalk for a catalogue given beside it).
+    Returns one line per file saying what it holds; raises :class:`CatalogError` naming the file and
+    the entry otherwise.
     """
-    if not path.is_file():
-        raise CatalogError("no such file", location=str(path))
-    loaded = load_file(path)
-    cs = shipped_catalogue_set([path], known_rules)
-    if isinstance(loaded, Catalogue):
-        mapped = len({m.requirement for m in cs.mappings.get(loaded.framework.id, ())})
-        return (f"catalogue {loaded.framework.id}: {len(loaded.requirements)} requirements, "
-                f"{mapped} mapped to objectives")
-    if isinstance(loaded, ObjectiveSet):
-        return f"objectives: {len(loaded.objectives)} objectives"
-    return f"crosswalk for {loaded.crosswalk.framework}: {len(loaded.mappings)} mappings"
+    unique = list(dict.fromkeys(paths))
+    for path in unique:
+        if not path.is_file():
+            raise CatalogError("no such file", location=str(path))
+    loaded = [load_file(path) for path in unique]
+    cs = shipped_catalogue_set(unique, known_rules)
+    lines = []
+    for item in loaded:
+        if isinstance(item, Catalogue):
+            mapped = len({m.requirement for m in cs.mappings.get(item.framework.id, ())})
+            lines.append(f"catalogue {item.framework.id}: {len(item.requirements)} requirements, "
+                         f"{mapped} mapped to objectives")
+        elif isinstance(item, ObjectiveSet):
+            lines.append(f"objectives: {len(item.objectives)} objectives")
+        else:
+            lines.append(f"crosswalk for {item.crosswalk.framework}: {len(item.mappings)} mappings")
+    return lines
+
+
+def validate_file(path: Path, known_rules: set[str] | None = None) -> str:
+    """Check one file against the shipped set (see :func:`validate_files`)."""
+    return validate_files([path], known_rules)[0]
 
 
 SCHEMA_MODELS: dict[str, type[_Data]] = {"catalogue": Catalogue, "objectives": ObjectiveSet, "crosswalk": Crosswalk}

@@ -1,37 +1,31 @@
 """Export a catalogue as an OSCAL 1.1 catalog (JSON), so GRC tools that read OSCAL can load it.
 
-Requirement ids become OSCAL control ids (which must start with a letter and use only letters,
-digits, ``.``, ``-`` and ``_``); the original id is kept in the ``label`` property. The uuid and the
-last-modified date are derived from the catalogue, so the same catalogue always exports the same file.
+Control ids follow the one scheme of :mod:`itscm_audit.oscal_ids` (``cp-2.3``, ``iso22301_8.5``),
+so the findings of our assessment results join these controls; the original id is kept in the
+``label`` property. Every assessed control has an ``assessment-objective`` part (``<id>_obj``), the
+target of its finding. The uuid and the last-modified date are derived from the catalogue, so the
+same catalogue always exports the same file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import uuid
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
-from itscm_audit.catalog import Catalogue, Requirement
+from itscm_audit.catalog import Catalogue, DecidedBy, Requirement
 from itscm_audit.errors import CatalogError
+from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, objective_id
+from itscm_audit.reporters.safe import write_text_atomic
 
-OSCAL_VERSION = "1.1.2"
-NS = "https://itscm-audit.example/ns/oscal"
-"""Namespace of our own properties (decided-by, verification, baseline, citation...)."""
-_NAMESPACE_UUID = uuid.UUID("6f1c1e0a-3d0c-5b8e-9a53-1f3c2b7d9e40")
-_NOT_TOKEN = re.compile(r"[^A-Za-z0-9._-]+")
 _EPOCH = date(1970, 1, 1)
-
-
-def control_id(framework_id: str, requirement_id: str) -> str:
-    """An OSCAL token for a requirement id: ``CP-2(1)`` -> ``CP-2_1``, ``8.5`` -> ``iso22301-8.5``."""
-    token = _NOT_TOKEN.sub("_", requirement_id.replace(")", "")).strip("_")
-    if not token or not (token[0].isalpha() or token[0] == "_"):
-        token = f"{framework_id}-{token}"
-    return token
+_HOW_DECIDED = {
+    DecidedBy.DATA: "data rules over the organisation's records, through the hub objectives",
+    DecidedBy.EVIDENCE: "evidence in the locker (type, hash and freshness), through the hub objectives",
+    DecidedBy.ATTESTATION: "a dated attestation by a named person",
+    DecidedBy.NOT_ASSESSABLE: "nothing itscm-audit can check; it stays not assessed unless attested",
+}
 
 
 def _prop(name: str, value: str, ns: str | None = NS) -> dict[str, str]:
@@ -39,6 +33,19 @@ def _prop(name: str, value: str, ns: str | None = NS) -> dict[str, str]:
     if ns:
         prop["ns"] = ns
     return prop
+
+
+def _parts(fw: str, req: Requirement, cid: str) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    if req.summary:
+        parts.append({"id": f"{cid}_smt", "name": "statement", "prose": req.summary})
+    guidance = "\n\n".join(t for t in (req.guidance, req.status_note) if t)
+    if guidance:
+        parts.append({"id": f"{cid}_gdn", "name": "guidance", "prose": guidance})
+    if not (req.heading or req.withdrawn):
+        parts.append({"id": objective_id(fw, req.id), "name": "assessment-objective",
+                      "prose": f"Determine whether {req.id} is met, decided by {_HOW_DECIDED[req.decided_by]}."})
+    return parts
 
 
 def _control(fw: str, req: Requirement, children: dict[str | None, list[Requirement]],
@@ -56,12 +63,10 @@ def _control(fw: str, req: Requirement, children: dict[str | None, list[Requirem
     if req.required is not None:
         props.append(_prop("implementation-specification", "required" if req.required else "addressable"))
     props.extend(_prop("expected-evidence", e) for e in req.expected_evidence)
-    control: dict[str, Any] = {"id": cid, "title": req.title, "props": props}
-    parts = []
-    if req.summary:
-        parts.append({"id": f"{cid}_smt", "name": "statement", "prose": req.summary})
-    if req.status_note:
-        parts.append({"id": f"{cid}_gdn", "name": "guidance", "prose": req.status_note})
+    if req.urn:
+        props.append(_prop("source-urn", req.urn))
+    control: dict[str, Any] = {"id": cid, "title": " ".join(req.title.split()), "props": props}
+    parts = _parts(fw, req, cid)
     if parts:
         control["parts"] = parts
     kids = [_control(fw, c, children, ids) for c in children.get(req.id, [])]
@@ -70,33 +75,43 @@ def _control(fw: str, req: Requirement, children: dict[str | None, list[Requirem
     return control
 
 
-def catalogue_to_oscal(cat: Catalogue, *, last_modified: datetime | None = None) -> dict[str, Any]:
-    """The OSCAL catalog document (``{"catalog": {...}}``) for one catalogue."""
-    fw = cat.framework
+def control_ids(cat: Catalogue) -> dict[str, str]:
+    """Requirement id -> OSCAL control id for one catalogue; two requirements giving one id is an error."""
+    fw = cat.framework.id
     ids: dict[str, str] = {}
     seen: dict[str, str] = {}
     for req in cat.requirements:
-        cid = control_id(fw.id, req.id)
+        cid = control_id(fw, req.id)
         if cid in seen:
             raise CatalogError(f"requirements {seen[cid]!r} and {req.id!r} give the same OSCAL control id {cid!r}",
-                               location=fw.id, hint="rename one of them")
+                               location=fw, hint="rename one of them")
         seen[cid] = req.id
         ids[req.id] = cid
+    return ids
+
+
+def catalogue_to_oscal(cat: Catalogue, *, last_modified: datetime | None = None) -> dict[str, Any]:
+    """The OSCAL catalog document (``{"catalog": {...}}``) for one catalogue."""
+    fw = cat.framework
+    ids = control_ids(cat)
     children: dict[str | None, list[Requirement]] = {}
     for req in cat.requirements:
         children.setdefault(req.parent, []).append(req)
     stamp = last_modified or datetime.combine(fw.updated or _EPOCH, time(0, 0), tzinfo=timezone.utc)
+    props = [_prop("framework-id", fw.id), _prop("publisher", fw.publisher),
+             _prop("jurisdiction", fw.jurisdiction), _prop("kind", fw.kind)]
+    if fw.urn:
+        props.append(_prop("source-urn", fw.urn))
     metadata: dict[str, Any] = {
-        "title": fw.title,
+        "title": " ".join(fw.title.split()),
         "last-modified": stamp.isoformat(),
         "version": fw.version,
         "oscal-version": OSCAL_VERSION,
-        "props": [_prop("framework-id", fw.id), _prop("publisher", fw.publisher),
-                  _prop("jurisdiction", fw.jurisdiction), _prop("kind", fw.kind)],
+        "props": props,
         "remarks": f"Source: {fw.source}. {fw.licence_note}",
     }
     return {"catalog": {
-        "uuid": str(uuid.uuid5(_NAMESPACE_UUID, f"{fw.id}|{fw.version}")),
+        "uuid": derived_uuid("catalog", fw.id, fw.version),
         "metadata": metadata,
         "controls": [_control(fw.id, r, children, ids) for r in children.get(None, [])],
     }}
@@ -109,7 +124,5 @@ def oscal_json(cat: Catalogue, *, last_modified: datetime | None = None) -> str:
 def write_oscal_catalog(cat: Catalogue, out: Path, *, last_modified: datetime | None = None) -> Path:
     """Write the OSCAL catalog to ``out`` (temporary name in the same folder, then rename)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(oscal_json(cat, last_modified=last_modified), encoding="utf-8")
-    os.replace(tmp, out)
+    write_text_atomic(out, oscal_json(cat, last_modified=last_modified))
     return out

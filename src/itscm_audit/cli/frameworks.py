@@ -138,20 +138,24 @@ def show_cmd(framework_id: str, workspace: Path | None, as_json: bool) -> None:
 
 
 @frameworks_group.command("validate")
-@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
 @handle_errors
-def validate_cmd(file: Path) -> None:
-    """Check your own catalogue or crosswalk file against the schema and the shipped catalogues.
+def validate_cmd(files: tuple[Path, ...]) -> None:
+    """Check your own catalogue, crosswalk or objectives files against the schema and the shipped catalogues.
 
-    An error names the file and the entry (requirement id or "requirement -> objective") and exits 3.
+    Files given together are checked as one set, so a crosswalk can refer to a catalogue given beside
+    it (an imported CISO Assistant library and its crosswalk, say). Any encoding is read. An error
+    names the file and the entry (requirement id or "requirement -> objective") and exits 3.
 
     \b
     Example:
       itscm-audit frameworks validate acme/frameworks/our-policy.yaml
+      itscm-audit frameworks validate acme/frameworks/nis2.yaml acme/frameworks/nis2-crosswalk.yaml
     """
-    from itscm_audit.catalog import validate_file
+    from itscm_audit.catalog import validate_files
 
-    click.echo(f"OK {file}: {validate_file(file, _known_rules())}")
+    for file, line in zip(dict.fromkeys(files), validate_files(list(files), _known_rules()), strict=True):
+        click.echo(f"OK {file}: {line}")
 
 
 @frameworks_group.command("export")
@@ -216,18 +220,64 @@ def coverage_cmd(workspace: Path | None, as_json: bool) -> None:
 @click.argument("library", type=click.Path(path_type=Path), metavar="FILE")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE",
               help="Catalogue YAML to write (list it under catalogues: in itscm.yaml).")
+@click.option("--id", "framework_id", default=None, metavar="ID",
+              help="Framework id to give the catalogue (default: from the library's URN); must not be taken.")
+@_workspace_option
 @handle_errors
-def import_ciso_cmd(library: Path, out: Path) -> None:
-    """Convert a CISO Assistant framework library (YAML) into an itscm-audit catalogue.
+def import_ciso_cmd(library: Path, out: Path, framework_id: str | None, workspace: Path | None) -> None:
+    """Convert a CISO Assistant framework library (YAML in any encoding, or its .xlsx workbook) into a catalogue.
 
-    Map its requirements to the hub objectives with your own crosswalk file to assess them.
+    Ref ids stay the requirement ids (the node id from the URN only where the library has none, and
+    the command says so), with full descriptions, annotations as guidance, URNs and translations, so
+    export-ciso-assistant gives the library back. Map its requirements to the hub objectives with
+    your own crosswalk file to assess them.
 
     \b
     Example:
       itscm-audit frameworks import-ciso-assistant nis2.yaml --out acme/frameworks/nis2.yaml
+      itscm-audit frameworks import-ciso-assistant dora.yaml --id dora-ca --out acme/frameworks/dora-ca.yaml
     """
     from itscm_audit.ciso_assistant import import_library, write_catalogue
+    from itscm_audit.errors import UsageError
 
-    cat = import_library(library)
+    imported = import_library(library, framework_id)
+    cat = imported.catalogue
+    taken = {c.framework.id for c in _load(workspace).catalogues}
+    if cat.framework.id in taken:
+        raise UsageError(f"framework id {cat.framework.id!r} is already taken by a catalogue in use",
+                         location=str(library), hint=f"choose another with --id, e.g. --id {cat.framework.id}-ca")
+    for note in imported.notes:
+        click.echo(f"note: {note}", err=True)
     write_catalogue(cat, out)
     click.echo(f"Catalogue {cat.framework.id} ({len(cat.requirements)} requirements) written to {out}")
+
+
+@frameworks_group.command("export-ciso-assistant")
+@click.argument("framework_ids", nargs=-1, metavar="[ID...]")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+              help="Folder for the library files.")
+@_workspace_option
+@handle_errors
+def export_ciso_cmd(framework_ids: tuple[str, ...], out: Path, workspace: Path | None) -> None:
+    """Write catalogues and their crosswalks as CISO Assistant libraries (YAML) that CISO Assistant can load.
+
+    Writes the hub objectives (itscm-audit-objectives.yaml), then per catalogue its framework library
+    (ID.yaml: an imported library comes back with its own URNs and ids) and its crosswalk as a mapping
+    library (mapping-ID-and-itscm-audit-objectives.yaml: requirement_mapping_sets with the NIST IR 8477
+    relationship, rationale and strength). Without ID, every catalogue.
+
+    \b
+    Example:
+      itscm-audit frameworks export-ciso-assistant iso22301 dora --out ca-libraries
+      itscm-audit frameworks export-ciso-assistant nis2 -w acme --out ca-libraries
+    """
+    from itscm_audit.ciso_assistant import export_libraries
+    from itscm_audit.errors import UsageError
+
+    cs = _load(workspace)
+    known = [c.framework.id for c in cs.catalogues]
+    unknown = [f for f in framework_ids if f not in known]
+    if unknown:
+        raise UsageError(f"unknown framework {unknown[0]!r}", hint=f"known: {', '.join(known)}")
+    for path in export_libraries(cs, list(dict.fromkeys(framework_ids)) or known, out):
+        click.echo(f"written {path}")
