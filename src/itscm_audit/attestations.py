@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import SourceError
+from itscm_audit.fsio import atomic_path, locked
 from itscm_audit.model import Attestation, AttestationStatus, DataIssue, Severity, SourceRef
 
 FILE_NAME = "attestations.xlsx"
@@ -255,13 +254,6 @@ def write_attestations_template(path: Path, rows: Iterable[Attestation | Mapping
         help_ws.append([name, text])
     help_ws.column_dimensions["A"].width = 16
     help_ws.column_dimensions["B"].width = 100
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with locked(path), atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

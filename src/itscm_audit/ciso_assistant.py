@@ -8,7 +8,6 @@ library it already uses and then map its requirements to the hub objectives with
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import yaml
 
 from itscm_audit.catalog import Catalogue, read_yaml
 from itscm_audit.errors import CatalogError
+from itscm_audit.fsio import write_text_atomic
 
 _ID_CHARS = re.compile(r"[^a-z0-9_.-]+")
 MAX_SUMMARY = 300
@@ -108,8 +108,5 @@ def catalogue_yaml(cat: Catalogue) -> str:
 
 def write_catalogue(cat: Catalogue, out: Path) -> Path:
     """Write the catalogue YAML to ``out`` (temporary name in the same folder, then rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(catalogue_yaml(cat), encoding="utf-8")
-    os.replace(tmp, out)
+    write_text_atomic(out, catalogue_yaml(cat))
     return out

@@ -8,7 +8,6 @@ last-modified date are derived from the catalogue, so the same catalogue always 
 from __future__ import annotations
 
 import json
-import os
 import re
 import uuid
 from datetime import date, datetime, time, timezone
@@ -17,6 +16,7 @@ from typing import Any
 
 from itscm_audit.catalog import Catalogue, Requirement
 from itscm_audit.errors import CatalogError
+from itscm_audit.fsio import write_text_atomic
 
 OSCAL_VERSION = "1.1.2"
 NS = "https://itscm-audit.example/ns/oscal"
@@ -108,8 +108,5 @@ def oscal_json(cat: Catalogue, *, last_modified: datetime | None = None) -> str:
 
 def write_oscal_catalog(cat: Catalogue, out: Path, *, last_modified: datetime | None = None) -> Path:
     """Write the OSCAL catalog to ``out`` (temporary name in the same folder, then rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(oscal_json(cat, last_modified=last_modified), encoding="utf-8")
-    os.replace(tmp, out)
+    write_text_atomic(out, oscal_json(cat, last_modified=last_modified))
     return out

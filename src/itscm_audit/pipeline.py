@@ -20,6 +20,7 @@ from itscm_audit.catalog import CatalogueSet, load_catalogue_set
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, read_config
 from itscm_audit.errors import UsageError
 from itscm_audit.model import DataIssue
+from itscm_audit.periods import date_problem
 from itscm_audit.resources import frameworks_dir
 from itscm_audit.result import AssessmentResult, CheckResult, RunInfo, TableAccount
 from itscm_audit.status import evaluate_objectives, evaluate_requirements, prioritise, summarise
@@ -48,6 +49,18 @@ class StageTimer:
 def quarter_label(as_of: date) -> str:
     """``2026Q4`` for any date in October-December 2026."""
     return f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
+
+
+def run_identity(input_digests: dict[str, str], as_of: date, frameworks: Sequence[str], redacted: bool) -> str:
+    """The run id: as-of date and a digest of everything that decides the packs' content.
+
+    Inputs (by SHA-256), the as-of date, the set of frameworks assessed and the redaction: change any of
+    them and the run is another run, in another report folder and another history entry.
+    """
+    lines = [f"{k} {v}" for k, v in sorted(input_digests.items())]
+    lines += [f"as-of {as_of.isoformat()}", f"frameworks {' '.join(sorted(set(frameworks)))}",
+              f"redacted {'yes' if redacted else 'no'}"]
+    return f"{as_of.isoformat()}-{hashlib.sha256(chr(10).join(lines).encode()).hexdigest()[:8]}"
 
 
 def load_catalogues(root: Path | None, config: WorkspaceConfig | None) -> CatalogueSet:
@@ -89,7 +102,9 @@ def assess(
     with timer.stage("config"):
         config, config_digest = read_config(root)
         as_of = as_of or config.as_of or today()
-        fw_ids = tuple(frameworks) if frameworks else config.frameworks
+        if date_problem(as_of) is not None:
+            raise UsageError(f"as-of date {date_problem(as_of)}", hint="give a date such as 2026-12-31")
+        fw_ids = tuple(dict.fromkeys(frameworks)) if frameworks else config.frameworks
     with timer.stage("catalogues"):
         catalogues = load_catalogues(root, config)
         known = {c.framework.id for c in catalogues.catalogues}
@@ -118,13 +133,10 @@ def assess(
         remediation = prioritise(catalogues, objectives, requirements, checks, critical)
     digests = dict(sorted({**imported.digests, **evidence.digests, **att_digest,
                            CONFIG_NAME: config_digest}.items()))
-    run_digest = hashlib.sha256(
-        "\n".join(f"{k} {v}" for k, v in digests.items()).encode() + as_of.isoformat().encode()
-    ).hexdigest()
     label = quarter_label(as_of)
     run = RunInfo(
         tool_version=__version__,
-        run_id=f"{as_of.isoformat()}-{run_digest[:8]}",
+        run_id=run_identity(digests, as_of, fw_ids, redacted=False),
         label=label,
         as_of=as_of,
         organisation=config.organisation.name,

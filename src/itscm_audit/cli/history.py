@@ -64,6 +64,8 @@ def _print_diff(d: Any) -> None:
     o = d.overall
     click.echo(f"{d.before.label} (run {d.before.run_no}, as of {d.before.as_of}) -> "
                f"{d.after.label} (run {d.after.run_no}, as of {d.after.as_of})")
+    for note in d.unlike:
+        click.echo(f"  Not like for like: {note}.")
     click.echo(f"  {'framework':<18} {'score':>15} {'gaps':>9} {'new':>4} {'closed':>6} {'regr.':>5} {'impr.':>5}")
     for f in (*d.frameworks, o):
         before = "-" if f.score_before is None else f"{f.score_before:g}"

@@ -15,10 +15,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from itscm_audit.errors import ItscmError
+from itscm_audit.fsio import atomic_path
 from itscm_audit.reporters import tables as t
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.png import Bar, bar_chart, hex_rgb
-from itscm_audit.reporters.safe import atomic_path, clean_text
+from itscm_audit.reporters.safe import clean_text
 from itscm_audit.result import AssessmentResult, Status
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -13,9 +13,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.fsio import write_text_atomic
 from itscm_audit.model import ActionStatus
 from itscm_audit.reporters.base import PackContext
-from itscm_audit.reporters.safe import clean_text, write_text_atomic
+from itscm_audit.reporters.safe import clean_text
 from itscm_audit.result import (
     AssessmentResult,
     CheckResult,
