@@ -18,7 +18,8 @@ from pathlib import Path
 from itscm_audit import __version__
 from itscm_audit.catalog import CatalogueSet, load_catalogue_set
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, read_config
-from itscm_audit.errors import UsageError
+from itscm_audit.errors import UsageError, WorkspaceError
+from itscm_audit.fsio import inside
 from itscm_audit.model import DataIssue
 from itscm_audit.periods import date_problem
 from itscm_audit.resources import frameworks_dir
@@ -68,6 +69,11 @@ def load_catalogues(root: Path | None, config: WorkspaceConfig | None) -> Catalo
     from itscm_audit.rules import RULES
 
     extra = [root / p for p in config.catalogues] if (root is not None and config is not None) else []
+    for path in extra:
+        assert root is not None
+        if not inside(root, path):
+            raise WorkspaceError("catalogue file is outside the workspace (a link elsewhere); not read",
+                                 location=str(path), hint="copy the file itself into the workspace")
     return load_catalogue_set([frameworks_dir()], extra, known_rules=set(RULES))
 
 
@@ -92,7 +98,7 @@ def assess(
     ``as_of`` defaults to ``as_of`` in itscm.yaml, then to ``today()`` (the only clock read, injected).
     ``frameworks`` defaults to the frameworks in scope in itscm.yaml.
     """
-    from itscm_audit.attestations import read_attestations
+    from itscm_audit.attestations import check_targets, read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
     from itscm_audit.rules import RuleContext
@@ -117,6 +123,10 @@ def assess(
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)
         attestations, att_issues, att_digest = read_attestations(root)
+        attestations, unknown_targets = check_targets(
+            attestations, {f"{c.framework.id}:{r.id}" for c in catalogues.catalogues for r in c.requirements},
+            {o.id for o in catalogues.objectives})
+        att_issues = (*att_issues, *unknown_targets)
     with timer.stage("rules"):
         ctx = RuleContext(data=imported.data, as_of=as_of, policy=config.policy, config=config,
                           evidence=evidence)

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from itscm_audit.errors import SourceError
-from itscm_audit.fsio import write_text_atomic
+from itscm_audit.fsio import locked, write_text_atomic
 
 PROFILE_DIR = Path(".itscm") / "profiles"
 
@@ -82,3 +82,21 @@ def save_profile(workspace: Path, profile: Profile) -> Path:
                           allow_unicode=True)
     write_text_atomic(path, text)
     return path
+
+
+def merge_profile(workspace: Path, source: str, tables: list[ProfileTable], *, replace: bool) -> Path | None:
+    """Add newly detected tables to the saved profile of ``source`` (``replace``: overwrite sheets already
+    saved too), reading and writing the profile under its lock so two imports never lose each other's
+    sheets. Returns the profile's path, or None when nothing changed."""
+    path = profile_path(workspace, source)
+    with locked(path):
+        current = load_profile(workspace, source)
+        merged = {t.sheet: t for t in current.tables} if current is not None else {}
+        changed = False
+        for table in tables:
+            if replace or table.sheet not in merged:
+                merged[table.sheet] = table
+                changed = True
+        if not changed:
+            return None
+        return save_profile(workspace, Profile(source=source, tables=tuple(merged.values())))

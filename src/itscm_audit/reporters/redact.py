@@ -64,12 +64,7 @@ def _digits(text: str) -> str | None:
     return digits[-10:]
 
 
-_TITLE_WORDS = frozenset("""
-    officer manager lead leader head director coordinator chief team president vp analyst administrator admin
-    engineer specialist owner committee board department dept office operations services service group unit
-    desk ciso cio cto coo ceo cfo dpo it hr finance security privacy risk compliance infrastructure support
-    network networks platform platforms vendor supplier site continuity recovery desk staff centre center
-""".split())
+_TITLE_WORDS = frozenset(["officer", "manager", "lead", "leader", "head", "director", "coordinator", "chief", "team", "president", "vp", "analyst", "administrator", "admin", "engineer", "specialist", "owner", "committee", "board", "department", "dept", "office", "operations", "services", "service", "group", "unit", "desk", "ciso", "cio", "cto", "coo", "ceo", "cfo", "dpo", "it", "hr", "finance", "security", "privacy", "risk", "compliance", "infrastructure", "support", "network", "networks", "platform", "platforms", "vendor", "supplier", "site", "continuity", "recovery", "desk", "staff", "centre", "center"])
 """Words of roles and teams ("Ahmed Haddad, IT Disaster Recovery Coordinator"): a part holding one is
 not a name, so the role stays readable and is never mistaken for a person elsewhere."""
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
@@ -94,7 +89,7 @@ def _names(text: str) -> list[tuple[str, ...]]:
     that are roles or teams (a word of ``_TITLE_WORDS``) are not names.
     """
     text = _BRACKETS.sub(" ", _PHONE.sub(" ", _EMAIL.sub(" ", text)))
-    out = []
+    out: list[tuple[str, ...]] = []
     for part in _PARTS.split(text):
         pieces = [_tokens(p) for p in _COMMA.split(part) if p.strip()]
         if len(pieces) == 2 and len(pieces[0]) == 1 and 1 <= len(pieces[1]) <= 2 and all(map(_is_name, pieces)):
