@@ -39,7 +39,7 @@ REDACTED = "[redacted]"
 """A personal value that names nobody we know (an unknown name in a person table)."""
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w+./-])\+?\(?(?:\d(?:[\s.\-]|\)\s?)?){8,14}\d(?![\w/])")
+_PHONE = re.compile(r"(?<![\w+./-])\+?\(?\d(?:(?:[\s.\-]|\)\s?|\s?\()?\d){8,14}(?![\w/])")
 _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 _PSEUDONYM = re.compile(r"Person \d+|\[phone|\[e-mail")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
