@@ -818,13 +818,13 @@ def unlike_runs(records: Sequence[RunRecord]) -> tuple[str, ...]:
     if len(sets) > 1:
         groups: dict[tuple[str, ...], list[str]] = {}
         for r in records:
-            groups.setdefault(tuple(sorted(r.frameworks)), []).append(r.label)
+            groups.setdefault(tuple(sorted(r.frameworks)), []).append(f"{r.label} (run {r.run_no})")
         parts = [f"{', '.join(dict.fromkeys(labels))}: {len(fws)} framework(s) ({', '.join(fws)})"
                  for fws, labels in groups.items()]
         notes.append("these runs do not assess the same frameworks (" + "; ".join(parts) + "): overall "
                      "scores and open-gap counts are not comparable between them; compare per framework")
     if len({r.redacted for r in records}) > 1:
-        masked = ", ".join(dict.fromkeys(r.label for r in records if r.redacted))
+        masked = ", ".join(f"{r.label} (run {r.run_no})" for r in records if r.redacted)
         notes.append(f"some runs were redacted ({masked}) and others were not: names show as pseudonyms in "
                      "the redacted ones")
     return tuple(notes)

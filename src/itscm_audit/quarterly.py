@@ -26,7 +26,7 @@ from itscm_audit.history import (
     unlike_runs,
 )
 from itscm_audit.reporters.png import RGB, Canvas, hex_rgb
-from itscm_audit.reporters.safe import clean_text, excel_text
+from itscm_audit.reporters.safe import clean_text, excel_text, fixed_zip_times
 from itscm_audit.reporters.tables import STATUS_FILL, STATUS_FONT
 from itscm_audit.reporters.xlsx import print_setup
 
@@ -603,21 +603,5 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
     buffer = io.BytesIO()
     doc.save(buffer)
     with atomic_path(target) as tmp:
-        tmp.write_bytes(_fixed_zip_times(buffer.getvalue()))
+        tmp.write_bytes(fixed_zip_times(buffer.getvalue()))
     return target
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The same package with every member dated 1980-01-01: same history, same bytes (python-docx stamps
-    the current time on each member)."""
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            dst.writestr(member, src.read(info.filename))
-    return out.getvalue()

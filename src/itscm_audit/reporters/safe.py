@@ -54,3 +54,18 @@ def excel_text(text: str) -> str:
     """Text ready for an xlsx cell: XML-safe and within Excel's length limit."""
     return truncate(clean_text(text))
 
+
+def fixed_zip_times(data: bytes) -> bytes:
+    """The same package with every member dated 1980-01-01: same inputs, same bytes (python-docx stamps
+    the current time on each member of a .docx)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
