@@ -23,6 +23,8 @@ from fixture_script import trust
 from itscm_audit.errors import ItscmError
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+WIDE = settings(SETTINGS, max_examples=200)
+"""For the quick properties whose failures hide in rare combinations (a far date in a valid item)."""
 
 _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 _DATES = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
@@ -46,10 +48,20 @@ def _dump(data: Any) -> str:
 
 _ITEM_KEYS = ("path", "sha256", "type", "title", "collected", "effective_from", "effective_to", "ttl_days",
               "services", "exercises", "objectives", "surprise")
-_ITEMS = st.lists(st.dictionaries(st.sampled_from(_ITEM_KEYS), _VALUES, max_size=8), max_size=4)
+_VALID_ITEM = {"path": "plan.md", "sha256": "0" * 64, "type": "continuity_plan", "collected": dt.date(2026, 1, 10)}
+_FAR_DATES = st.one_of(st.sampled_from([dt.date(9999, 12, 31), dt.date(1, 1, 1)]), _DATES)
+_SPOILT = st.fixed_dictionaries({}, optional={
+    "collected": _FAR_DATES, "effective_to": _FAR_DATES, "services": _VALUES,
+    "ttl_days": st.one_of(st.sampled_from([999_999_999, 10**12, 0, -1]), st.integers(-(10**12), 10**12)),
+    "type": st.sampled_from(["continuity_plan", "post_exercise_report", "no_such_type"])})
+_ITEMS = st.lists(st.one_of(
+    st.dictionaries(st.sampled_from(_ITEM_KEYS), _VALUES, max_size=8),
+    # a valid item with a few fields spoilt: what reaches the time-to-live arithmetic
+    _SPOILT.map(lambda spoilt: {**_VALID_ITEM, **spoilt}),
+), max_size=4)
 
 
-@SETTINGS
+@WIDE
 @given(manifest=st.one_of(_ITEMS.map(lambda items: {"items": items}), _VALUES, _TEXT.map(lambda t: {"items": t})),
        as_of=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)))
 def test_any_evidence_manifest_gives_statuses_or_a_located_error(manifest: Any, as_of: dt.date) -> None:
@@ -82,7 +94,8 @@ _POLICY = st.fixed_dictionaries({}, optional={
     "date_order": st.sampled_from(["auto", "dmy", "mdy", "ymd"]),
 })
 _CONFIG = st.fixed_dictionaries({"organisation": st.one_of(st.just({"name": "Trust Test Mutual"}), _VALUES)}, optional={
-    "as_of": st.one_of(_DATES, _VALUES), "policy": st.one_of(_POLICY, _VALUES),
+    "as_of": st.one_of(st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31)]), _DATES, _VALUES),
+    "policy": st.one_of(_POLICY, _VALUES),
     "frameworks": st.one_of(st.just(["iso22301"]), _VALUES), "catalogues": st.lists(_TEXT, max_size=2),
     "sources": st.one_of(st.just([{"path": "data/services.csv", "entity": "service"}]), _VALUES),
     "scope": _VALUES, "vocabularies": _VALUES,
@@ -90,21 +103,24 @@ _CONFIG = st.fixed_dictionaries({"organisation": st.one_of(st.just({"name": "Tru
 
 
 @pytest.fixture(scope="module")
-def small_data(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """The small workspace with one evidence item (its time-to-live comes from the policy), and its data."""
     from itscm_audit.config import load_config
+    from itscm_audit.evidence import add_evidence
     from itscm_audit.importers import import_sources
 
     root = trust.small_workspace(tmp_path_factory.mktemp("props") / "ws")
-    return import_sources(root, load_config(root)).data
+    add_evidence(root, Path("plan.md"), "continuity_plan", dt.date(2026, 1, 10))
+    return root, import_sources(root, load_config(root)).data
 
 
-@SETTINGS
+@WIDE
 @given(config=_CONFIG)
-def test_any_itscm_yaml_is_valid_or_a_located_error_and_its_policy_never_breaks_a_rule(config: dict[str, Any],
-                                                                                       small_data: Any) -> None:
+def test_any_itscm_yaml_is_valid_or_a_located_error_and_its_policy_never_breaks_a_rule(
+        config: dict[str, Any], small: tuple[Path, Any]) -> None:
     from itscm_audit.config import parse_config
     from itscm_audit.errors import WorkspaceError
-    from itscm_audit.evidence import EvidenceIndex
+    from itscm_audit.evidence import load_evidence
     from itscm_audit.pipeline import run_rules
     from itscm_audit.rules import RuleContext
 
@@ -113,8 +129,10 @@ def test_any_itscm_yaml_is_valid_or_a_located_error_and_its_policy_never_breaks_
     except WorkspaceError as exc:
         assert exc.location == "itscm.yaml" and "problem" in exc.message or "YAML" in exc.message
         return
+    root, data = small
     as_of = parsed.as_of or dt.date(2026, 9, 30)
-    ctx = RuleContext(data=small_data, as_of=as_of, policy=parsed.policy, config=parsed, evidence=EvidenceIndex())
+    evidence = load_evidence(root, as_of, parsed.policy)
+    ctx = RuleContext(data=data, as_of=as_of, policy=parsed.policy, config=parsed, evidence=evidence)
     assert run_rules(ctx)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import SourceError
-from itscm_audit.fsio import atomic_path, inside, locked
+from itscm_audit.fsio import atomic_path, inside
 from itscm_audit.model import Attestation, AttestationStatus, DataIssue, Severity, SourceRef
 from itscm_audit.periods import bounded_date
 
@@ -297,6 +297,6 @@ def write_attestations_template(path: Path, rows: Iterable[Attestation | Mapping
         help_ws.append([name, text])
     help_ws.column_dimensions["A"].width = 16
     help_ws.column_dimensions["B"].width = 100
-    with locked(path), atomic_path(path) as tmp:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
