@@ -21,8 +21,8 @@ Exit codes:
   0   success
   1   --fail-on: gaps at or above the given status were found
   2   usage error (bad option, date or framework id)
-  3   input error (workspace, itscm.yaml, spreadsheet, catalogue)
-  4   verification failed (evidence or pack changed, missing or unlisted)
+  3   input error (workspace, itscm.yaml, spreadsheet, catalogue, history.db, disk)
+  4   verification failed (evidence or pack changed, missing, unlisted or unsigned)
   70  internal error (a bug: please report it)
 """
 

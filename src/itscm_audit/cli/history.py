@@ -51,7 +51,7 @@ def history_cmd(workspace: Path, as_json: bool) -> None:
     for r in runs:
         m = r.metrics
         cov = "n/a" if m.get("exercise_coverage") is None else f"{m['exercise_coverage']:g}%"
-        mark = "" if latest[r.label] == r.run_no else "  (superseded)"
+        mark = ("" if latest[r.label] == r.run_no else "  (superseded)") + ("  (redacted)" if r.redacted else "")
         click.echo(f"{r.run_no:>4}  {r.label:<10} {r.as_of.isoformat():<10}  {m.get('overall_score', 0):>5.1f}  "
                    f"{m.get('open_gaps', 0):>4}  {m.get('overdue_actions', 0):>7}  {cov:>8}  {r.run_id}{mark}")
 
