@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import yaml
 from openpyxl import Workbook
 
 CONFIG = """organisation:
@@ -28,6 +29,14 @@ sources:
   - path: data/corrective-actions.csv
     entity: corrective_action
 """
+
+CATALOGUE = {
+    "framework": {"id": "outside", "title": "A catalogue kept outside the workspace", "version": "1",
+                  "publisher": "Nobody", "jurisdiction": "international", "kind": "standard", "source": "test",
+                  "licence_note": "Invented for a test."},
+    "requirements": [{"id": "1", "title": "One", "decided_by": "attestation", "summary": "Something."}],
+}
+"""A small valid catalogue (what a careless ``catalogues:`` entry points at)."""
 
 SERVICES = (("Service ID", "Service Name", "Tier", "Business Owner", "RTO (hrs)", "RPO (hrs)"),
             ("SVC-001", "Policy Administration", "Tier 1", "Ahmed Haddad", "8", "1"),
@@ -154,9 +163,7 @@ def catalogue_outside(root: Path, outside: Path, reference: str) -> Path:
     (an absolute path, or one climbing out with '..')."""
     small_workspace(root)
     outside.parent.mkdir(parents=True, exist_ok=True)
-    outside.write_text("framework:\n  id: outside\n  title: Outside catalogue\n  version: '1'\n"
-                       "  kind: standard\n  source: test\nrequirements:\n  - id: '1'\n    title: One\n"
-                       "    decided_by: attestation\n", encoding="utf-8")
+    outside.write_text(yaml.safe_dump(CATALOGUE, sort_keys=False), encoding="utf-8")
     with (root / "itscm.yaml").open("a", encoding="utf-8") as fh:
         fh.write(f"catalogues:\n  - {reference}\n")
     return outside

@@ -55,18 +55,14 @@ def _catalogue(folder: Path) -> None:
     from itscm_audit.catalog import Catalogue
     from itscm_audit.ciso_assistant import write_catalogue
 
-    write_catalogue(Catalogue.model_validate({
-        "framework": {"id": "x", "title": "X", "version": "1", "kind": "standard", "source": "test"},
-        "requirements": [{"id": "1", "title": "One"}]}), folder / "x.yaml")
+    write_catalogue(Catalogue.model_validate(trust.CATALOGUE), folder / "x.yaml")
 
 
 def _oscal(folder: Path) -> None:
     from itscm_audit.catalog import Catalogue
     from itscm_audit.oscal_catalog import write_oscal_catalog
 
-    write_oscal_catalog(Catalogue.model_validate({
-        "framework": {"id": "x", "title": "X", "version": "1", "kind": "standard", "source": "test"},
-        "requirements": [{"id": "1", "title": "One"}]}), folder / "x.json")
+    write_oscal_catalog(Catalogue.model_validate(trust.CATALOGUE), folder / "x.json")
 
 
 def _profile(folder: Path) -> None:
@@ -100,7 +96,9 @@ def test_a_writer_that_fails_leaves_no_temporary_file(name: str, tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(fsio.os, "replace", disk_full)
-    with pytest.raises(Exception):  # noqa: B017 - the failure itself is the writer's business
+    from itscm_audit.errors import ItscmError
+
+    with pytest.raises((OSError, ItscmError), match="No space left"):
         WRITERS[name](tmp_path)
     left = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.name.endswith(".tmp")
             or ".tmp." in p.name]
