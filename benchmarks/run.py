@@ -27,6 +27,7 @@ import csv
 import os
 import platform
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -161,6 +162,8 @@ def run(size: str | int, out: Path, seed: int, trace: bool) -> dict[str, Any]:
     figures["issues"] = len(result.issues)
 
     packs = out / "packs"
+    for old in (packs, out / "packs-traced"):  # packs are never overwritten: clear the last measurement's
+        shutil.rmtree(old, ignore_errors=True)
     start = time.perf_counter()
     written = write_all(result, packs, workspace=root)
     figures["write_all_s"] = time.perf_counter() - start

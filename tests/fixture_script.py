@@ -1,4 +1,4 @@
-"""The fixture generators under ``scripts/``, each loaded once for every test module that needs it."""
+"""The fixture generators under ``scripts/``, each loaded once for every test module that uses it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load(name: str) -> ModuleType:
-    """The module ``scripts/<name>.py``."""
+    """``scripts/<name>.py`` as a module (cached in ``sys.modules``)."""
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
@@ -23,3 +23,4 @@ def load(name: str) -> ModuleType:
 
 
 fx = load("make_import_fixtures")
+trust = load("make_trust_fixtures")

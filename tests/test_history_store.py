@@ -211,22 +211,23 @@ def test_empty_v0_database_is_migrated(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE unrelated (x)")  # a user_version 0 file
     record_run(tmp_path, build_result("2026Q1"))
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 2
     assert list_runs(tmp_path)[0].label == "2026Q1"
 
 
 def test_forward_migration_keeps_older_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    record_run(tmp_path, build_result("2026Q1"))  # a version-1 database
+    record_run(tmp_path, build_result("2026Q1"))  # a database of the current version
+    current = history.SCHEMA_VERSION
 
-    def to_v2(conn: sqlite3.Connection) -> None:
+    def to_next(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE run ADD COLUMN reviewer TEXT")
         conn.execute("UPDATE run SET reviewer = 'migrated'")
 
-    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(history.MIGRATIONS, 1, to_v2)
+    monkeypatch.setattr(history, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(history.MIGRATIONS, current, to_next)
     record_run(tmp_path, build_result("2026Q2"))
     with sqlite3.connect(history_path(tmp_path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
         assert conn.execute("SELECT run_no, reviewer FROM run ORDER BY run_no").fetchall() == [
             (1, "migrated"), (2, None)]
     assert [len(load_run(tmp_path, n).requirements) for n in (1, 2)] == [10, 10]
@@ -235,16 +236,18 @@ def test_forward_migration_keeps_older_runs(tmp_path: Path, monkeypatch: pytest.
 def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     record_run(tmp_path, build_result("2026Q1"))
 
+    current = history.SCHEMA_VERSION
+
     def broken(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE run ADD COLUMN half TEXT")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(history.MIGRATIONS, 1, broken)
+    monkeypatch.setattr(history, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(history.MIGRATIONS, current, broken)
     with pytest.raises(RuntimeError):
         list_runs(tmp_path)
     with sqlite3.connect(history_path(tmp_path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
         assert "half" not in [c[1] for c in conn.execute("PRAGMA table_info(run)")]
 
 

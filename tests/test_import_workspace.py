@@ -61,7 +61,7 @@ def test_digest_is_of_the_bytes_read(ws: Path) -> None:
 def test_profiles_are_saved_then_used_silently_with_identical_records(ws: Path) -> None:
     config = load_config(ws)
     first = import_sources(ws, config)
-    profiles = sorted(p.name for p in (ws / ".itscm" / "profiles").iterdir())
+    profiles = sorted(p.name for p in (ws / ".itscm" / "profiles").iterdir() if not p.name.startswith("."))
     assert profiles == ["data-backup-log-csv.yaml", "data-exercise-log-xlsx.yaml",
                         "data-service-inventory-bia-xlsx.yaml"]
     saved = yaml.safe_load((ws / ".itscm" / "profiles" / "data-exercise-log-xlsx.yaml").read_text())

@@ -127,7 +127,7 @@ def test_redacted_result_json_and_oscal(tmp_path: Path) -> None:
         assert "Jean-Luc Picard" not in text, name
         assert "jl.picard@aurora.example" not in text, name
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
-    assert result["attestations"][0]["attested_by"] == "[redacted]"
+    assert result["attestations"][0]["attested_by"] == result["data"]["contacts"][0]["name"] == "Person 1"
     assert result["data"]["contacts"][0]["role"] == "Crisis manager"
     assert result["evidence"][0]["item"]["sha256"] == "a" * 64
 

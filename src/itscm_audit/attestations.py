@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import SourceError
+from itscm_audit.fsio import atomic_path, inside
 from itscm_audit.model import Attestation, AttestationStatus, DataIssue, Severity, SourceRef
+from itscm_audit.periods import bounded_date
 
 FILE_NAME = "attestations.xlsx"
 SHEET = "Attestations"
@@ -67,14 +67,15 @@ def _text(value: Any) -> str | None:
 
 
 def _date(value: Any) -> dt.date | None:
+    """The attestation date (ValueError for text that is no date, or a date outside the accepted range)."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return bounded_date(value.date())
     if isinstance(value, dt.date):
-        return value
+        return bounded_date(value)
     text = _text(value)
     if text is None:
         return None
-    return dt.date.fromisoformat(text[:10])
+    return bounded_date(dt.date.fromisoformat(text[:10]))
 
 
 def _check_size(path: Path, shown: str) -> None:
@@ -96,10 +97,23 @@ def load_attestations(root: Path) -> tuple[tuple[Attestation, ...], tuple[DataIs
 
 
 def read_attestations(root: Path) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...], dict[str, str]]:
-    """As :func:`load_attestations`, plus the file's SHA-256 for the run's input digests (one read)."""
+    """As :func:`load_attestations`, plus the file's SHA-256 for the run's input digests (one read).
+
+    A folder in the file's place, a link to a file outside the workspace or a sheet without the
+    ``Target`` and ``Status`` headers is a one-line error: silently reading no attestation would change
+    every status they decide.
+    """
     path = Path(root) / FILE_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return (), (), {}
+    if path.is_dir():
+        raise SourceError("is a folder, not a workbook", location=FILE_NAME,
+                          hint="move the folder away; attestations.xlsx must be an .xlsx file")
+    if not inside(root, path):
+        raise SourceError("is a link to a file outside the workspace", location=FILE_NAME,
+                          hint="copy the workbook itself into the workspace")
+    if not path.is_file():
+        raise SourceError("is not a regular file", location=FILE_NAME)
     _check_size(path, FILE_NAME)
     data = path.read_bytes()
     digest = {FILE_NAME: hashlib.sha256(data).hexdigest()}
@@ -108,31 +122,30 @@ def read_attestations(root: Path) -> tuple[tuple[Attestation, ...], tuple[DataIs
 
 
 def _parse(data: bytes) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]:
-    import openpyxl
+    """Read the register with python-calamine (quick to import and to open; values typed as Excel has them)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(wb.sheet_names)
+        sheet = SHEET if SHEET in names else names[0]
+        grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise SourceError(f"cannot open the workbook: {type(exc).__name__}", location=FILE_NAME,
                           hint="save it again from Excel as .xlsx") from None
-    try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb[wb.sheetnames[0]]
-        rows = list(ws.iter_rows(max_col=_MAX_COLUMNS, values_only=True))
-        sheet = ws.title
-    finally:
-        wb.close()
+    rows = [[None if c == "" else c for c in row[:_MAX_COLUMNS]] for row in grid]
     issues: list[DataIssue] = []
     header_at = None
     for index, row in enumerate(rows[:20]):
-        names = [_norm(c) for c in row if c is not None]
-        if "target" in names and "status" in names:
+        names_in_row = [_norm(c) for c in row if c is not None]
+        if "target" in names_in_row and "status" in names_in_row:
             header_at = index
             break
     if header_at is None:
-        issues.append(DataIssue(code="attestation.no_header", severity=Severity.ERROR,
-                                message=f"no header row with 'Target' and 'Status' in sheet {sheet}; "
-                                        "no attestation read", source=SourceRef(file=FILE_NAME, sheet=sheet)))
-        return (), tuple(issues)
+        found = ", ".join(repr(_text(c)) for c in (rows[0] if rows else []) if _text(c)) or "nothing"
+        raise SourceError(f"no header row with 'Target' and 'Status' in sheet {sheet!r} (first row: {found}); "
+                          "no attestation could be read", location=FILE_NAME,
+                          hint=f"use the columns {', '.join(COLUMNS)} (see the '{HELP_SHEET}' sheet)")
     header = [_norm(c) if c is not None else "" for c in rows[header_at]]
     col = {f: header.index(_norm(name)) for f, name in zip(_FIELDS, COLUMNS, strict=True) if _norm(name) in header}
     out: list[Attestation] = []
@@ -173,6 +186,35 @@ def _parse(data: bytes) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]
                                justification=justification, attested_by=_text(values.get("attested_by")),
                                date=when, evidence=evidence, source=here))
     return tuple(out), tuple(issues)
+
+
+def check_targets(attestations: Iterable[Attestation], requirements: set[str],
+                  objectives: set[str]) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]:
+    """Keep the attestations whose target exists; each other one is a located error and is ignored.
+
+    ``requirements`` are ``framework:id`` of every loaded catalogue (not only the frameworks assessed
+    in this run), ``objectives`` the ``OBJ-...`` ids: an attestation for ``iso22301:99.9`` would
+    otherwise be accepted and never counted.
+    """
+    frameworks = {r.split(":", 1)[0] for r in requirements}
+    kept: list[Attestation] = []
+    issues: list[DataIssue] = []
+    for a in attestations:
+        known = a.target in objectives if a.target.startswith("OBJ-") else a.target in requirements
+        if known:
+            kept.append(a)
+            continue
+        framework = a.target.split(":", 1)[0]
+        if a.target.startswith("OBJ-"):
+            why = f"no control objective {a.target}"
+        elif framework not in frameworks:
+            why = f"no framework {framework!r} (known: {', '.join(sorted(frameworks))})"
+        else:
+            why = f"{framework} has no requirement {a.target.split(':', 1)[1]!r}"
+        issues.append(DataIssue(code="attestation.unknown_target", severity=Severity.ERROR,
+                                message=f"target {a.target}: {why}; row ignored",
+                                source=a.source.at("Target", a.target)))
+    return tuple(kept), tuple(issues)
 
 
 def _safe_cell(value: Any) -> Any:
@@ -255,13 +297,6 @@ def write_attestations_template(path: Path, rows: Iterable[Attestation | Mapping
         help_ws.append([name, text])
     help_ws.column_dimensions["A"].width = 16
     help_ws.column_dimensions["B"].width = 100
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from itscm_audit.errors import CatalogError
+from itscm_audit.fsio import write_text_atomic
 
 
 class _Data(BaseModel):
@@ -548,8 +549,6 @@ def write_json_schemas(folder: Path) -> list[Path]:
     written = []
     for kind, schema in json_schemas().items():
         target = folder / f"{kind}.schema.json"
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(schema_text(schema), encoding="utf-8")
-        os.replace(tmp, target)
+        write_text_atomic(target, schema_text(schema))
         written.append(target)
     return written

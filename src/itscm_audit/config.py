@@ -7,13 +7,14 @@ officer fixes the file in one pass.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path, PureWindowsPath
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from itscm_audit.errors import WorkspaceError
+from itscm_audit.periods import MAX_TTL_DAYS, bounded_date
 
 CONFIG_NAME = "itscm.yaml"
 
@@ -38,23 +39,24 @@ class Scope(_Strict):
 
 
 class NotificationClocks(_Strict):
-    """Legal clocks, in hours from awareness unless said otherwise."""
+    """Legal clocks, in hours from awareness unless said otherwise; bounded (ten years at most) so a
+    typing mistake is a located error, not an overflow."""
 
-    gdpr_regulator_hours: float = 72
-    dora_initial_hours_after_classification: float = 4
-    dora_initial_hours_after_awareness: float = 24
-    dora_intermediate_hours: float = 72
+    gdpr_regulator_hours: float = Field(72, ge=0, le=87_600, allow_inf_nan=False)
+    dora_initial_hours_after_classification: float = Field(4, ge=0, le=87_600, allow_inf_nan=False)
+    dora_initial_hours_after_awareness: float = Field(24, ge=0, le=87_600, allow_inf_nan=False)
+    dora_intermediate_hours: float = Field(72, ge=0, le=87_600, allow_inf_nan=False)
     dora_final_months: int = Field(1, ge=1, le=12)
     """DORA final report: calendar months after the latest intermediate report (RTS 2025/301 Art. 5(1)(c))."""
-    dora_final_days: float | None = None
+    dora_final_days: float | None = Field(None, ge=0, le=3_660, allow_inf_nan=False)
     """Older setting kept for existing workspaces: when given, the final report is due this many days after
     the latest intermediate report instead of ``dora_final_months`` calendar months."""
-    pipeda_record_months: int = 24
-    pipeda_feasible_hours: float = 72
+    pipeda_record_months: int = Field(24, ge=0, le=1_200)
+    pipeda_feasible_hours: float = Field(72, ge=0, le=87_600, allow_inf_nan=False)
     """PIPEDA says "as soon as feasible": the hours after which we flag the delay for review."""
-    law25_prompt_hours: float = 72
+    law25_prompt_hours: float = Field(72, ge=0, le=87_600, allow_inf_nan=False)
     """Quebec Law 25 says "promptly": the hours after which we flag the delay for review."""
-    hipaa_individuals_days: float = 60
+    hipaa_individuals_days: float = Field(60, ge=0, le=3_660, allow_inf_nan=False)
 
 
 class Policy(_Strict):
@@ -71,7 +73,7 @@ class Policy(_Strict):
     corrective_action_grace_days: int = Field(0, ge=0, le=365)
     partial_threshold: float = Field(0.8, ge=0, le=1)
     """A rule with at least this share of compliant entities is 'partially met' rather than 'not met'."""
-    evidence_ttl_days: dict[str, int] = Field(default_factory=dict)
+    evidence_ttl_days: dict[str, Annotated[int, Field(ge=1, le=MAX_TTL_DAYS)]] = Field(default_factory=dict)
     """Overrides of the evidence types' time-to-live, by evidence type id."""
     notification_clocks: NotificationClocks = NotificationClocks()
     date_order: Literal["auto", "dmy", "mdy"] = "auto"
@@ -86,6 +88,14 @@ class Source(_Strict):
     sheet: str | None = None
 
 
+def _relative_inside(path: str, what: str) -> None:
+    """Paths in itscm.yaml are relative to the workspace and never climb out of it (checked again on
+    disk, symlinks followed, when the file is read)."""
+    parts = PureWindowsPath(path).parts
+    if Path(path).is_absolute() or PureWindowsPath(path).is_absolute() or ".." in parts:
+        raise ValueError(f"{what} path {path!r} must stay inside the workspace (relative, without '..')")
+
+
 class WorkspaceConfig(_Strict):
     organisation: Organisation
     scope: Scope = Scope()
@@ -98,12 +108,23 @@ class WorkspaceConfig(_Strict):
     catalogues: tuple[str, ...] = ()
     """Extra catalogue or crosswalk files of the organisation, relative to the workspace."""
 
+    @field_validator("as_of")
+    @classmethod
+    def _plausible_as_of(cls, value: date | None) -> date | None:
+        return None if value is None else bounded_date(value)
+
+    @field_validator("catalogues")
+    @classmethod
+    def _catalogues_inside(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for path in value:
+            _relative_inside(path, "catalogue")
+        return value
+
     @field_validator("sources")
     @classmethod
     def _no_escape(cls, value: tuple[Source, ...]) -> tuple[Source, ...]:
         for source in value:
-            if Path(source.path).is_absolute() or ".." in Path(source.path).parts:
-                raise ValueError(f"source path {source.path!r} must stay inside the workspace")
+            _relative_inside(source.path, "source")
         return value
 
 
@@ -154,7 +175,7 @@ def parse_config(text: str, path: Path) -> WorkspaceConfig:
             line = _line_of(node, loc)
             dotted = ".".join(str(p) for p in loc) or "(top level)"
             where = f"line {line}" if line else "?"
-            problems.append(f"{where} {dotted}: {err['msg']}")
+            problems.append(f"{where} {dotted}: {err['msg'].removeprefix('Value error, ')}")
         raise WorkspaceError(
             f"{len(problems)} problem(s): " + "; ".join(problems), location=str(path)
         ) from None

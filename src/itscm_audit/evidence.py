@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from itscm_audit.config import Policy
 from itscm_audit.errors import EvidenceError
+from itscm_audit.fsio import inside, locked, write_text_atomic
 from itscm_audit.model import DataIssue, EvidenceItem, Severity, SourceRef
+from itscm_audit.periods import MAX_TTL_DAYS, bounded_date
 from itscm_audit.resources import evidence_types_dir
 from itscm_audit.result import EvidenceState, EvidenceStatus
 
@@ -42,7 +43,7 @@ class EvidenceType(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
-    ttl_days: int = Field(ge=1)
+    ttl_days: int = Field(ge=1, le=MAX_TTL_DAYS)
     description: str
 
 
@@ -89,10 +90,15 @@ class ManifestEntry(BaseModel):
     collected: date
     effective_from: date | None = None
     effective_to: date | None = None
-    ttl_days: int | None = Field(None, ge=1)
+    ttl_days: int | None = Field(None, ge=1, le=MAX_TTL_DAYS)
     services: tuple[str, ...] = ()
     exercises: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
+
+    @field_validator("collected", "effective_from", "effective_to")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        return None if value is None else bounded_date(value)
 
     @field_validator("path")
     @classmethod
@@ -166,15 +172,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _inside(root: Path, candidate: Path) -> bool:
-    """True when ``candidate``, with every symlink followed, stays inside the workspace."""
-    try:
-        candidate.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class _Parsed:
     entries: tuple[tuple[ManifestEntry, int | None], ...]
@@ -196,7 +193,7 @@ def _parse_manifest(root: Path) -> _Parsed:
     path = root / MANIFEST
     if not path.is_file():
         return _Parsed((), (), (), (), None)
-    if not _inside(root, path):
+    if not inside(root, path):
         raise EvidenceError("the manifest is a link to a file outside the workspace", location=str(path))
     try:
         raw_bytes = path.read_bytes()
@@ -252,7 +249,7 @@ def _parse_manifest(root: Path) -> _Parsed:
                                  "is used", line, "path", entry.path, Severity.WARNING))
             continue
         seen.add(entry.path)
-        if not _inside(root, root / EVIDENCE_DIR / entry.path):
+        if not inside(root, root / EVIDENCE_DIR / entry.path):
             issues.append(_issue("evidence.escape", f"evidence/{entry.path} is a link to a file outside the "
                                  "workspace; item ignored", line, "path", entry.path))
             rejected.append(entry.path)
@@ -320,19 +317,11 @@ def list_evidence(root: Path, as_of: date, policy: Policy | None = None) -> tupl
 
 
 def _write_manifest(root: Path, items: Sequence[dict[str, Any]]) -> Path:
-    """Write the manifest through a temporary file in the same folder, then rename over the old one."""
+    """Write the manifest whole (temporary file, then rename over the old one)."""
     path = root / MANIFEST
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = yaml.safe_dump({"items": list(items)}, sort_keys=False, allow_unicode=True, default_flow_style=None,
                           width=100)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(_HEADER + body)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, _HEADER + body)
     return path
 
 
@@ -351,7 +340,7 @@ def _locate(root: Path, file: Path) -> tuple[Path, str]:
     except ValueError:
         raise EvidenceError(f"not inside the evidence locker {locker}", location=str(found),
                             hint=f"copy the file into {root / EVIDENCE_DIR}/ first") from None
-    if not _inside(root, lexical):
+    if not inside(root, lexical):
         raise EvidenceError("is a link to a file outside the workspace", location=str(found),
                             hint="copy the file itself into the evidence folder")
     if not lexical.is_file():
@@ -372,24 +361,30 @@ def add_evidence(root: Path, file: Path, evidence_type: str, collected: date, *,
     if evidence_type not in known:
         raise EvidenceError(f"unknown evidence type {evidence_type!r}", location=str(file),
                             hint=f"use one of: {', '.join(sorted(known))}")
-    if ttl_days is not None and ttl_days < 1:
-        raise EvidenceError("--ttl-days must be at least 1", location=str(file))
     target, rel = _locate(root, Path(file))
     if rel == "manifest.yaml":
         raise EvidenceError("the manifest cannot list itself", location=str(target))
-    parsed = _parse_manifest(root)
-    entry = ManifestEntry(path=rel, sha256=sha256_file(target), type=evidence_type, title=title,
-                          collected=collected, effective_from=effective_from, effective_to=effective_to,
-                          ttl_days=ttl_days, services=tuple(services), exercises=tuple(exercises),
-                          objectives=tuple(objectives))
+    try:
+        entry = ManifestEntry(path=rel, sha256=sha256_file(target), type=evidence_type, title=title,
+                              collected=collected, effective_from=effective_from, effective_to=effective_to,
+                              ttl_days=ttl_days, services=tuple(services), exercises=tuple(exercises),
+                              objectives=tuple(objectives))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field_name = "--" + "-".join(str(p) for p in err["loc"]).replace("_", "-")
+        raise EvidenceError(f"{field_name}: {err['msg']}", location=str(file)) from None
     record = entry.model_dump(exclude_none=True, exclude_defaults=True)
     record.update(path=rel, sha256=entry.sha256, type=evidence_type, collected=collected)
     order = list(ManifestEntry.model_fields)
     record = {k: (list(v) if isinstance(v, tuple) else v) for k, v in
               sorted(record.items(), key=lambda kv: order.index(kv[0]))}
-    kept = [r for r in parsed.raw if _norm_path(r.get("path")) != rel]
-    items = sorted([*kept, record], key=lambda r: str(r.get("path", "")))
-    _write_manifest(root, items)
+    # Read, change and write the manifest under its lock: concurrent 'evidence add' runs queue here
+    # instead of each writing back the manifest it read, losing the others' items.
+    with locked(root / MANIFEST):
+        parsed = _parse_manifest(root)
+        kept = [r for r in parsed.raw if _norm_path(r.get("path")) != rel]
+        items = sorted([*kept, record], key=lambda r: str(r.get("path", "")))
+        _write_manifest(root, items)
     return entry.item(None)
 
 

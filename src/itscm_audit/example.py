@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from itscm_audit.errors import WorkspaceError
+from itscm_audit.fsio import atomic_path, write_bytes_atomic
 
 AS_OF = dt.date(2026, 9, 30)
 """The example's as-of date; its history covers the two years before."""
@@ -1065,12 +1065,6 @@ sources:
 """
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -1088,7 +1082,7 @@ def _write_csv(path: Path, table: Table) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.headers)
     writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
-    _atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
+    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
 
 
 _README_LINES = (
@@ -1108,10 +1102,16 @@ _README_LINES = (
 def _write_xlsx(path: Path, tables: Sequence[Table], *, services_title: bool, readme: bool,
                 constant_memory: bool) -> None:
     """One workbook as a person keeps it: bold header, widths, frozen header, filter; fixed timestamps."""
+    with atomic_path(path) as tmp:
+        _build_xlsx(tmp, path, tables, services_title=services_title, readme=readme,
+                    constant_memory=constant_memory)
+
+
+def _build_xlsx(tmp: Path, path: Path, tables: Sequence[Table], *, services_title: bool, readme: bool,
+                constant_memory: bool) -> None:
     import xlsxwriter
     import xlsxwriter.exceptions
 
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": constant_memory, "strings_to_formulas": False,
                                               "strings_to_urls": False, "strings_to_numbers": False})
     workbook.set_properties({"title": path.stem.replace("-", " ").title(), "author": "Business Continuity Office",
@@ -1163,7 +1163,6 @@ def _write_xlsx(path: Path, tables: Sequence[Table], *, services_title: bool, re
         workbook.close()
     except xlsxwriter.exceptions.FileCreateError as exc:
         raise OSError(f"cannot create {path.name}: {exc}") from None
-    os.replace(tmp, path)
 
 
 def _write_attestations(path: Path, rows: Sequence[Row]) -> None:
@@ -1243,10 +1242,10 @@ def write_organisation(target: Path, org: SyntheticOrganisation) -> Path:
         for item in org.evidence:
             path = target / "evidence" / item.path
             path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write_bytes(path, item.text.encode("utf-8"))
-        _atomic_write_bytes(target / "evidence" / "manifest.yaml", _manifest_text(org.evidence).encode("utf-8"))
+            write_bytes_atomic(path, item.text.encode("utf-8"))
+        write_bytes_atomic(target / "evidence" / "manifest.yaml", _manifest_text(org.evidence).encode("utf-8"))
         _write_attestations(target / "attestations.xlsx", org.attestations)
-        _atomic_write_bytes(target / "itscm.yaml", _config_text(org).encode("utf-8"))
+        write_bytes_atomic(target / "itscm.yaml", _config_text(org).encode("utf-8"))
     except OSError as exc:
         raise WorkspaceError(f"cannot write the workspace: {exc.strerror or exc}",
                              location=str(exc.filename or target)) from None

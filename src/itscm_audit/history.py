@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
-from itscm_audit.periods import months_before
+from itscm_audit.periods import bounded_date, months_before
 from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, Outcome, RemediationItem, Status
 
 HISTORY_DIR = ".itscm"
 HISTORY_FILE = "history.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 60_000
 """How long a run waits for another run writing the same history before giving up."""
 
@@ -60,6 +60,10 @@ class RunRecord:
     """Overall figures (see :func:`run_metrics`)."""
     scores: dict[str, float]
     """Score per framework, 0-100."""
+    redacted: bool = False
+    """Personal data was masked (``--redact``): what the history keeps of this run is masked too."""
+    manifest_sha256: str | None = None
+    """SHA-256 of the pack's manifest.json: ``verify-pack`` checks a pack against it."""
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,13 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Version 2 records whether a run was redacted and the SHA-256 of its pack's manifest."""
+    conn.execute("ALTER TABLE run ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE run ADD COLUMN manifest_sha256 TEXT")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 """``MIGRATIONS[n]`` turns a version-n database into version n+1, inside the opening transaction."""
 
 
@@ -305,6 +315,10 @@ def _errors(path: Path) -> Iterator[None]:
     """sqlite3 failures become one located line with a hint, never a traceback."""
     try:
         yield
+    except HistoryError as exc:
+        if exc.location is None:
+            exc.location = str(path)
+        raise
     except sqlite3.OperationalError as exc:
         text = str(exc)
         hint = ("another run is writing this history; wait for it and try again" if "locked" in text or
@@ -416,11 +430,14 @@ _AFTER_INSERT_HOOK: Callable[[str], None] | None = None
 """Test seam: called after each child table is written, to simulate a run killed mid-write."""
 
 
-def record_run(root: Path, result: AssessmentResult, label: str | None = None) -> RunRecord:
+def record_run(root: Path, result: AssessmentResult, label: str | None = None, *,
+               manifest_sha256: str | None = None) -> RunRecord:
     """Record one run in one transaction and return it with its history-assigned run number.
 
     Every run is kept; recording the same label again does not replace the earlier run: "the run for
-    a label" is the latest recorded with that label.
+    a label" is the latest recorded with that label. Record the result the packs were written from
+    (the redacted one under ``--redact``), so the history holds no more than the packs did.
+    ``manifest_sha256`` anchors the pack: ``verify-pack`` compares a pack's manifest with it.
     """
     label = check_label(label if label is not None else result.run.label)
     run = result.run
@@ -432,10 +449,11 @@ def record_run(root: Path, result: AssessmentResult, label: str | None = None) -
         try:
             cur = conn.execute(
                 "INSERT INTO run (run_id, label, as_of, organisation, scope, tool_version, frameworks, "
-                "catalogue_versions, input_digests, policy, metrics) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "catalogue_versions, input_digests, policy, metrics, redacted, manifest_sha256) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run.run_id, label, run.as_of.isoformat(), run.organisation, run.scope, run.tool_version,
                  _j(list(run.frameworks)), _j(run.catalogue_versions), _j(run.input_digests), _j(run.policy),
-                 _j(metrics)))
+                 _j(metrics), int(run.redacted), manifest_sha256))
             run_no = int(cur.lastrowid or 0)
             for table, values in rows.items():
                 if values:
@@ -450,23 +468,82 @@ def record_run(root: Path, result: AssessmentResult, label: str | None = None) -
     return RunRecord(run_no=run_no, run_id=run.run_id, label=label, as_of=run.as_of,
                      organisation=run.organisation, tool_version=run.tool_version, frameworks=run.frameworks,
                      catalogue_versions=dict(run.catalogue_versions), input_digests=dict(run.input_digests),
-                     metrics=json.loads(_j(metrics)), scores={f.framework: f.score for f in result.frameworks})
+                     metrics=json.loads(_j(metrics)), scores={f.framework: f.score for f in result.frameworks},
+                     redacted=run.redacted, manifest_sha256=manifest_sha256)
 
 
 # --------------------------------------------------------------------------- reading
 
 _RUN_COLUMNS = ("run_no, run_id, label, as_of, organisation, tool_version, frameworks, catalogue_versions, "
-                "input_digests, metrics")
+                "input_digests, metrics, redacted, manifest_sha256")
+
+
+class _Damaged(ValueError):
+    """A value in history.db that is not what itscm-audit wrote there (edited, or a disk fault)."""
+
+
+def _stored_date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise _Damaged(f"{value!r} is not a date")
+    try:
+        return bounded_date(date.fromisoformat(value))
+    except ValueError as exc:
+        raise _Damaged(str(exc)) from None
+
+
+def _opt_date(value: Any) -> date | None:
+    return None if value is None else _stored_date(value)
+
+
+def _json_of(value: Any, kind: type) -> Any:
+    """A JSON column decoded and checked to be a ``kind`` (list or dict)."""
+    try:
+        decoded = json.loads(value)
+    except (TypeError, ValueError):
+        raise _Damaged(f"{str(value)[:40]!r} is not JSON") from None
+    if not isinstance(decoded, kind):
+        raise _Damaged(f"expected a JSON {kind.__name__}, found {type(decoded).__name__}")
+    return decoded
+
+
+_NUMERIC_METRICS = ("overall_score", "requirements", "open_gaps", "open_actions", "overdue_actions",
+                    "exercise_coverage", "stale_evidence", "evidence_not_current", "data_issues", "grace_days")
+
+
+def _metrics(value: Any) -> dict[str, Any]:
+    metrics: dict[str, Any] = _json_of(value, dict)
+    for key in _NUMERIC_METRICS:
+        figure = metrics.get(key)
+        if figure is not None and (isinstance(figure, bool) or not isinstance(figure, (int, float))):
+            raise _Damaged(f"metric {key} is {figure!r}, not a number")
+    for key in ("critical_services", "critical_exercised"):
+        if not isinstance(metrics.get(key, []), list):
+            raise _Damaged(f"metric {key} is not a list")
+    return metrics
+
+
+@contextmanager
+def _decoding(table: str, run_no: Any) -> Iterator[None]:
+    """A row that cannot be decoded becomes a located HistoryError, never an internal error."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise HistoryError(f"damaged row in table {table} of run {run_no}: {exc}",
+                           hint="restore history.db from a backup, or move it aside to start a new history "
+                           "(the packs already written are unaffected)") from None
 
 
 def _record(conn: sqlite3.Connection, row: tuple[Any, ...]) -> RunRecord:
-    run_no = int(row[0])
-    scores = {fw: float(score) for fw, score in conn.execute(
-        "SELECT framework, score FROM framework_score WHERE run_no = ? ORDER BY rowid", (run_no,))}
-    return RunRecord(run_no=run_no, run_id=row[1], label=row[2], as_of=date.fromisoformat(row[3]),
-                     organisation=row[4], tool_version=row[5], frameworks=tuple(json.loads(row[6])),
-                     catalogue_versions=json.loads(row[7]), input_digests=json.loads(row[8]),
-                     metrics=json.loads(row[9]), scores=scores)
+    with _decoding("run", row[0]):
+        run_no = int(row[0])
+        scores = {str(fw): float(score) for fw, score in conn.execute(
+            "SELECT framework, score FROM framework_score WHERE run_no = ? ORDER BY rowid", (run_no,))}
+        return RunRecord(run_no=run_no, run_id=str(row[1]), label=str(row[2]), as_of=_stored_date(row[3]),
+                         organisation=str(row[4]), tool_version=str(row[5]),
+                         frameworks=tuple(str(f) for f in _json_of(row[6], list)),
+                         catalogue_versions=_json_of(row[7], dict), input_digests=_json_of(row[8], dict),
+                         metrics=_metrics(row[9]), scores=scores, redacted=bool(row[10]),
+                         manifest_sha256=None if row[11] is None else str(row[11]))
 
 
 def list_runs(root: Path) -> list[RunRecord]:
@@ -504,33 +581,31 @@ def _resolve(conn: sqlite3.Connection, ref: str | int, path: Path) -> int:
     return int(row[0])
 
 
-def _opt_date(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
 def _load(conn: sqlite3.Connection, run_no: int) -> StoredRun:
-    q: Callable[[str], list[Any]] = lambda table: conn.execute(  # noqa: E731
-        f"SELECT * FROM {table} WHERE run_no = ? ORDER BY rowid", (run_no,)).fetchall()
+    def q(table: str, build: Callable[[Any], Any]) -> tuple[Any, ...]:
+        rows = conn.execute(f"SELECT * FROM {table} WHERE run_no = ? ORDER BY rowid", (run_no,)).fetchall()
+        with _decoding(table, run_no):
+            return tuple(build(r) for r in rows)
+
     head = conn.execute(f"SELECT {_RUN_COLUMNS} FROM run WHERE run_no = ?", (run_no,)).fetchone()
     return StoredRun(
         record=_record(conn, head),
-        frameworks=tuple(StoredFramework(r[1], r[2], r[3], float(r[4]), json.loads(r[5]))
-                         for r in q("framework_score")),
-        requirements=tuple(StoredRequirement(r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])))
-                           for r in q("requirement_status")),
-        objectives=tuple(StoredObjective(r[1], r[2], r[3], r[4], tuple(json.loads(r[5])))
-                         for r in q("objective_status")),
-        rules=tuple(StoredRule(r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6])) for r in q("rule_outcome")),
-        actions=tuple(StoredAction(r[1], r[2], r[3], r[4], _opt_date(r[5]), _opt_date(r[6]), _opt_date(r[7]),
-                                   r[8]) for r in q("corrective_action")),
-        evidence=tuple(StoredEvidence(r[1], r[2], r[3], _opt_date(r[4]), r[5]) for r in q("evidence_state")),
-        services=tuple(StoredService(r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
-                       for r in q("service_snapshot")),
-        exercises=tuple(StoredExercise(r[1], date.fromisoformat(r[2]), r[3], r[4], tuple(json.loads(r[5])))
-                        for r in q("exercise_snapshot")),
-        remediation=tuple(RemediationItem(rank=int(r[1]), objective_id=r[2], title=r[3], action=r[4],
-                                          requirements=tuple(json.loads(r[5])), weight=float(r[6]),
-                                          failing_entities=int(r[7])) for r in q("remediation")),
+        frameworks=q("framework_score", lambda r: StoredFramework(r[1], r[2], r[3], float(r[4]),
+                                                                  _json_of(r[5], dict))),
+        requirements=q("requirement_status", lambda r: StoredRequirement(
+            r[1], r[2], r[3], r[4], r[5], r[6], tuple(_json_of(r[7], list)))),
+        objectives=q("objective_status", lambda r: StoredObjective(r[1], r[2], r[3], r[4],
+                                                                   tuple(_json_of(r[5], list)))),
+        rules=q("rule_outcome", lambda r: StoredRule(r[1], r[2], r[3], r[4], _json_of(r[5], dict), int(r[6]))),
+        actions=q("corrective_action", lambda r: StoredAction(r[1], r[2], r[3], r[4], _opt_date(r[5]),
+                                                              _opt_date(r[6]), _opt_date(r[7]), r[8])),
+        evidence=q("evidence_state", lambda r: StoredEvidence(r[1], r[2], r[3], _opt_date(r[4]), r[5])),
+        services=q("service_snapshot", lambda r: StoredService(r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))),
+        exercises=q("exercise_snapshot", lambda r: StoredExercise(r[1], _stored_date(r[2]), r[3], r[4],
+                                                                  tuple(_json_of(r[5], list)))),
+        remediation=q("remediation", lambda r: RemediationItem(
+            rank=int(r[1]), objective_id=r[2], title=r[3], action=r[4], requirements=tuple(_json_of(r[5], list)),
+            weight=float(r[6]), failing_entities=int(r[7]))),
     )
 
 
@@ -678,6 +753,8 @@ class RunDiff:
     newly_exercised: tuple[str, ...]
     no_longer_exercised: tuple[str, ...]
     source: SourceDiff
+    unlike: tuple[str, ...] = ()
+    """Why the two runs are not like for like (framework sets, redaction): said before any figure."""
     overall: FrameworkDiff = field(init=False)
 
     def __post_init__(self) -> None:
@@ -728,6 +805,29 @@ class RunDiff:
                                   else round(fw["score_after"] - fw["score_before"], 1))
         plain: dict[str, Any] = json.loads(_j(out))
         return plain
+
+
+def unlike_runs(records: Sequence[RunRecord]) -> tuple[str, ...]:
+    """Sentences saying how the runs compared (a diff's two, a trend's quarters) are not like for like.
+
+    Overall scores and open-gap counts add up every framework assessed, so runs over different framework
+    sets (102 -> 6 -> 102 open gaps) or mixing redacted and plain runs must say so beside the figures.
+    """
+    notes: list[str] = []
+    sets = {tuple(sorted(r.frameworks)) for r in records}
+    if len(sets) > 1:
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for r in records:
+            groups.setdefault(tuple(sorted(r.frameworks)), []).append(f"{r.label} (run {r.run_no})")
+        parts = [f"{', '.join(dict.fromkeys(labels))}: {len(fws)} framework(s) ({', '.join(fws)})"
+                 for fws, labels in groups.items()]
+        notes.append("these runs do not assess the same frameworks (" + "; ".join(parts) + "): overall "
+                     "scores and open-gap counts are not comparable between them; compare per framework")
+    if len({r.redacted for r in records}) > 1:
+        masked = ", ".join(f"{r.label} (run {r.run_no})" for r in records if r.redacted)
+        notes.append(f"some runs were redacted ({masked}) and others were not: names show as pseudonyms in "
+                     "the redacted ones")
+    return tuple(notes)
 
 
 def _kinds(before: str, after: str) -> tuple[str, ...]:
@@ -851,7 +951,7 @@ def compare(a: StoredRun, b: StoredRun) -> RunDiff:
         oldest_overdue=m_b.get("oldest_overdue"),
         coverage_before=m_a.get("exercise_coverage"), coverage_after=m_b.get("exercise_coverage"),
         newly_exercised=tuple(sorted(ex_b - ex_a)), no_longer_exercised=tuple(sorted(ex_a - ex_b)),
-        source=_source_diff(a, b))
+        source=_source_diff(a, b), unlike=unlike_runs((a.record, b.record)))
 
 
 def diff_runs(root: Path, a: str | int, b: str | int) -> RunDiff:

@@ -328,3 +328,25 @@ class Attestation(_Frozen):
     date: dt.date | None = None
     evidence: tuple[str, ...] = ()
     source: SourceRef
+
+
+PERSON_FIELDS: dict[EntityKind, tuple[str, ...]] = {
+    EntityKind.SERVICE: ("owner",),
+    EntityKind.EXERCISE: (),
+    EntityKind.FINDING: (),
+    EntityKind.CORRECTIVE_ACTION: ("owner",),
+    EntityKind.CONTACT: ("name", "alternate", "phone", "email"),
+    EntityKind.VENDOR: ("contact",),
+    EntityKind.PLAN_DOCUMENT: ("owner", "approved_by"),
+    EntityKind.TRAINING_RECORD: ("person",),
+    EntityKind.INCIDENT: (),
+    EntityKind.RISK: ("owner",),
+    EntityKind.BACKUP_RUN: (),
+}
+"""Every field that names or reaches a person, by entity kind: ``--redact`` masks by this table (and
+``Attestation.attested_by``), so a field added to an entity that holds a name, a phone or an e-mail
+belongs here too (a test checks every kind is listed and every field exists)."""
+
+PERSON_TABLES: frozenset[EntityKind] = frozenset({EntityKind.CONTACT, EntityKind.TRAINING_RECORD})
+"""Kinds whose every row describes a person: under ``--redact`` the raw values of their rows (rejected
+rows included) are masked wholesale, whatever column they sit in."""

@@ -16,8 +16,8 @@ from typing import Any
 
 from itscm_audit.catalog import Catalogue, DecidedBy, Requirement
 from itscm_audit.errors import CatalogError
+from itscm_audit.fsio import write_text_atomic
 from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, objective_id
-from itscm_audit.reporters.safe import write_text_atomic
 
 _EPOCH = date(1970, 1, 1)
 _HOW_DECIDED = {
@@ -123,6 +123,5 @@ def oscal_json(cat: Catalogue, *, last_modified: datetime | None = None) -> str:
 
 def write_oscal_catalog(cat: Catalogue, out: Path, *, last_modified: datetime | None = None) -> Path:
     """Write the OSCAL catalog to ``out`` (temporary name in the same folder, then rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out, oscal_json(cat, last_modified=last_modified))
     return out

@@ -18,8 +18,10 @@ from pathlib import Path
 from itscm_audit import __version__
 from itscm_audit.catalog import CatalogueSet, load_catalogue_set
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, read_config
-from itscm_audit.errors import UsageError
+from itscm_audit.errors import UsageError, WorkspaceError
+from itscm_audit.fsio import inside
 from itscm_audit.model import DataIssue
+from itscm_audit.periods import date_problem
 from itscm_audit.resources import frameworks_dir
 from itscm_audit.result import AssessmentResult, CheckResult, RunInfo, TableAccount
 from itscm_audit.status import evaluate_objectives, evaluate_requirements, prioritise, summarise
@@ -50,11 +52,28 @@ def quarter_label(as_of: date) -> str:
     return f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
 
 
+def run_identity(input_digests: dict[str, str], as_of: date, frameworks: Sequence[str], redacted: bool) -> str:
+    """The run id: as-of date and a digest of everything that decides the packs' content.
+
+    Inputs (by SHA-256), the as-of date, the set of frameworks assessed and the redaction: change any of
+    them and the run is another run, in another report folder and another history entry.
+    """
+    lines = [f"{k} {v}" for k, v in sorted(input_digests.items())]
+    lines += [f"as-of {as_of.isoformat()}", f"frameworks {' '.join(sorted(set(frameworks)))}",
+              f"redacted {'yes' if redacted else 'no'}"]
+    return f"{as_of.isoformat()}-{hashlib.sha256(chr(10).join(lines).encode()).hexdigest()[:8]}"
+
+
 def load_catalogues(root: Path | None, config: WorkspaceConfig | None) -> CatalogueSet:
     """Shipped catalogues plus the workspace's own (``catalogues:`` in itscm.yaml)."""
     from itscm_audit.rules import RULES
 
     extra = [root / p for p in config.catalogues] if (root is not None and config is not None) else []
+    for path in extra:
+        assert root is not None
+        if not inside(root, path):
+            raise WorkspaceError("catalogue file is outside the workspace (a link elsewhere); not read",
+                                 location=str(path), hint="copy the file itself into the workspace")
     return load_catalogue_set([frameworks_dir()], extra, known_rules=set(RULES))
 
 
@@ -79,7 +98,7 @@ def assess(
     ``as_of`` defaults to ``as_of`` in itscm.yaml, then to ``today()`` (the only clock read, injected).
     ``frameworks`` defaults to the frameworks in scope in itscm.yaml.
     """
-    from itscm_audit.attestations import read_attestations
+    from itscm_audit.attestations import check_targets, read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
     from itscm_audit.rules import RuleContext
@@ -89,7 +108,9 @@ def assess(
     with timer.stage("config"):
         config, config_digest = read_config(root)
         as_of = as_of or config.as_of or today()
-        fw_ids = tuple(frameworks) if frameworks else config.frameworks
+        if date_problem(as_of) is not None:
+            raise UsageError(f"as-of date {date_problem(as_of)}", hint="give a date such as 2026-12-31")
+        fw_ids = tuple(dict.fromkeys(frameworks)) if frameworks else config.frameworks
     with timer.stage("catalogues"):
         catalogues = load_catalogues(root, config)
         known = {c.framework.id for c in catalogues.catalogues}
@@ -102,6 +123,10 @@ def assess(
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)
         attestations, att_issues, att_digest = read_attestations(root)
+        attestations, unknown_targets = check_targets(
+            attestations, {f"{c.framework.id}:{r.id}" for c in catalogues.catalogues for r in c.requirements},
+            {o.id for o in catalogues.objectives})
+        att_issues = (*att_issues, *unknown_targets)
     with timer.stage("rules"):
         ctx = RuleContext(data=imported.data, as_of=as_of, policy=config.policy, config=config,
                           evidence=evidence)
@@ -118,13 +143,10 @@ def assess(
         remediation = prioritise(catalogues, objectives, requirements, checks, critical)
     digests = dict(sorted({**imported.digests, **evidence.digests, **att_digest,
                            CONFIG_NAME: config_digest}.items()))
-    run_digest = hashlib.sha256(
-        "\n".join(f"{k} {v}" for k, v in digests.items()).encode() + as_of.isoformat().encode()
-    ).hexdigest()
     label = quarter_label(as_of)
     run = RunInfo(
         tool_version=__version__,
-        run_id=f"{as_of.isoformat()}-{run_digest[:8]}",
+        run_id=run_identity(digests, as_of, fw_ids, redacted=False),
         label=label,
         as_of=as_of,
         organisation=config.organisation.name,

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.fsio import atomic_path
 from itscm_audit.history import (
     HistoryError,
     RunDiff,
@@ -22,9 +23,10 @@ from itscm_audit.history import (
     compare,
     history_path,
     load_runs,
+    unlike_runs,
 )
 from itscm_audit.reporters.png import RGB, Canvas, hex_rgb
-from itscm_audit.reporters.safe import atomic_path, clean_text, excel_text
+from itscm_audit.reporters.safe import clean_text, excel_text, fixed_zip_times
 from itscm_audit.reporters.tables import STATUS_FILL, STATUS_FONT
 from itscm_audit.reporters.xlsx import print_setup
 
@@ -190,8 +192,10 @@ def _headline(diff: RunDiff | None, latest: StoredRun) -> str:
             f"{_fmt(diff.coverage_after, '%')}.")
 
 
-def _diff_notes(diff: RunDiff) -> list[str]:
-    notes = []
+def _diff_notes(diff: RunDiff | None, runs: Sequence[StoredRun]) -> list[str]:
+    notes = [f"Not like for like: {n}." for n in unlike_runs([r.record for r in runs])]
+    if diff is None:
+        return notes
     catalogue_moves = sum(1 for m in diff.movements if m.cause == "catalogue")
     if catalogue_moves:
         notes.append(f"{catalogue_moves} status movement(s) come from a catalogue or crosswalk change, not from "
@@ -261,7 +265,7 @@ def _write_xlsx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
         ws.write_string(1, 0, excel_text(_headline(diff, latest)))
         end = table(ws, 3, ["Figure", f"Previous ({trend.labels[-2]})" if len(runs) > 1 else "Previous",
                             f"Now ({trend.labels[-1]})", "Change"], _key_figures(trend), [44, 18, 18, 14])
-        for i, note in enumerate(_diff_notes(diff) if diff else []):
+        for i, note in enumerate(_diff_notes(diff, runs)):
             ws.write_string(end + 1 + i, 0, excel_text(note))
 
         ws = wb.add_worksheet("Trend")
@@ -556,7 +560,7 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
     para(_headline(diff, latest))
     table(["Figure", f"Previous ({trend.labels[-2]})" if len(runs) > 1 else "Previous",
            f"Now ({trend.labels[-1]})", "Change"], _key_figures(trend), widths=(7.5, 3.2, 3.2, 2.6))
-    for note in _diff_notes(diff) if diff else []:
+    for note in _diff_notes(diff, runs):
         para(note, "List Bullet")
 
     doc.add_heading("Trends over the recorded quarters", level=1)
@@ -599,21 +603,5 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
     buffer = io.BytesIO()
     doc.save(buffer)
     with atomic_path(target) as tmp:
-        tmp.write_bytes(_fixed_zip_times(buffer.getvalue()))
+        tmp.write_bytes(fixed_zip_times(buffer.getvalue()))
     return target
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The same package with every member dated 1980-01-01: same history, same bytes (python-docx stamps
-    the current time on each member)."""
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            dst.writestr(member, src.read(info.filename))
-    return out.getvalue()

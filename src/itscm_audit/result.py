@@ -190,6 +190,8 @@ class RunInfo(_Result):
     input_digests: dict[str, str]
     """SHA-256 of every input file, by workspace-relative path."""
     policy: dict[str, Any]
+    redacted: bool = False
+    """Personal data is masked by field and by pattern (``--redact``); part of the run's identity."""
 
 
 class AssessmentResult(_Result):

@@ -11,7 +11,7 @@ import importlib
 import click
 
 from itscm_audit import __version__
-from itscm_audit.cli.common import EXIT_CODES_HELP
+from itscm_audit.cli.common import EXIT_CODES_HELP, tolerate_closed_stdout
 
 COMMANDS: dict[str, str] = {
     "init": "itscm_audit.cli.init:init_cmd",
@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "frameworks": "itscm_audit.cli.frameworks:frameworks_group",
     "evidence": "itscm_audit.cli.evidence:evidence_group",
     "verify-pack": "itscm_audit.cli.verify_pack:verify_pack_cmd",
+    "keygen": "itscm_audit.cli.verify_pack:keygen_cmd",
     "history": "itscm_audit.cli.history:history_cmd",
     "diff": "itscm_audit.cli.history:diff_cmd",
     "report": "itscm_audit.cli.history:report_group",
@@ -57,3 +58,4 @@ def main() -> None:
       itscm-audit init acme
       itscm-audit assess acme --as-of 2026-12-31
     """
+    tolerate_closed_stdout()  # `itscm-audit ... | head -1` ends quietly, with the command's own exit code

@@ -19,7 +19,11 @@ from itscm_audit.cli.common import as_of_option, echo_json, handle_errors, inter
               help="Write the reports here (default: DIR/reports/<run-id>/).")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Word template (.docx) with your own styles, header, footer and logo.")
-@click.option("--redact", is_flag=True, help="Mask contacts' names, phones and e-mails in the packs.")
+@click.option("--redact", is_flag=True,
+              help="Mask every person (owners, contacts, trainees, approvers...) as 'Person N', and phone "
+                   "numbers and e-mail addresses anywhere, in the packs and in the history.")
+@click.option("--sign", "sign_key", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              metavar="KEY", help="Sign the manifest with this Ed25519 private key (PEM): manifest.sig.")
 @click.option("--label", default=None, help="History label for this run (default: quarter of as-of, e.g. 2026Q4).")
 @click.option("--no-history", is_flag=True, help="Do not record this run in DIR/.itscm/history.db.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partially_met"]), default=None,
@@ -27,24 +31,29 @@ from itscm_audit.cli.common import as_of_option, echo_json, handle_errors, inter
 @json_option
 @handle_errors
 def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...], out: Path | None,
-               template: Path | None, redact: bool, label: str | None, no_history: bool,
-               fail_on: str | None, as_json: bool) -> None:
+               template: Path | None, redact: bool, sign_key: Path | None, label: str | None,
+               no_history: bool, fail_on: str | None, as_json: bool) -> None:
     """Assess a workspace and write the gap matrix, evidence pack, OSCAL files and result.json.
 
     \b
     Example:
       itscm-audit assess acme --as-of 2026-12-31
       itscm-audit assess acme -f iso22301 -f nist-800-53-cp --out /tmp/q4 --fail-on not_met
+      itscm-audit assess acme --redact --sign ~/.itscm/aurora-signing.pem
     """
     from itscm_audit.service import assess_and_report
 
     with progress(interactive(as_json)) as hook:
         outcome = assess_and_report(workspace, as_of=as_of, frameworks=frameworks or None, out=out,
                                     template=template, redact=redact, label=label,
-                                    record_history=not no_history, hook=hook)
+                                    record_history=not no_history, sign_key=sign_key, hook=hook)
     result = outcome.result
+    tripped = outcome.gate_failures(fail_on) if fail_on else ()
     if as_json:
-        echo_json(outcome.summary())
+        summary = outcome.summary()
+        if fail_on:
+            summary["gate"] = {"fail_on": fail_on, "tripped": [f"{r.framework}:{r.requirement_id}" for r in tripped]}
+        echo_json(summary)
     else:
         click.echo(f"{result.run.organisation}: assessed as of {result.run.as_of} (run {result.run.run_id})")
         for fw in result.frameworks:
@@ -57,7 +66,14 @@ def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...],
         click.echo(f"Reports written to {outcome.out_dir}")
         for path in outcome.paths:
             click.echo(f"  {path.name}")
-    if fail_on and outcome.gate_failed(fail_on):
+        if outcome.manifest_sha256:
+            click.echo(f"Manifest SHA-256: {outcome.manifest_sha256}"
+                       + ("" if no_history else " (recorded in the history; verify-pack checks it)"))
+    if fail_on and tripped:
+        click.echo(f"--fail-on {fail_on}: {len(tripped)} requirement(s) at or below "
+                   f"{fail_on.replace('_', ' ')}:", err=True)
+        for r in tripped:
+            click.echo(f"  {r.framework}:{r.requirement_id} {r.status.label}: {r.title}", err=True)
         raise SystemExit(1)
 
 

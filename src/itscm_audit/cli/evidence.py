@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from itscm_audit.cli.common import as_of_option, echo_json, handle_errors, json_option, parse_date
+from itscm_audit.periods import MAX_TTL_DAYS
 
 _DIR = click.Path(path_type=Path, file_okay=False)
 
@@ -38,7 +39,8 @@ def evidence_group() -> None:
 @click.option("--exercise", "exercises", multiple=True, metavar="ID", help="Exercise it documents (repeatable).")
 @click.option("--objective", "objectives", multiple=True, metavar="ID",
               help="Objective OBJ-... it supports (repeatable).")
-@click.option("--ttl-days", type=click.IntRange(min=1), help="Override the evidence type's time-to-live.")
+@click.option("--ttl-days", type=click.IntRange(min=1, max=MAX_TTL_DAYS),
+              help="Override the evidence type's time-to-live (1 to 36525 days).")
 @handle_errors
 def add_cmd(root: Path, file: Path, evidence_type: str, collected: date | None, title: str | None,
             services: tuple[str, ...], exercises: tuple[str, ...], objectives: tuple[str, ...],

@@ -51,7 +51,7 @@ def history_cmd(workspace: Path, as_json: bool) -> None:
     for r in runs:
         m = r.metrics
         cov = "n/a" if m.get("exercise_coverage") is None else f"{m['exercise_coverage']:g}%"
-        mark = "" if latest[r.label] == r.run_no else "  (superseded)"
+        mark = ("" if latest[r.label] == r.run_no else "  (superseded)") + ("  (redacted)" if r.redacted else "")
         click.echo(f"{r.run_no:>4}  {r.label:<10} {r.as_of.isoformat():<10}  {m.get('overall_score', 0):>5.1f}  "
                    f"{m.get('open_gaps', 0):>4}  {m.get('overdue_actions', 0):>7}  {cov:>8}  {r.run_id}{mark}")
 
@@ -64,6 +64,8 @@ def _print_diff(d: Any) -> None:
     o = d.overall
     click.echo(f"{d.before.label} (run {d.before.run_no}, as of {d.before.as_of}) -> "
                f"{d.after.label} (run {d.after.run_no}, as of {d.after.as_of})")
+    for note in d.unlike:
+        click.echo(f"  Not like for like: {note}.")
     click.echo(f"  {'framework':<18} {'score':>15} {'gaps':>9} {'new':>4} {'closed':>6} {'regr.':>5} {'impr.':>5}")
     for f in (*d.frameworks, o):
         before = "-" if f.score_before is None else f"{f.score_before:g}"
@@ -158,7 +160,10 @@ def quarterly_cmd(workspace: Path, runs: str | None, out: Path | None, as_json: 
       itscm-audit report quarterly acme --runs 2026Q1,2026Q2,2026Q3,2026Q4 --out /tmp/q4
     """
     from itscm_audit.quarterly import write_quarterly_report
+    from itscm_audit.service import check_out_dir
 
+    if out is not None:
+        check_out_dir(workspace, out)
     out_dir = out if out is not None else workspace / "reports" / "quarterly"
     paths = write_quarterly_report(workspace, out_dir, _refs(runs))
     if as_json:

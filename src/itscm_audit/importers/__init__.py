@@ -12,6 +12,7 @@ from pathlib import Path
 
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, load_config
 from itscm_audit.errors import SourceError
+from itscm_audit.fsio import inside
 from itscm_audit.importers.engine import (
     ColumnMapping,
     ImportResult,
@@ -44,6 +45,13 @@ def _nothing_usable(result: ImportResult, where: str) -> SourceError:
                        hint="run 'itscm-audit import' on the files to see what was not understood")
 
 
+def _refuse_outside(root: Path, path: Path, label: str) -> None:
+    """A source must really be in the workspace: a symbolic link to a file elsewhere is refused."""
+    if not inside(root, path):
+        raise SourceError("is a link to a file outside the workspace; not read", location=label,
+                          hint="copy the file itself into the workspace")
+
+
 def import_sources(root: Path, config: WorkspaceConfig) -> ImportResult:
     """Import the workspace's sources (``sources:`` in itscm.yaml, else every spreadsheet in ``data/``).
 
@@ -60,12 +68,15 @@ def import_sources(root: Path, config: WorkspaceConfig) -> ImportResult:
             if not path.is_file():
                 raise SourceError("source file not found", location=label,
                                   hint=f"check 'sources:' in {CONFIG_NAME} or put the file in the workspace")
+            _refuse_outside(root, path, label)
             items.append((path, label, parse_entity(source.entity, f"{CONFIG_NAME}: {label}"), source.sheet))
     else:
         data_dir = root / DATA_DIR
         files = sorted(p for p in data_dir.glob("*") if p.is_file() and not p.name.startswith((".", "~$"))
                        and p.suffix.casefold() in WORKBOOK_SUFFIXES | CSV_SUFFIXES) if data_dir.is_dir() else []
         items = [(p, _label(p, root), None, None) for p in files]
+        for path, label, _entity, _sheet in items:
+            _refuse_outside(root, path, label)
         if not items:
             raise SourceError("no spreadsheets to import", location=f"{root.as_posix()}/{DATA_DIR}",
                               hint=f"put them in {DATA_DIR}/ or list them under 'sources:' in {CONFIG_NAME}")

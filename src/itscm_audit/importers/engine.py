@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 from itscm_audit.errors import SourceError
 from itscm_audit.importers import values as V
-from itscm_audit.importers.profiles import Profile, ProfileColumn, ProfileTable, load_profile, save_profile
+from itscm_audit.importers.profiles import Profile, ProfileColumn, ProfileTable, load_profile, merge_profile
 from itscm_audit.importers.readers import OpenedSource, SheetRows, open_source
 from itscm_audit.importers.vocabulary import (
     ENTITY_ALIASES,
@@ -1101,14 +1101,7 @@ def _import_source(ctx: _Context, path: Path, label: str,
     if recognised == 0 and plan:
         ctx.issue("source.no_table", "no continuity table recognised in this file", _ref(label), Severity.WARNING)
     if ctx.workspace is not None and new_tables and ctx.save_profiles != "never":
-        tables = {t.sheet: t for t in profile.tables} if profile is not None else {}
-        changed = False
-        for table in new_tables:
-            if ctx.save_profiles == "always" or table.sheet not in tables:
-                tables[table.sheet] = table
-                changed = True
-        if changed:
-            save_profile(ctx.workspace, Profile(source=label, tables=tuple(tables.values())))
+        merge_profile(ctx.workspace, label, new_tables, replace=ctx.save_profiles == "always")
     return recognised > 0
 
 

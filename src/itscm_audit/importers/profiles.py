@@ -9,15 +9,14 @@ detecting the mapping afresh.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from itscm_audit.errors import SourceError
+from itscm_audit.fsio import locked, write_text_atomic
 
 PROFILE_DIR = Path(".itscm") / "profiles"
 
@@ -79,15 +78,25 @@ def load_profile(workspace: Path, source_label: str) -> Profile | None:
 def save_profile(workspace: Path, profile: Profile) -> Path:
     """Write the profile atomically (temporary name in the same folder, then rename)."""
     path = profile_path(workspace, profile.source)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(profile.model_dump(mode="json", exclude_none=True), sort_keys=False,
                           allow_unicode=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
     return path
+
+
+def merge_profile(workspace: Path, source: str, tables: list[ProfileTable], *, replace: bool) -> Path | None:
+    """Add newly detected tables to the saved profile of ``source`` (``replace``: overwrite sheets already
+    saved too), reading and writing the profile under its lock so two imports never lose each other's
+    sheets. Returns the profile's path, or None when nothing changed."""
+    path = profile_path(workspace, source)
+    with locked(path):
+        current = load_profile(workspace, source)
+        merged = {t.sheet: t for t in current.tables} if current is not None else {}
+        changed = False
+        for table in tables:
+            if replace or table.sheet not in merged:
+                merged[table.sheet] = table
+                changed = True
+        if not changed:
+            return None
+        return save_profile(workspace, Profile(source=source, tables=tuple(merged.values())))

@@ -1,20 +1,24 @@
 """The packs: every format written from one AssessmentResult, each atomically.
 
 ``Format`` lists the formats and ``WRITERS`` maps each to its writer; ``write_all`` writes them in
-order, the manifest last (it hashes the others). Each file goes to a temporary name in ``out_dir``
-and is renamed over the old one only when complete, so a failed run leaves earlier reports intact.
+order, the manifest last (it hashes the others), into a hidden staging folder that is renamed into
+place whole: a failed or killed run leaves earlier reports intact and never a folder mixing two runs.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import secrets
+import shutil
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from itscm_audit.errors import ItscmError
+from itscm_audit.errors import ItscmError, UsageError
+from itscm_audit.fsio import write_text_atomic
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.manifest import PackVerification, verify_pack
-from itscm_audit.reporters.safe import write_text_atomic
 from itscm_audit.result import AssessmentResult
 
 __all__ = ["Format", "WRITERS", "PackContext", "PackVerification", "write_all", "verify_pack"]
@@ -83,21 +87,118 @@ WRITERS: dict[Format, Writer] = {
 
 
 def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None = None, redact: bool = False,
-              workspace: Path | None = None, formats: tuple[Format, ...] = tuple(Format)) -> list[Path]:
-    """Write every format (or ``formats``) into ``out_dir``; return the paths written, manifest last."""
+              workspace: Path | None = None, formats: tuple[Format, ...] = tuple(Format),
+              sign_key: Path | None = None, new_folder: bool = False) -> list[Path]:
+    """Write every format (or ``formats``) as one pack in ``out_dir``; return the paths, manifest last.
+
+    The pack is written in a hidden folder beside ``out_dir`` and renamed into place whole, so a failed
+    or killed run never leaves a folder mixing two runs. An existing pack is never overwritten: if
+    ``out_dir`` already holds the very same files the run changes nothing; if it holds anything else,
+    the pack goes to ``out_dir-2``, ``-3``... when ``new_folder`` (the default report folder), and is
+    refused otherwise (an explicit ``--out``). ``sign_key`` (Ed25519, PEM) signs the manifest.
+    """
     if template is not None and not template.is_file():
         raise ItscmError("Word template not found", location=str(template),
                          hint="pass an existing .docx with --template, or omit it to use the default")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    redactor = None
-    if redact:
+    out_dir = Path(out_dir)
+    if out_dir.is_symlink():
+        out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError("the output folder is a file", location=str(out_dir),
+                         hint="give a new or empty folder with --out")
+    signer = None
+    if sign_key is not None:
+        from itscm_audit.signing import load_private_key
+
+        signer = load_private_key(sign_key)  # a bad key fails before anything is written
+    redactor: Callable[[str], str] | None = None
+    if result.run.redacted:  # already masked by the caller: only the free-text patterns remain to apply
+        from itscm_audit.reporters.redact import pattern_redactor
+
+        redactor = pattern_redactor()
+    elif redact:
         from itscm_audit.reporters.redact import redact_result
 
         result, redactor = redact_result(result)
-    ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor)
-    for fmt in sorted(formats, key=list(Format).index):
-        path = out_dir / fmt.filename
-        WRITERS[fmt](ctx, path)
-        if fmt is not Format.MANIFEST:
-            ctx.written.append(path)
-    return [*ctx.written, *([out_dir / Format.MANIFEST.filename] if Format.MANIFEST in formats else [])]
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = _staging_folder(out_dir)
+    try:
+        ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor)
+        for fmt in sorted(formats, key=list(Format).index):
+            path = staging / fmt.filename
+            WRITERS[fmt](ctx, path)
+            if fmt is not Format.MANIFEST:
+                ctx.written.append(path)
+        names = [p.name for p in ctx.written]
+        if Format.MANIFEST in formats:
+            names.append(Format.MANIFEST.filename)
+            if signer is not None:
+                from itscm_audit.signing import sign_manifest
+
+                names.append(sign_manifest(staging / Format.MANIFEST.filename, signer).name)
+        final = _publish(staging, out_dir, new_folder=new_folder)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return [final / name for name in names]
+
+
+_STAGING = ".partial-"
+
+
+def _staging_folder(out_dir: Path) -> Path:
+    """A new hidden folder beside ``out_dir`` (same disk, so the final rename is atomic).
+
+    Staging folders left by killed runs (their process is gone) are removed first.
+    """
+    for old in out_dir.parent.glob(f".*{_STAGING}*"):
+        pid = old.name.rsplit(_STAGING, 1)[-1].split("-", 1)[0]
+        if old.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    staging = out_dir.with_name(f".{out_dir.name}{_STAGING}{os.getpid()}-{secrets.token_hex(4)}")
+    staging.mkdir()
+    return staging
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def _same_pack(staging: Path, target: Path) -> bool:
+    """True when ``target`` holds exactly the files just written, byte for byte."""
+    if not target.is_dir():
+        return False
+    ours, theirs = _files(staging), _files(target)
+    return ours.keys() == theirs.keys() and all(
+        ours[name].stat().st_size == theirs[name].stat().st_size
+        and ours[name].read_bytes() == theirs[name].read_bytes() for name in ours)
+
+
+def _publish(staging: Path, out_dir: Path, *, new_folder: bool) -> Path:
+    """Move the staged pack into ``out_dir`` (or the first free ``out_dir-N``); never over other files."""
+    candidates = [out_dir, *(out_dir.with_name(f"{out_dir.name}-{n}") for n in range(2, 1000))] \
+        if new_folder else [out_dir]
+    for target in candidates:
+        if _same_pack(staging, target):
+            return target  # the very same pack is already there: nothing to change
+        try:
+            os.rename(staging, target)  # atomic; refused by the OS when target is a non-empty folder
+            return target
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                raise
+    manifest = out_dir / Format.MANIFEST.filename
+    held = "a different pack" if manifest.is_file() else "other files"
+    raise UsageError(f"the output folder already holds {held}; nothing was overwritten", location=str(out_dir),
+                     hint="choose a new or empty folder with --out, or move the old one aside")

@@ -15,10 +15,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from itscm_audit.errors import ItscmError
+from itscm_audit.fsio import atomic_path
 from itscm_audit.reporters import tables as t
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.png import Bar, bar_chart, hex_rgb
-from itscm_audit.reporters.safe import atomic_path, clean_text
+from itscm_audit.reporters.safe import clean_text, fixed_zip_times
 from itscm_audit.result import AssessmentResult, Status
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -422,5 +423,7 @@ def write_docx(ctx: PackContext, path: Path) -> None:
     _soa(pack, result)
     _appendices(pack, result)
     _properties(pack, result)
+    buffer = io.BytesIO()
+    pack.doc.save(buffer)
     with atomic_path(path) as tmp:
-        pack.doc.save(str(tmp))
+        tmp.write_bytes(fixed_zip_times(buffer.getvalue()))

@@ -22,10 +22,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.fsio import write_text_atomic
 from itscm_audit.model import ActionStatus, CorrectiveAction, Service
 from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, objective_id, token
 from itscm_audit.reporters.base import PackContext
-from itscm_audit.reporters.safe import clean_text, write_text_atomic
+from itscm_audit.reporters.safe import clean_text
 from itscm_audit.result import (
     AssessmentResult,
     CheckResult,

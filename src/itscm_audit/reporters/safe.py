@@ -1,27 +1,25 @@
-"""Text sanitising and atomic writes shared by every report writer.
+"""Text sanitising shared by every report writer (atomic writes live in :mod:`itscm_audit.fsio`).
 
 Input comes from the organisation's spreadsheets, so it may hold control characters and NULs (which
 XML, and therefore xlsx and docx, cannot store), strings an office suite would run as formulas, cells
-longer than Excel allows, and personal data that must not leave the organisation (``--redact``).
+longer than Excel allows. Personal data under ``--redact`` is the business of ``reporters.redact``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+
+# Re-exported for callers written before fsio existed; new code imports them from itscm_audit.fsio.
+from itscm_audit.fsio import atomic_path as atomic_path
+from itscm_audit.fsio import write_text_atomic as write_text_atomic
 
 EXCEL_CELL_LIMIT = 32_767
 """Excel refuses longer cells."""
 TRUNCATION_MARKER = " […truncated: {n} characters in all]"
-REDACTED = "[redacted]"
 
 # Characters XML 1.0 forbids (C0 controls except tab, LF, CR; surrogates; U+FFFE/U+FFFF).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_LEAD = frozenset("=+-@\t\r")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _show(match: re.Match[str]) -> str:
@@ -57,37 +55,17 @@ def excel_text(text: str) -> str:
     return truncate(clean_text(text))
 
 
-class Redactor:
-    """Masks known personal values (contact names, phones, e-mails, trainees) and any e-mail address."""
+def fixed_zip_times(data: bytes) -> bytes:
+    """The same package with every member dated 1980-01-01: same inputs, same bytes (python-docx stamps
+    the current time on each member of a .docx)."""
+    import io
+    import zipfile
 
-    def __init__(self, values: Iterable[str]) -> None:
-        literals = sorted({v.strip() for v in values if v and len(v.strip()) >= 4}, key=lambda v: (-len(v), v))
-        pattern = "|".join(re.escape(v) for v in literals)
-        # Whole words only, so a short value never bites into a hash or an id.
-        self._literals = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if pattern else None
-
-    def __call__(self, text: str) -> str:
-        if self._literals is not None:
-            text = self._literals.sub(REDACTED, text)
-        return _EMAIL.sub(REDACTED, text)
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed over it only if the block succeeds.
-
-    A failed run therefore leaves the previous report intact and no half-written file behind.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()

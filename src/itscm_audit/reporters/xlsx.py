@@ -15,9 +15,10 @@ from math import isfinite
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.fsio import atomic_path
 from itscm_audit.reporters import tables as t
 from itscm_audit.reporters.base import PackContext
-from itscm_audit.reporters.safe import atomic_path, excel_text, is_formula_like
+from itscm_audit.reporters.safe import excel_text, is_formula_like
 from itscm_audit.result import Status
 
 _HEADER_BG = "1F3864"

@@ -15,6 +15,9 @@ def _recency(kind: str, entity_id: str, when: dt.date | None, start: dt.date, as
     """PASS when ``when`` falls within the look-back window; the metric is its age in days."""
     if when is None:
         return entity(kind, entity_id, Outcome.FAIL, f"never {what}", at(source, column))
+    if when > as_of:  # a date after as-of is a typing mistake or a plan, not evidence it was done
+        return entity(kind, entity_id, Outcome.FAIL, f"{what} date {when} is after the as-of date {as_of}: not "
+                      "counted", at(source, column, when.isoformat()))
     age = float((as_of - when).days)
     if when < start:
         return entity(kind, entity_id, Outcome.FAIL,
