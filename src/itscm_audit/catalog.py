@@ -9,7 +9,6 @@ read as "requirement RELATIONSHIP objective".
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date

@@ -20,7 +20,7 @@ from itscm_audit.ciso_assistant.export import (
     mapping_library,
 )
 from itscm_audit.ciso_assistant.library import ImportedLibrary, catalogue_from_library, import_library
-from itscm_audit.reporters.safe import write_text_atomic
+from itscm_audit.fsio import write_text_atomic
 
 __all__ = ["ImportedLibrary", "catalogue_from_library", "catalogue_yaml", "export_libraries", "framework_library",
            "import_library", "library_yaml", "mapping_library", "write_catalogue"]

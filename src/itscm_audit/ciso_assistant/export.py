@@ -24,7 +24,7 @@ import yaml
 from itscm_audit.catalog import Catalogue, CatalogueSet, Mapping, Objective, Relationship, Requirement
 from itscm_audit.ciso_assistant.workbook import clean_urn_suffix
 from itscm_audit.errors import CatalogError
-from itscm_audit.reporters.safe import write_text_atomic
+from itscm_audit.fsio import write_text_atomic
 
 PACKAGER = "itscm-audit"
 OBJECTIVES_REF = "itscm-audit-objectives"
