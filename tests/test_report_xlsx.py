@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +108,15 @@ def test_services_exercises_actions_evidence_issues(workbook: Any) -> None:
     assert svc["SVC-001"]["Achieved recovery (h)"] == 5.5
     assert svc["SVC-001"]["Within RTO"] == "no"
     assert svc["SVC-004"]["Coverage"] == "never exercised"
-    assert svc["SVC-003"]["Coverage"] == "discussion only"
+    assert svc["SVC-003"]["Coverage"] == "in window"  # exercised on 2026-06-02, window since 2025-09-30
     ex = {r["Exercise"]: r for r in _rows(workbook["Exercises"])}
     assert ex["EX-2026-01"]["RTO (h)"] == 4 and ex["EX-2026-01"]["Within RTO"] == "no"
     actions = {r["Action"]: r for r in _rows(workbook["Corrective actions"])}
     assert actions["CA-01"]["Age (days)"] == 194
     assert actions["CA-01"]["Days overdue"] == 92
-    assert actions["CA-01"]["Ageing"] == "over 180 days"
-    assert actions["CA-02"]["Days overdue"] == 0 and actions["CA-02"]["Age (days)"] == 39
+    assert actions["CA-01"]["Ageing"] == "91-180 days overdue"
+    assert actions["CA-01"]["On time"] == "overdue"
+    assert actions["CA-02"]["Days overdue"] is None and actions["CA-02"]["Age (days)"] == 39  # closed by as-of
     ev = {r["Path"]: r for r in _rows(workbook["Evidence index"])}
     assert ev["plans/bcp-v3.pdf"]["SHA-256"] == "b" * 64
     assert ev["plans/bcp-v3.pdf"]["Freshness"] == "stale"
@@ -189,7 +191,7 @@ def test_rows_beyond_excel_limit_are_announced_not_lost_silently(tmp_path: Path,
 def test_nan_metric_does_not_break_the_workbook(tmp_path: Path) -> None:
     result = make_result()
     check = result.checks[1]
-    entity = check.entities[0].model_copy(update={"metric": float("nan")})
+    entity = dataclasses.replace(check.entities[0], metric=float("nan"))
     result = result.model_copy(update={"checks": (result.checks[0], check.model_copy(update={"entities": (entity,)}),
                                                   result.checks[2])})
     write_all(result, tmp_path, formats=(Format.GAP_MATRIX,))

@@ -14,7 +14,7 @@ from pathlib import Path
 from itscm_audit.errors import ItscmError
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.manifest import PackVerification, verify_pack
-from itscm_audit.reporters.safe import write_text_atomic
+from itscm_audit.reporters.safe import atomic_path
 from itscm_audit.result import AssessmentResult
 
 __all__ = ["Format", "WRITERS", "PackContext", "PackVerification", "write_all", "verify_pack"]
@@ -25,6 +25,7 @@ class Format(str, Enum):
 
     RESULT_JSON = "result.json"
     GAP_MATRIX = "gap-matrix.xlsx"
+    FAILING_ENTITIES = "failing-entities.csv"
     EVIDENCE_PACK = "evidence-pack.docx"
     OSCAL_ASSESSMENT_RESULTS = "assessment-results.json"
     OSCAL_POAM = "poam.json"
@@ -39,13 +40,21 @@ Writer = Callable[[PackContext, Path], None]
 
 
 def _write_result_json(ctx: PackContext, path: Path) -> None:
-    write_text_atomic(path, ctx.result.to_json())
+    """Streamed straight to the file: never one string the size of the document."""
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        ctx.result.write_json(handle, full=ctx.full_result)
 
 
 def _write_xlsx(ctx: PackContext, path: Path) -> None:
     from itscm_audit.reporters.xlsx import write_xlsx
 
     write_xlsx(ctx, path)
+
+
+def _write_failing_csv(ctx: PackContext, path: Path) -> None:
+    from itscm_audit.reporters.failing_csv import write_failing_csv
+
+    write_failing_csv(ctx, path)
 
 
 def _write_docx(ctx: PackContext, path: Path) -> None:
@@ -75,6 +84,7 @@ def _write_manifest(ctx: PackContext, path: Path) -> None:
 WRITERS: dict[Format, Writer] = {
     Format.RESULT_JSON: _write_result_json,
     Format.GAP_MATRIX: _write_xlsx,
+    Format.FAILING_ENTITIES: _write_failing_csv,
     Format.EVIDENCE_PACK: _write_docx,
     Format.OSCAL_ASSESSMENT_RESULTS: _write_ar,
     Format.OSCAL_POAM: _write_poam,
@@ -83,8 +93,12 @@ WRITERS: dict[Format, Writer] = {
 
 
 def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None = None, redact: bool = False,
-              workspace: Path | None = None, formats: tuple[Format, ...] = tuple(Format)) -> list[Path]:
-    """Write every format (or ``formats``) into ``out_dir``; return the paths written, manifest last."""
+              workspace: Path | None = None, formats: tuple[Format, ...] = tuple(Format),
+              full_result: bool = False) -> list[Path]:
+    """Write every format (or ``formats``) into ``out_dir``; return the paths written, manifest last.
+
+    ``full_result`` embeds the imported records in result.json (otherwise inputs are referenced by digest).
+    """
     if template is not None and not template.is_file():
         raise ItscmError("Word template not found", location=str(template),
                          hint="pass an existing .docx with --template, or omit it to use the default")
@@ -94,7 +108,8 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
         from itscm_audit.reporters.redact import redact_result
 
         result, redactor = redact_result(result)
-    ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor)
+    ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor,
+                      full_result=full_result)
     for fmt in sorted(formats, key=list(Format).index):
         path = out_dir / fmt.filename
         WRITERS[fmt](ctx, path)

@@ -62,6 +62,11 @@ class _Pack:
             if child.tag != f"{{{W_NS}}}sectPr":
                 body.remove(child)
         self.styles: dict[str, Any] = {s.name: s for s in self.doc.styles if s.name}
+        # Style ids resolved once: python-docx looks a style up by scanning every style of the template
+        # on each assignment, which made style lookups the largest cost of a small pack.
+        defaults = {kind: self.doc.styles.default(kind) for kind in {st.type for st in self.styles.values()}}
+        self.style_ids: dict[str, str | None] = {
+            name: None if st == defaults.get(st.type) else st.style_id for name, st in self.styles.items()}
         redact = ctx.redactor
         self.prep: Callable[[str], str] = clean_text if redact is None else (lambda s: clean_text(redact(s)))
         self.table_style = next((n for n in TABLE_STYLES if n in self.styles), None)
@@ -71,30 +76,36 @@ class _Pack:
     def style(self, *names: str) -> str | None:
         return next((n for n in names if n in self.styles), None)
 
+    def styled(self, style: str | None, text: str = "") -> Any:
+        """A new paragraph in ``style`` (a name the template has, or None for its default)."""
+        p = self.doc.add_paragraph(text)
+        if style is not None:
+            p._p.style = self.style_ids[style]
+        return p
+
     def para(self, text: str = "", *names: str) -> Any:
-        style = self.style(*names, "Normal")
-        return self.doc.add_paragraph(self.prep(text), style=style)
+        return self.styled(self.style(*names, "Normal"), self.prep(text))
 
     def heading(self, text: str, level: int) -> Any:
         style = self.style(f"Heading {level}")
         if style is None:
-            p = self.doc.add_paragraph(style=self.style("Normal"))
+            p = self.styled(self.style("Normal"))
             p.add_run(self.prep(text)).bold = True
             return p
-        return self.doc.add_paragraph(self.prep(text), style=style)
+        return self.styled(style, self.prep(text))
 
     def status_run(self, paragraph: Any, label: str) -> None:
         from docx.shared import RGBColor
 
         run = paragraph.add_run(label.upper())
         if label in self.status_rstyle:
-            run.style = self.styles[STATUS_STYLE[label]]
+            run._r.style = self.status_rstyle[label]
         else:
             run.bold = True
             run.font.color.rgb = RGBColor.from_string(t.STATUS_FONT.get(label, "000000"))
 
     def kv(self, label: str, value: str) -> None:
-        p = self.doc.add_paragraph(style=self.style("Normal"))
+        p = self.styled(self.style("Normal"))
         p.add_run(f"{label}: ").bold = True
         p.add_run(self.prep(value))
 
@@ -121,7 +132,7 @@ class _Pack:
         twips = self.column_twips(widths or [14] * len(headers))
         table = self.doc.add_table(rows=0, cols=len(headers))
         if self.table_style:
-            table.style = self.styles[self.table_style]
+            table._tbl.tblStyle_val = self.style_ids[self.table_style]
         tbl = table._tbl
         for grid_col, w in zip(tbl.tblGrid.findall(f"{{{W_NS}}}gridCol"), twips, strict=True):
             grid_col.set(f"{{{W_NS}}}w", str(w))
@@ -296,7 +307,7 @@ def _scope(pack: _Pack, result: AssessmentResult) -> None:
 
 def _requirement(pack: _Pack, req: Any) -> None:
     pack.heading(f"{req.requirement_id} {req.title}", 3)
-    p = pack.doc.add_paragraph(style=pack.style("Normal"))
+    p = pack.styled(pack.style("Normal"))
     p.add_run("Status: ").bold = True
     pack.status_run(p, req.status.label)
     if req.data_status is not None and req.data_status != req.status:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -50,6 +51,8 @@ def _walk(value: Any, redactor: Redactor) -> Any:
     if isinstance(value, BaseModel):
         return value.model_copy(update={name: _walk(getattr(value, name), redactor)
                                         for name in type(value).model_fields})
+    if is_dataclass(value) and not isinstance(value, type):  # the lean entity results
+        return replace(value, **{f.name: _walk(getattr(value, f.name), redactor) for f in fields(value)})
     if isinstance(value, tuple):
         return tuple(_walk(v, redactor) for v in value)
     if isinstance(value, list):

@@ -1,8 +1,10 @@
 """``gap-matrix.xlsx``: the workbook an auditor filters and sorts.
 
-Written with xlsxwriter row by row (``constant_memory``) so 200,000-row sheets stay cheap; formats
-are built once per column, and user text is always written with ``write_string`` so nothing a
-spreadsheet holds can turn into a formula or a link.
+Written with xlsxwriter row by row (``constant_memory``) so large sheets stay cheap; formats are built
+once, each distinct text is cleaned once per sheet, and user text is always written as a string so
+nothing a spreadsheet holds can turn into a formula or a link. Long lists stay readable: the failing
+entities are capped per rule (the full list is ``failing-entities.csv`` beside the workbook) and the
+exercises sheet lists the exercises of the assessment window.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from itscm_audit.reporters import tables as t
 from itscm_audit.reporters.base import PackContext
+from itscm_audit.reporters.failing_csv import FAILING_CSV
 from itscm_audit.reporters.safe import atomic_path, excel_text, is_formula_like
 from itscm_audit.result import Status
 
@@ -24,6 +27,8 @@ _HEADER_BG = "1F3864"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 TOP_REMEDIATION = 10
 EXCEL_MAX_ROWS = 1_048_576
+FAILING_PER_RULE = 100
+"""Failing entities listed per rule in the workbook; ``failing-entities.csv`` holds them all."""
 
 
 class _Formats:
@@ -99,37 +104,48 @@ def print_setup(ws: Any, header_row: int | None = 0) -> None:
 
 
 def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int) -> None:
+    """Typed cells, no formula ever: the hot loop of the workbook, so it dispatches on the value's type
+    once and cleans each distinct text once (ids, files, statuses and yes/no repeat down a column)."""
     plain = [fm.wrap if c.kind == "wrap" else fm.text for c in table.columns]
     quoted = [fm.wrap_q if c.kind == "wrap" else fm.text_q for c in table.columns]
     coloured: list[dict[str, Any] | None] = [
         fm.status if c.kind == "status" else fm.outcome if c.kind == "outcome" else None for c in table.columns
     ]
-    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    # the undecorated writers: row and column are always numbers here, so xlsxwriter's A1-notation
+    # check on every call is pure overhead
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+    write_datetime = getattr(ws, "_write_datetime", ws.write_datetime)
     date_fmt, number_fmt = fm.date, fm.number
+    texts: dict[tuple[int, str], tuple[str, Any]] = {}
     room = EXCEL_MAX_ROWS - first_row - 1
     rows = table.rows if len(table.rows) <= room else table.rows[:room]
     for ri, row in enumerate(rows, first_row):
         for ci, value in enumerate(row):
             if value is None:
                 continue
-            if isinstance(value, str):
-                text = prep(value)
-                if not text:
-                    continue
-                palette = coloured[ci]
-                if palette is not None and text in palette:
-                    write_string(ri, ci, text, palette[text])
-                elif is_formula_like(text):
-                    write_string(ri, ci, text, quoted[ci])
-                else:
-                    write_string(ri, ci, text, plain[ci])
-            elif isinstance(value, (int, float)):
-                if isfinite(value):
+            kind = type(value)
+            if kind is str:
+                done = texts.get((ci, value))  # type: ignore[arg-type]
+                if done is None:
+                    text = prep(value)  # type: ignore[arg-type]
+                    palette = coloured[ci]
+                    cell_format = (palette[text] if palette is not None and text in palette
+                                   else quoted[ci] if is_formula_like(text) else plain[ci])
+                    done = texts[(ci, value)] = (text, cell_format)  # type: ignore[index]
+                if done[0]:
+                    write_string(ri, ci, done[0], done[1])
+            elif kind is int or kind is float:
+                if isfinite(value):  # type: ignore[arg-type]
                     write_number(ri, ci, value, number_fmt)
                 else:  # Excel has no NaN or infinity; say it in words rather than write an error formula
                     write_string(ri, ci, str(value), plain[ci])
             elif isinstance(value, (date, datetime)):
                 write_datetime(ri, ci, value, date_fmt)
+            elif isinstance(value, str):  # a str subclass (an enum value that slipped through)
+                write_string(ri, ci, prep(str(value)), plain[ci])
+            elif isinstance(value, (int, float)):
+                write_number(ri, ci, float(value), number_fmt)
     if len(rows) < len(table.rows):
         write_string(first_row + len(rows), 0, f"{len(table.rows) - len(rows)} more rows do not fit in an Excel "
                      "sheet: see result.json", fm.label)
@@ -187,6 +203,10 @@ def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]
     _write_rows(ws, fm, rem, prep, first_row=rem_top + 2)
 
 
+def _more_failing(rule_id: str, more: int) -> str:
+    return f"{more} more failing entities of {rule_id}: every one is listed in {FAILING_CSV}"
+
+
 SHEETS: tuple[str, ...] = ("crosswalk", "services", "exercises", "corrective_actions", "evidence", "issues",
                            "accounts", "checks", "failing_entities", "objectives", "remediation", "contacts")
 """Sheets after the summary and the per-framework gap matrices, by table key."""
@@ -214,6 +234,7 @@ def write_xlsx(ctx: PackContext, path: Path) -> None:
         for fw in result.run.frameworks:
             write_table(wb, fm, _sheet_name(f"GM {fw}", used), t.requirement_table(result, fw), prep)
         for key in SHEETS:
-            table = ctx.table(key)
+            table = (t.failing_table(result, FAILING_PER_RULE, _more_failing) if key == "failing_entities"
+                     else ctx.table(key))
             write_table(wb, fm, _sheet_name(table.title, used), table, prep)
         wb.close()

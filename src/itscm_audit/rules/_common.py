@@ -90,10 +90,9 @@ def exercises_by_service(exercises: Iterable[Exercise]) -> dict[str, list[Exerci
 
 def entity(kind: str, entity_id: str, outcome: Outcome, message: str, *sources: SourceRef,
            metric: float | None = None) -> EntityResult:
-    """One entity's result. Built without re-validation: every argument is already typed, and large
-    inventories produce hundreds of thousands of these."""
-    return EntityResult.model_construct(entity=kind, entity_id=entity_id, outcome=outcome, message=message,
-                                        metric=None if metric is None else float(metric), sources=tuple(sources))
+    """One entity's result, as a lean record: every argument is already typed, and large inventories
+    produce hundreds of thousands of these."""
+    return EntityResult(kind, entity_id, outcome, message, None if metric is None else float(metric), sources)
 
 
 def at(source: SourceRef, column: str | None, value: Any = None) -> SourceRef:
