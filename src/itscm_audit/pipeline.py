@@ -19,6 +19,7 @@ from itscm_audit import __version__
 from itscm_audit.catalog import CatalogueSet, load_catalogue_set
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, read_config
 from itscm_audit.errors import UsageError
+from itscm_audit.gcpause import paused_gc
 from itscm_audit.model import DataIssue
 from itscm_audit.resources import frameworks_dir
 from itscm_audit.result import AssessmentResult, CheckResult, RunInfo, TableAccount
@@ -79,16 +80,21 @@ def assess(
     """Assess a workspace and return the immutable result.
 
     ``as_of`` defaults to ``as_of`` in itscm.yaml, then to ``today()`` (the only clock read, injected).
-    ``frameworks`` defaults to the frameworks in scope in itscm.yaml.
+    ``frameworks`` defaults to the frameworks in scope in itscm.yaml. The cyclic garbage collector is
+    paused meanwhile (``gcpause``).
     """
+    with paused_gc():
+        return _assess(Path(workspace), as_of, frameworks, today, timer or StageTimer())
+
+
+def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, today: Callable[[], date],
+            timer: StageTimer) -> AssessmentResult:
     from itscm_audit.attestations import read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
     from itscm_audit.rules import RuleContext
     from itscm_audit.rules.facts import decide_facts
 
-    root = Path(workspace)
-    timer = timer or StageTimer()
     with timer.stage("config"):
         config, config_digest = read_config(root)
         as_of = as_of or config.as_of or today()

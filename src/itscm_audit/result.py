@@ -13,6 +13,7 @@ written with ``full=True`` (``assess --full-result``).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -93,10 +94,8 @@ class EntityResult:
 
 def outcome_counts(entities: Iterable[EntityResult]) -> dict[str, int]:
     """Entities per outcome value, every outcome listed in a fixed order (so result.json is stable)."""
-    counts = dict.fromkeys((o.value for o in Outcome), 0)
-    for e in entities:
-        counts[e.outcome.value] += 1
-    return counts
+    tally = Counter(e.outcome for e in entities)
+    return {o.value: tally.get(o, 0) for o in Outcome}
 
 
 class CheckResult(_Result):
@@ -327,6 +326,9 @@ class Facts(_Result):
 
 _CHUNK = 2000
 """Elements serialised per call when result.json is streamed."""
+_WITHOUT_NULLS = frozenset({"checks", "facts"})
+"""Parts of result.json written without null fields (every one of them defaults to null): the entity
+results and the facts are most of a large result."""
 
 
 class AssessmentResult(_Result):
@@ -369,7 +371,7 @@ class AssessmentResult(_Result):
             out.write(b"" if first else b",")
             first = False
             out.write(b'"' + name.encode() + b'":')
-            _write_value(out, info.annotation, value)
+            _write_value(out, info.annotation, value, name in _WITHOUT_NULLS)
         out.write(b"}\n")
 
     def to_json(self, *, full: bool = False) -> str:
@@ -397,14 +399,19 @@ def _adapter(annotation: Any) -> TypeAdapter[Any]:
     return adapter
 
 
-def _write_value(out: IO[bytes], annotation: Any, value: Any) -> None:
+def _write_value(out: IO[bytes], annotation: Any, value: Any, without_nulls: bool = False) -> None:
     """One field: a model's own fields one by one, a long tuple in chunks, anything else in one call."""
     if isinstance(value, BaseModel) and any(isinstance(getattr(value, n), tuple) and len(getattr(value, n)) > _CHUNK
                                             for n in type(value).model_fields):
         out.write(b"{")
-        for i, (name, info) in enumerate(type(value).model_fields.items()):
-            out.write(b'"' + name.encode() + b'":' if i == 0 else b',"' + name.encode() + b'":')
-            _write_value(out, info.annotation, getattr(value, name))
+        first = True
+        for name, info in type(value).model_fields.items():
+            field = getattr(value, name)
+            if field is None and without_nulls:
+                continue
+            out.write(b'"' + name.encode() + b'":' if first else b',"' + name.encode() + b'":')
+            first = False
+            _write_value(out, info.annotation, field, without_nulls)
         out.write(b"}")
         return
     adapter = _adapter(annotation)
@@ -413,7 +420,7 @@ def _write_value(out: IO[bytes], annotation: Any, value: Any) -> None:
         for start in range(0, len(value), _CHUNK):
             if start:
                 out.write(b",")
-            out.write(adapter.dump_json(value[start:start + _CHUNK])[1:-1])
+            out.write(adapter.dump_json(value[start:start + _CHUNK], exclude_none=without_nulls)[1:-1])
         out.write(b"]")
         return
-    out.write(adapter.dump_json(value))
+    out.write(adapter.dump_json(value, exclude_none=without_nulls))

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.gcpause import paused_gc
 from itscm_audit.pipeline import StageTimer, assess
 from itscm_audit.result import STATUS_RANK, AssessmentResult, Status
 
@@ -51,17 +52,21 @@ def assess_and_report(
     label: str | None = None,
     record_history: bool = True,
     hook: Callable[[str], None] | None = None,
+    full_result: bool = False,
 ) -> AssessOutcome:
+    """Assess, write the packs (``full_result``: the imported records in result.json too), record the run."""
     from itscm_audit.reporters import write_all
 
     timer = StageTimer(hook=hook)
-    result = assess(workspace, as_of, frameworks, timer=timer)
-    out_dir = out if out is not None else workspace / "reports" / result.run.run_id
-    with timer.stage("reports"):
-        paths = write_all(result, out_dir, template=template, redact=redact, workspace=workspace)
-    if record_history:
-        from itscm_audit.history import record_run
+    with paused_gc():  # one pause for the whole job (see gcpause)
+        result = assess(workspace, as_of, frameworks, timer=timer)
+        out_dir = out if out is not None else workspace / "reports" / result.run.run_id
+        with timer.stage("reports"):
+            paths = write_all(result, out_dir, template=template, redact=redact, workspace=workspace,
+                              full_result=full_result)
+        if record_history:
+            from itscm_audit.history import record_run
 
-        with timer.stage("history"):
-            record_run(workspace, result, label=label)
+            with timer.stage("history"):
+                record_run(workspace, result, label=label)
     return AssessOutcome(result=result, out_dir=out_dir, paths=tuple(paths))

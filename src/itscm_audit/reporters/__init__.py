@@ -12,6 +12,7 @@ from enum import Enum
 from pathlib import Path
 
 from itscm_audit.errors import ItscmError
+from itscm_audit.gcpause import paused_gc
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.manifest import PackVerification, verify_pack
 from itscm_audit.reporters.safe import atomic_path
@@ -110,9 +111,10 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
         result, redactor = redact_result(result)
     ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor,
                       full_result=full_result)
-    for fmt in sorted(formats, key=list(Format).index):
-        path = out_dir / fmt.filename
-        WRITERS[fmt](ctx, path)
-        if fmt is not Format.MANIFEST:
-            ctx.written.append(path)
+    with paused_gc():  # the writers allocate millions of short-lived objects beside a large, acyclic result
+        for fmt in sorted(formats, key=list(Format).index):
+            path = out_dir / fmt.filename
+            WRITERS[fmt](ctx, path)
+            if fmt is not Format.MANIFEST:
+                ctx.written.append(path)
     return [*ctx.written, *([out_dir / Format.MANIFEST.filename] if Format.MANIFEST in formats else [])]

@@ -28,7 +28,7 @@ STATUS_STYLE = {s.label: f"Status {s.label.title()}" for s in Status}
 """Character style per status label (``Status Not Met``), used when the template defines it."""
 CHART_EXERCISES = 30
 """The exercise chart shows the latest exercises only; the tables list them all."""
-ROW_LIMIT = 5000
+ROW_LIMIT = 1000
 """Rows per Word table: the document stays printable; the workbook holds every row."""
 SIGN_OFF_ROLES = ("Prepared by (continuity manager)", "Reviewed by (internal audit)",
                   "Approved by (accountable executive)")

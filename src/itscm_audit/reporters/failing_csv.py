@@ -19,22 +19,25 @@ from itscm_audit.reporters.safe import atomic_path, clean_text, is_formula_like
 FAILING_CSV = "failing-entities.csv"
 
 
-def _cell(value: t.Cell, prep: Callable[[str], str]) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        text = prep(value)
-        return "'" + text if is_formula_like(text) else text
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def write_failing_csv(ctx: PackContext, path: Path) -> None:
-    """Streamed row by row (UTF-8 with a byte-order mark, so Excel reads accents right)."""
+    """Streamed row by row (UTF-8 with a byte-order mark, so Excel reads accents right); each distinct
+    text (rule ids, files, sheets, repeated messages) is cleaned once."""
     redact = ctx.redactor
     prep: Callable[[str], str] = clean_text if redact is None else (lambda s: clean_text(redact(s)))
+    done: dict[str, str] = {}
+
+    def cell(value: t.Cell) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            text = done.get(value)
+            if text is None:
+                text = prep(value)
+                text = done[value] = "'" + text if is_formula_like(text) else text
+            return text
+        return repr(value) if isinstance(value, float) else str(value)
+
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([c.header for c in t.FAILING_COLUMNS])
-        writer.writerows([_cell(v, prep) for v in row] for row in t.failing_rows(ctx.result))
+        writer.writerows([cell(v) for v in row] for row in t.failing_rows(ctx.result))

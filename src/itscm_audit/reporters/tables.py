@@ -243,15 +243,20 @@ def _coverage(in_window: bool, latest: str | None) -> str:
     return "never exercised" if latest is None else "in window" if in_window else "not in window"
 
 
+SERVICE_COLUMNS = (
+    Column("Service", 12), Column("Name", 28, "wrap"), Column("Tier", 6, "number"), Column("Owner", 18),
+    Column("In scope", 8), Column("MTPD (h)", 9, "number"), Column("RTO (h)", 9, "number"),
+    Column("RPO (h)", 9, "number"), Column("Latest exercise", 14), Column("Exercised on", 12, "date"),
+    Column("Type", 12), Column("Result", 10, "outcome"), Column("Achieved recovery (h)", 11, "number"),
+    Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
+    Column("Within RPO", 9, "outcome"), Column("Coverage", 16), *_SOURCE_COLUMNS[:3],
+)
+
+
 def service_table(result: AssessmentResult) -> Table:
     """Each service's recovery objectives against the latest exercise and the latest measured recovery,
     as the rules decided them at the as-of date."""
-    cols = (Column("Service", 12), Column("Name", 28, "wrap"), Column("Tier", 6, "number"), Column("Owner", 18),
-            Column("In scope", 8), Column("MTPD (h)", 9, "number"), Column("RTO (h)", 9, "number"),
-            Column("RPO (h)", 9, "number"), Column("Latest exercise", 14), Column("Exercised on", 12, "date"),
-            Column("Type", 12), Column("Result", 10, "outcome"), Column("Achieved recovery (h)", 11, "number"),
-            Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
-            Column("Within RPO", 9, "outcome"), Column("Coverage", 16), *_SOURCE_COLUMNS[:3])
+    cols = SERVICE_COLUMNS
     records: dict[str, Service] = {}
     for record in result.data.services:
         records.setdefault(record.id, record)
