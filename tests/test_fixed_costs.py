@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from itscm_audit.catalog import _SAFE_LOADER, read_yaml
+from itscm_audit.catalog import SAFE_LOADER, read_yaml
 from itscm_audit.gcpause import paused_gc
 from itscm_audit.reporters import Format, write_all
 from itscm_audit.resources import frameworks_dir
@@ -19,7 +19,7 @@ from result_factory import make_result
 def test_catalogues_load_with_libyaml_to_the_same_data() -> None:
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml")
-    assert _SAFE_LOADER is yaml.CSafeLoader
+    assert SAFE_LOADER is yaml.CSafeLoader
     files = sorted(frameworks_dir().rglob("*.yaml"))
     assert len(files) > 20
     for path in files:

@@ -72,13 +72,37 @@ class _Pack:
         self.table_style = next((n for n in TABLE_STYLES if n in self.styles), None)
         self.status_rstyle = {label: self.styles[name].style_id for label, name in STATUS_STYLE.items()
                               if name in self.styles}
+        # Read once: python-docx finds the last section, and the place of each new block before it, by
+        # scanning the whole body, which grows quadratically with the document.
+        section = self.doc.sections[-1]
+        self.text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        self.block_width = self.doc._block_width
+        self.end = body.find(f"{{{W_NS}}}sectPr")
+
+    def block(self, element: Any) -> Any:
+        """Add a body-level element (paragraph, table) at the end of the body, before its section."""
+        if self.end is not None:
+            self.end.addprevious(element)
+        else:
+            self.doc.element.body.append(element)
+        return element
+
+    def paragraph(self, text: str = "") -> Any:
+        """A new, unstyled paragraph (python-docx's ``add_paragraph`` without its body scan)."""
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        para = Paragraph(self.block(OxmlElement("w:p")), self.doc._body)
+        if text:
+            para.add_run(text)
+        return para
 
     def style(self, *names: str) -> str | None:
         return next((n for n in names if n in self.styles), None)
 
     def styled(self, style: str | None, text: str = "") -> Any:
         """A new paragraph in ``style`` (a name the template has, or None for its default)."""
-        p = self.doc.add_paragraph(text)
+        p = self.paragraph(text)
         if style is not None:
             p._p.style = self.style_ids[style]
         return p
@@ -112,13 +136,11 @@ class _Pack:
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def column_twips(self, widths: Sequence[int]) -> list[int]:
         """Column widths in twips, proportional to the columns' character widths, filling the text width."""
-        section = self.doc.sections[-1]
-        usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        total = max(int(usable / 635), 4000)  # EMU -> twips; guard against templates without a page size
+        total = max(int(self.text_width / 635), 4000)  # EMU -> twips; guard against templates without a page size
         weight = sum(widths) or 1
         return [max(int(total * w / weight), 400) for w in widths]
 
@@ -127,10 +149,12 @@ class _Pack:
         """A table from rows in one XML parse: header row repeated on each page, statuses shaded,
         fixed column widths (LibreOffice and Word otherwise squeeze every column to the same width)."""
         from docx.oxml import parse_xml
+        from docx.oxml.table import CT_Tbl
+        from docx.table import Table
 
         kinds = kinds or ["text"] * len(headers)
         twips = self.column_twips(widths or [14] * len(headers))
-        table = self.doc.add_table(rows=0, cols=len(headers))
+        table = Table(self.block(CT_Tbl.new_tbl(0, len(headers), self.block_width)), self.doc._body)
         if self.table_style:
             table._tbl.tblStyle_val = self.style_ids[self.table_style]
         tbl = table._tbl
@@ -164,7 +188,7 @@ class _Pack:
         parts.append("</w:tbl>")
         built = parse_xml("".join(parts))
         tbl.extend(list(built))
-        self.doc.add_paragraph()
+        self.paragraph()
         return table
 
     def render(self, table: t.Table, columns: Sequence[int] | None = None, limit: int | None = None) -> None:
@@ -227,7 +251,7 @@ def _toc(pack: _Pack) -> None:
         else:  # Word rejects settings out of schema order
             later.addprevious(field)
     pack.heading("Contents", 1)
-    p = pack.doc.add_paragraph()
+    p = pack.paragraph()
     p._p.append(parse_xml(
         f'<w:fldSimple xmlns:w="{W_NS}" w:instr=\'TOC \\o "1-3" \\h \\z \\u\'><w:r><w:t>'
         "Right-click and choose Update Field to build the table of contents.</w:t></w:r></w:fldSimple>"))
