@@ -329,8 +329,11 @@ def write_xlsx(ctx: PackContext, path: Path) -> None:
         fm = _Formats(wb)
         used = {"summary"}
         _summary(wb, fm, ctx, prep)
+        requirements = ctx.table("requirements")  # built once, split by framework (its first column)
         for fw in result.run.frameworks:
-            write_table(wb, fm, _sheet_name(f"GM {fw}", used), t.requirement_table(result, fw), prep)
+            rows = [row for row in requirements.rows if row[0] == fw]
+            write_table(wb, fm, _sheet_name(f"GM {fw}", used),
+                        t.Table("requirements", f"GM {fw}", requirements.columns, rows), prep)
         for key in SHEETS:
             table = (t.failing_table(result, FAILING_PER_RULE, _more_failing) if key == "failing_entities"
                      else ctx.table(key))

@@ -47,10 +47,15 @@ def window_start(ctx: RuleContext, months: int) -> dt.date:
 
 
 def in_scope(service: Service, ctx: RuleContext) -> bool:
-    scope = ctx.config.scope
-    if not service.in_scope or service.id in scope.exclusions:
+    """In the assessment scope: active (lifecycle), not excluded, and listed when the scope lists services."""
+    scope: tuple[frozenset[str], frozenset[str] | None] | None = ctx.memo.get("scope")
+    if scope is None:  # as sets, once per run: rules ask this for every service
+        declared = ctx.config.scope
+        scope = ctx.memo["scope"] = (frozenset(declared.exclusions),
+                                     None if declared.services == "all" else frozenset(declared.services))
+    if not service.in_scope or service.id in scope[0]:
         return False
-    return scope.services == "all" or service.id in scope.services
+    return scope[1] is None or service.id in scope[1]
 
 
 def is_critical(service: Service, ctx: RuleContext) -> bool:
