@@ -317,9 +317,6 @@ class Facts(_Result):
     services: tuple[ServiceFacts, ...] = ()
     actions: tuple[ActionFacts, ...] = ()
 
-    def services_by_id(self) -> dict[str, ServiceFacts]:
-        return {s.service_id: s for s in self.services}
-
     def actions_by_id(self) -> dict[str, ActionFacts]:
         return {a.action_id: a for a in self.actions}
 
