@@ -30,6 +30,7 @@ from itscm_audit.result import (
     RunInfo,
     Status,
 )
+from itscm_audit.rules.facts import facts_for
 
 M, P, N, NA, X = "met", "partially_met", "not_met", "not_assessed", "not_applicable"
 
@@ -168,6 +169,6 @@ def build_result(label: str, q: Quarter | None = None, *, run_id: str | None = N
                   as_of=q.as_of, organisation="Aurora Health", scope=None, frameworks=tuple(q.versions),
                   catalogue_versions=q.versions, input_digests=q.digests,
                   policy={"critical_tiers": [1, 2], "exercise_window_months": 12, "corrective_action_grace_days": 0})
-    return AssessmentResult(run=run, data=data, issues=(), accounts=(), checks=(), evidence=evidence,
+    return AssessmentResult(run=run, facts=facts_for(data, q.as_of, evidence=evidence), data=data, issues=(), accounts=(), checks=(), evidence=evidence,
                             attestations=(), objectives=objectives, requirements=tuple(reqs),
                             frameworks=tuple(summaries), remediation=remediation)

@@ -45,6 +45,7 @@ from itscm_audit.result import (
     Status,
     TableAccount,
 )
+from itscm_audit.rules.facts import facts_for
 
 AS_OF = date(2026, 9, 30)
 BIA = "data/service-inventory-bia.xlsx"
@@ -233,7 +234,8 @@ def make_result(*, hostile: bool = False, n_services: int = 4) -> AssessmentResu
                   organisation=hx.get("hebrew", "Aurora Mutual Insurance"), scope="IT services of the head office",
                   frameworks=("iso22301", "nist-800-53-cp"), catalogue_versions={"iso22301": "2019", "nist-800-53-cp": "5.1.1"},
                   input_digests={BIA: "1" * 64, LOG: "2" * 64}, policy={"exercise_interval_days": 365})
-    return AssessmentResult(run=run, data=data, issues=issues, accounts=accounts, checks=checks, evidence=evidence,
+    facts = facts_for(data, AS_OF, evidence=evidence)
+    return AssessmentResult(run=run, facts=facts, data=data, issues=issues, accounts=accounts, checks=checks, evidence=evidence,
                             attestations=(attestation,), objectives=objectives, requirements=requirements,
                             frameworks=frameworks, remediation=remediation)
 

@@ -53,3 +53,32 @@ def test_report_prints_stages_and_both_ratios(bench: ModuleType) -> None:
     assert "ratio 2.00x" in text  # import 0.6 s / calamine 0.3 s, and write_all 3.0 s / xlsxwriter 1.5 s
     assert text.count("ratio 2.00x") == 2
     assert "warm" in text and "ratio 1.80x (target <= 2x)" in text  # 0.45 s / 0.25 s
+
+
+def test_report_prints_the_floor_the_ratio_and_the_targets(bench: ModuleType) -> None:
+    figures = {
+        "size": "large", "generate_s": None, "records": {"services": 20000}, "seconds": {"import": 2.0, "rules": 2.0},
+        "maxrss_after": {"import": 390.0}, "write_all_s": 4.0, "history_s": 1.0, "calamine_s": 1.0,
+        "calamine_cells": 10, "calamine_warm_s": 1.0, "import_warm_s": 2.0, "xlsxwriter_s": 4.0,
+        "gap_matrix_cells": 10, "packs": {"result.json": 28 * 2**20}, "peak_rss_mib": 550.0,
+        "history_growth": 6_670_000, "e2e_s": [9.0, 12.0, 10.0],
+        "floor": [{"read_s": 1.0, "write_s": 2.0, "floor_s": 3.0}, {"read_s": 1.0, "write_s": 3.0, "floor_s": 4.0},
+                  {"read_s": 2.0, "write_s": 2.0, "floor_s": 4.0}],
+        "floor_rows": {"requirements": 177, "services": 20000},
+    }
+    text = bench.report(figures)
+    assert "floor: read every data cell (python-calamine) 1.00 s + write one row per requirement (177) and per " \
+           "service (20,000) (xlsxwriter constant_memory) 2.00 s = 3.00 s" in text
+    assert "end to end (assess + packs + history) 9.00 s; ratio to the floor 3.00x" in text
+    assert "min 2.50x, median 3.00x, max 3.00x" in text  # 9/3, 12/4, 10/4: each run against its own floor
+    assert "peak RSS 550 MiB" in text and "result.json 28.0 MiB" in text and "6.67 MB per run" in text
+
+
+def test_floor_writes_one_row_per_requirement_and_per_service(bench: ModuleType, tmp_path: Path) -> None:
+    from itscm_audit.reporters.tables import REQUIREMENT_COLUMNS, SERVICE_COLUMNS
+
+    root = write_workspace(tmp_path / "ws", 20, seed=1)
+    floor = bench.measure_floor(bench.data_files(root), 7, 20, tmp_path / "floor.xlsx")
+    assert floor["floor_s"] == floor["read_s"] + floor["write_s"]
+    assert [(r, c) for _n, r, c in bench.sheet_shapes(tmp_path / "floor.xlsx")] == [
+        (8, len(REQUIREMENT_COLUMNS)), (21, len(SERVICE_COLUMNS))]

@@ -67,19 +67,21 @@ def test_trend_metrics_match_hand_computed_values(tmp_path: Path) -> None:
     assert [r.metrics["evidence_not_current"] for r in runs] == [0, 1, 3, 2]
 
 
-def test_coverage_comes_from_the_exercise_rule_when_it_ran(tmp_path: Path) -> None:
-    from itscm_audit.result import CheckResult, EntityResult, Outcome
-
+def test_coverage_and_overdue_are_read_from_the_facts_not_recomputed(tmp_path: Path) -> None:
+    """The history stores what the rules decided (result.facts), whatever the records would suggest."""
     base = build_result("2026Q1")
-    check = CheckResult(rule_id="exercise.coverage", title="c", outcome=Outcome.PARTIAL, summary="s", entities=(
-        EntityResult(entity="service", entity_id="S1", outcome=Outcome.PASS, message="ok"),
-        EntityResult(entity="service", entity_id="S2", outcome=Outcome.FAIL, message="never"),
-        EntityResult(entity="service", entity_id="S9", outcome=Outcome.FAIL, message="never"),
-        EntityResult(entity="service", entity_id="S3", outcome=Outcome.NOT_APPLICABLE, message="out of scope")))
-    rec = record_run(tmp_path, base.model_copy(update={"checks": (check,)}))
-    assert rec.metrics["critical_services"] == ["S1", "S2", "S9"]
+    facts = base.facts
+    services = tuple(s.model_copy(update={"critical": True, "exercised_in_window": s.service_id == "S3"})
+                     for s in facts.services)
+    actions = tuple(a.model_copy(update={"overdue": a.action_id == "CA-2", "days_overdue": 7})
+                    for a in facts.actions)
+    decided = facts.model_copy(update={"services": services, "actions": actions})
+    rec = record_run(tmp_path, base.model_copy(update={"facts": decided}))
+    assert rec.metrics["critical_services"] == ["S1", "S2", "S3"]
+    assert rec.metrics["critical_exercised"] == ["S3"]
     assert rec.metrics["exercise_coverage"] == 33.3
-    assert load_run(tmp_path, 1).rules[0].failing == 2
+    assert rec.metrics["overdue_action_ids"] == ["CA-2"]
+    assert rec.metrics["oldest_overdue"] == {"action_id": "CA-2", "due": "2026-06-30", "days_overdue": 7}
 
 
 def test_same_label_keeps_both_runs_and_the_label_means_the_latest(tmp_path: Path) -> None:

@@ -194,12 +194,14 @@ def test_redacted_pack_hides_contacts(tmp_path: Path) -> None:
 
 
 def test_large_table_is_built_in_one_pass(tmp_path: Path) -> None:
-    result = make_result(n_services=3000)
+    from itscm_audit.reporters.docx_pack import ROW_LIMIT
+
+    result = make_result(n_services=ROW_LIMIT)
     write_all(result, tmp_path, formats=(Format.EVIDENCE_PACK,))
     doc = docx.Document(str(tmp_path / "evidence-pack.docx"))
     services = next(t for t in doc.tables if t.rows[0].cells[0].text == "Service")
-    assert len(services.rows) == 3001
-    assert services.rows[3000].cells[0].text == "SVC-3000"
+    assert len(services.rows) == ROW_LIMIT + 1
+    assert services.rows[ROW_LIMIT].cells[0].text == f"SVC-{ROW_LIMIT:03d}"
 
 
 def test_word_tables_stop_at_the_row_limit_and_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +109,15 @@ def test_services_exercises_actions_evidence_issues(workbook: Any) -> None:
     assert svc["SVC-001"]["Achieved recovery (h)"] == 5.5
     assert svc["SVC-001"]["Within RTO"] == "no"
     assert svc["SVC-004"]["Coverage"] == "never exercised"
-    assert svc["SVC-003"]["Coverage"] == "discussion only"
+    assert svc["SVC-003"]["Coverage"] == "in window"  # exercised on 2026-06-02, window since 2025-09-30
     ex = {r["Exercise"]: r for r in _rows(workbook["Exercises"])}
     assert ex["EX-2026-01"]["RTO (h)"] == 4 and ex["EX-2026-01"]["Within RTO"] == "no"
     actions = {r["Action"]: r for r in _rows(workbook["Corrective actions"])}
     assert actions["CA-01"]["Age (days)"] == 194
     assert actions["CA-01"]["Days overdue"] == 92
-    assert actions["CA-01"]["Ageing"] == "over 180 days"
-    assert actions["CA-02"]["Days overdue"] == 0 and actions["CA-02"]["Age (days)"] == 39
+    assert actions["CA-01"]["Ageing"] == "91-180 days overdue"
+    assert actions["CA-01"]["On time"] == "overdue"
+    assert actions["CA-02"]["Days overdue"] is None and actions["CA-02"]["Age (days)"] == 39  # closed by as-of
     ev = {r["Path"]: r for r in _rows(workbook["Evidence index"])}
     assert ev["plans/bcp-v3.pdf"]["SHA-256"] == "b" * 64
     assert ev["plans/bcp-v3.pdf"]["Freshness"] == "stale"
@@ -189,7 +192,7 @@ def test_rows_beyond_excel_limit_are_announced_not_lost_silently(tmp_path: Path,
 def test_nan_metric_does_not_break_the_workbook(tmp_path: Path) -> None:
     result = make_result()
     check = result.checks[1]
-    entity = check.entities[0].model_copy(update={"metric": float("nan")})
+    entity = dataclasses.replace(check.entities[0], metric=float("nan"))
     result = result.model_copy(update={"checks": (result.checks[0], check.model_copy(update={"entities": (entity,)}),
                                                   result.checks[2])})
     write_all(result, tmp_path, formats=(Format.GAP_MATRIX,))
@@ -197,3 +200,109 @@ def test_nan_metric_does_not_break_the_workbook(tmp_path: Path) -> None:
     failing = _rows(ws)
     assert failing[0]["Metric"] == "nan"
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def _many_failing(n: int, hostile: bool = False) -> Any:
+    """The factory's result with one rule failing on ``n`` services (the first with a formula-like message)."""
+    from itscm_audit.model import SourceRef
+    from itscm_audit.result import EntityResult, Outcome
+
+    result = make_result(hostile=hostile)
+    ents = tuple(EntityResult("service", f"SVC-{i:04d}", Outcome.FAIL,
+                              "=cmd|' /C calc'!A0" if i == 0 else f"never exercised ({i})", float(i),
+                              (SourceRef(file="data/bia.xlsx", sheet="Services", row=i + 2),))
+                 for i in range(n))
+    check = result.checks[0].model_copy(update={"entities": ents, "outcome": Outcome.FAIL})
+    return result.model_copy(update={"checks": (check, *result.checks[1:])})
+
+
+def test_failing_entities_capped_per_rule_with_every_one_in_the_csv(tmp_path: Path) -> None:
+    import csv
+
+    from itscm_audit.reporters.xlsx import FAILING_PER_RULE
+
+    result = _many_failing(FAILING_PER_RULE + 150)
+    write_all(result, tmp_path, formats=(Format.GAP_MATRIX, Format.FAILING_ENTITIES))
+    rows = _rows(openpyxl.load_workbook(tmp_path / "gap-matrix.xlsx")["Failing entities"])
+    mine = [r for r in rows if r["Rule"] == "bia.rto_defined"]
+    assert len(mine) == FAILING_PER_RULE + 1
+    assert mine[-1]["Entity id"] is None
+    assert mine[-1]["Message"] == "150 more failing entities of bia.rto_defined: every one is listed in " \
+                                  "failing-entities.csv"
+    assert [r["Entity id"] for r in rows if r["Rule"] == "exercise.rto_achieved"] == ["SVC-001", "SVC-001"]
+    with (tmp_path / "failing-entities.csv").open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[0] == ["Rule", "Entity", "Entity id", "Outcome", "Message", "Metric", "File", "Sheet", "Row",
+                        "Column", "Value"]
+    listed = [line for line in lines[1:] if line[0] == "bia.rto_defined"]
+    assert len(listed) == FAILING_PER_RULE + 150
+    assert listed[0][4] == "'=cmd|' /C calc'!A0"  # a spreadsheet opening the CSV never runs it
+    assert listed[1][2:6] == ["SVC-0001", "fail", "never exercised (1)", "1.0"]
+    assert listed[1][6:9] == ["data/bia.xlsx", "Services", "3"]
+
+
+def test_failing_entities_csv_is_redacted_like_the_workbook(tmp_path: Path) -> None:
+    result = make_result()
+    from itscm_audit.result import EntityResult, Outcome
+
+    named = EntityResult("contact", "Crisis manager", Outcome.FAIL, "Jean-Luc Picard not verified since 2025")
+    check = result.checks[1].model_copy(update={"entities": (*result.checks[1].entities, named)})
+    result = result.model_copy(update={"checks": (result.checks[0], check, *result.checks[2:])})
+    write_all(result, tmp_path, formats=(Format.FAILING_ENTITIES,), redact=True)
+    text = (tmp_path / "failing-entities.csv").read_text(encoding="utf-8-sig")
+    assert "Jean-Luc Picard" not in text
+    assert re.search(r"Person \d+ not verified since 2025", text)  # the pseudonym the other outputs use
+
+
+def test_exercises_sheet_lists_the_exercises_in_the_window(tmp_path: Path) -> None:
+    from datetime import date
+
+    from itscm_audit.model import Exercise, SourceRef
+
+    result = make_result()
+    old = Exercise(id="EX-2024-09", date=date(2024, 9, 1), services=("SVC-001",),
+                   source=SourceRef(file="data/exercise-log.xlsx", sheet="Exercises", row=9))
+    planned = old.model_copy(update={"id": "EX-2027-01", "date": date(2027, 1, 15)})
+    data = result.data.model_copy(update={"exercises": (old, *result.data.exercises, planned)})
+    write_all(result.model_copy(update={"data": data}), tmp_path, formats=(Format.GAP_MATRIX,))
+    listed = [r["Exercise"] for r in _rows(openpyxl.load_workbook(tmp_path / "gap-matrix.xlsx")["Exercises"])]
+    assert listed == ["EX-2026-01", "EX-2026-02"]  # window 2025-09-30 .. 2026-09-30
+
+
+def test_rows_written_as_sheet_xml_match_xlsxwriter_cell_for_cell(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast row writer produces the cells xlsxwriter's API would: values, types and formats."""
+    from itscm_audit.model import SourceRef
+    from itscm_audit.reporters import xlsx
+    from itscm_audit.result import EntityResult, Outcome
+
+    result = _many_failing(3, hostile=True)
+    odd = (EntityResult("service", "_x0041_ literal", Outcome.FAIL, "  leading and trailing  ", float("inf"),
+                        (SourceRef(file="data/bia.xlsx", sheet="S", row=2, column="A&B <c>", value="x" * 40_000),)),
+           EntityResult("service", "emoji", Outcome.PARTIAL, "🔥" * 20_000, float("nan")))
+    check = result.checks[0].model_copy(update={"entities": (*result.checks[0].entities, *odd)})
+    result = result.model_copy(update={"checks": (check, *result.checks[1:])})
+    used: list[int] = []
+    real_write = xlsx._SheetXml.write
+
+    def spy(self: Any, rows: Any, *args: Any) -> None:
+        used.append(len(rows))
+        real_write(self, rows, *args)
+
+    monkeypatch.setattr(xlsx._SheetXml, "write", spy)
+    write_all(result, tmp_path / "fast", formats=(Format.GAP_MATRIX,))
+    assert used and sum(used) > 40
+    monkeypatch.setattr(xlsx._SheetXml, "usable", staticmethod(lambda ws: False))
+    write_all(result, tmp_path / "api", formats=(Format.GAP_MATRIX,))
+
+    def cells(path: Path) -> list[tuple[Any, ...]]:
+        wb = openpyxl.load_workbook(path / "gap-matrix.xlsx")
+        return [(ws.title, c.coordinate, c.value, c.data_type, c.number_format, c.font.b, c.font.color and c.font.color.rgb,
+                 c.fill.fgColor.rgb, c.alignment.wrap_text, c.alignment.vertical, c.quotePrefix)
+                for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+
+    fast, api = cells(tmp_path / "fast"), cells(tmp_path / "api")
+    assert fast == api
+    values = {c[2] for c in fast}
+    assert any(str(v).endswith("x0041_ literal") for v in values)  # escaped, never read as "A"
+    assert "  leading and trailing  " in values and "inf" in values

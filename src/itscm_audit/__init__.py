@@ -5,6 +5,7 @@ Public API for notebooks and scripts (the CLI is a thin layer over the same func
     import itscm_audit
     result = itscm_audit.assess("acme/", as_of="2026-12-31")
     result.tables()["requirements"]          # pandas DataFrame
+    result.facts.coverage                    # the figures the rules decided once, for every pack
     itscm_audit.write_reports(result, "acme/reports/q4")
 
 Heavy modules are imported on first use so ``itscm-audit --help`` starts fast.
@@ -37,7 +38,10 @@ def assess(workspace: str | Path, as_of: str | date | None = None,
 
 
 def write_reports(result: AssessmentResult, out_dir: str | Path, **options: Any) -> list[Path]:
-    """Write every report format for ``result`` into ``out_dir`` (atomically); return the paths."""
+    """Write every report format for ``result`` into ``out_dir`` (atomically); return the paths.
+
+    Options are those of :func:`itscm_audit.reporters.write_all` (``template``, ``redact``, ``workspace``,
+    ``formats``, ``full_result``: the imported records embedded in result.json)."""
     from pathlib import Path as _Path
 
     from itscm_audit.reporters import write_all

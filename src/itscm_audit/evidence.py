@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from itscm_audit.catalog import SAFE_LOADER
 from itscm_audit.config import Policy
 from itscm_audit.errors import EvidenceError
 from itscm_audit.fsio import inside, locked, write_text_atomic
@@ -198,8 +199,8 @@ def _parse_manifest(root: Path) -> _Parsed:
     try:
         raw_bytes = path.read_bytes()
         text = raw_bytes.decode("utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)  # libyaml: the manifest grows with the locker
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except OSError as exc:
         raise EvidenceError(f"cannot read: {exc.strerror}", location=str(path)) from None
     except UnicodeDecodeError as exc:

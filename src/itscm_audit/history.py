@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
-from itscm_audit.periods import bounded_date, months_before
-from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, Outcome, RemediationItem, Status
+from itscm_audit.model import ActionStatus
+from itscm_audit.periods import bounded_date
+from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, RemediationItem, Status
 
 HISTORY_DIR = ".itscm"
 HISTORY_FILE = "history.db"
@@ -171,46 +172,37 @@ class StoredRun:
 
 
 def _coverage(result: AssessmentResult) -> tuple[list[str], list[str]]:
-    """Critical services, and those exercised within the window.
-
-    The ``exercise.coverage`` rule decides when it ran (it knows the scope); otherwise the same
-    definition is applied to the data: in-scope services in a critical tier, exercised on a day from
-    as-of minus the exercise window to as-of inclusive.
-    """
-    try:
-        check = result.check("exercise.coverage")
-    except KeyError:
-        check = None
-    if check is not None and check.entities:
-        services = [e for e in check.entities if e.entity == "service" and e.outcome != Outcome.NOT_APPLICABLE
-                    and e.outcome != Outcome.NO_DATA]
-        return (sorted({e.entity_id for e in services}),
-                sorted({e.entity_id for e in services if e.outcome == Outcome.PASS}))
-    policy = result.run.policy
-    tiers = set(policy.get("critical_tiers", (1, 2)))
-    months = int(policy.get("exercise_window_months", 12))
-    start = months_before(result.run.as_of, months)
-    critical = sorted({s.id for s in result.data.services if s.in_scope and s.tier in tiers})
-    exercised = {sid for e in result.data.exercises if start <= e.date <= result.run.as_of
-                 for sid in e.services}
-    return critical, sorted(set(critical) & exercised)
+    """Critical services, and those exercised within the window, as the rules decided (``result.facts``)."""
+    critical = [s for s in result.facts.services if s.critical]
+    return (sorted({s.service_id for s in critical}),
+            sorted({s.service_id for s in critical if s.exercised_in_window}))
 
 
 def _overdue(actions: Sequence[StoredAction], as_of: date, grace_days: int) -> list[StoredAction]:
-    """Actions not closed whose due date (plus the policy's grace days) lies before as-of."""
+    """For runs recorded before the facts existed: actions not closed whose due date (plus the policy's
+    grace days) lies before as-of. Later runs store the rules' own list (``overdue_action_ids``)."""
     return sorted((a for a in actions if a.status != "closed" and a.due is not None
                    and (as_of - a.due).days > grace_days), key=lambda a: (a.due or as_of, a.action_id))
 
 
+def _overdue_ids(run: StoredRun) -> list[str]:
+    """Overdue actions of a stored run, oldest due date first: what its rules decided when recorded."""
+    stored = run.record.metrics.get("overdue_action_ids")
+    if stored is not None:
+        return [str(a) for a in stored]
+    grace = int(run.record.metrics.get("grace_days", 0))
+    return [a.action_id for a in _overdue(run.actions, run.record.as_of, grace)]
+
+
 def run_metrics(result: AssessmentResult) -> dict[str, Any]:
-    """The figures the quarterly trend shows, computed once when the run is recorded."""
+    """The figures the quarterly trend shows, read from the result's facts when the run is recorded."""
     reqs = result.requirements
     counts = {s.value: sum(1 for r in reqs if r.status == s) for s in Status}
     decided = counts["met"] + counts["partially_met"] + counts["not_met"]
     score = round(100.0 * (counts["met"] + 0.5 * counts["partially_met"]) / decided, 1) if decided else 0.0
-    actions = _actions(result)
     grace = int(result.run.policy.get("corrective_action_grace_days", 0))
-    overdue = _overdue(actions, result.run.as_of, grace)
+    actions = result.facts.actions
+    overdue = sorted((a for a in actions if a.overdue), key=lambda a: (a.due or result.run.as_of, a.action_id))
     critical, exercised = _coverage(result)
     states = [e.state for e in result.evidence]
     return {
@@ -218,11 +210,12 @@ def run_metrics(result: AssessmentResult) -> dict[str, Any]:
         "requirements": len(reqs),
         "status_counts": counts,
         "open_gaps": counts["partially_met"] + counts["not_met"],
-        "open_actions": sum(1 for a in actions if a.status != "closed"),
+        "open_actions": sum(1 for a in actions if a.status != ActionStatus.CLOSED),
         "overdue_actions": len(overdue),
+        "overdue_action_ids": [a.action_id for a in overdue],
         "oldest_overdue": (None if not overdue else
                            {"action_id": overdue[0].action_id, "due": overdue[0].due.isoformat() if overdue[0].due
-                            else None, "days_overdue": (result.run.as_of - (overdue[0].due or result.run.as_of)).days}),
+                            else None, "days_overdue": overdue[0].days_overdue}),
         "critical_services": critical,
         "critical_exercised": exercised,
         "exercise_coverage": round(100.0 * len(exercised) / len(critical), 1) if critical else None,
@@ -934,10 +927,8 @@ def compare(a: StoredRun, b: StoredRun) -> RunDiff:
                    and (x.action_id not in act_a or act_a[x.action_id].status != "closed"))
     reopened = tuple(_action_change(act_a[x.action_id], x) for x in b.actions if x.status != "closed"
                      and x.action_id in act_a and act_a[x.action_id].status == "closed")
-    grace_a = int(a.record.metrics.get("grace_days", 0))
-    grace_b = int(b.record.metrics.get("grace_days", 0))
-    over_a = {x.action_id for x in _overdue(a.actions, a.record.as_of, grace_a)}
-    over_b = _overdue(b.actions, b.record.as_of, grace_b)
+    over_a = set(_overdue_ids(a))
+    over_b = _overdue_ids(b)
     m_a, m_b = a.record.metrics, b.record.metrics
     ex_a, ex_b = set(m_a.get("critical_exercised", ())), set(m_b.get("critical_exercised", ()))
     return RunDiff(
@@ -947,7 +938,7 @@ def compare(a: StoredRun, b: StoredRun) -> RunDiff:
         frameworks_removed=tuple(f for f in a.record.frameworks if f not in b.record.frameworks),
         stale_evidence=stale, actions_opened=opened, actions_closed=closed, actions_reopened=reopened,
         overdue_before=len(over_a), overdue_after=len(over_b),
-        newly_overdue=tuple(x.action_id for x in over_b if x.action_id not in over_a),
+        newly_overdue=tuple(x for x in over_b if x not in over_a),
         oldest_overdue=m_b.get("oldest_overdue"),
         coverage_before=m_a.get("exercise_coverage"), coverage_after=m_b.get("exercise_coverage"),
         newly_exercised=tuple(sorted(ex_b - ex_a)), no_longer_exercised=tuple(sorted(ex_a - ex_b)),

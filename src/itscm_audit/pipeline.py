@@ -20,6 +20,7 @@ from itscm_audit.catalog import CatalogueSet, load_catalogue_set
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, read_config
 from itscm_audit.errors import UsageError, WorkspaceError
 from itscm_audit.fsio import inside
+from itscm_audit.gcpause import paused_gc
 from itscm_audit.model import DataIssue
 from itscm_audit.periods import date_problem
 from itscm_audit.resources import frameworks_dir
@@ -78,11 +79,13 @@ def load_catalogues(root: Path | None, config: WorkspaceConfig | None) -> Catalo
 
 
 def run_rules(ctx: object, rule_ids: Sequence[str] | None = None) -> tuple[CheckResult, ...]:
+    """Every rule (or ``rule_ids``), each check kept lean: failing, partial and no-data entities in full,
+    the others counted, so memory follows the gaps rather than the size of the inventory."""
     from itscm_audit.rules import RULES, RuleContext
 
     assert isinstance(ctx, RuleContext)
     ids = sorted(RULES) if rule_ids is None else list(rule_ids)
-    return tuple(RULES[r].evaluate(ctx) for r in ids)
+    return tuple(RULES[r].evaluate(ctx).lean() for r in ids)
 
 
 def assess(
@@ -96,15 +99,21 @@ def assess(
     """Assess a workspace and return the immutable result.
 
     ``as_of`` defaults to ``as_of`` in itscm.yaml, then to ``today()`` (the only clock read, injected).
-    ``frameworks`` defaults to the frameworks in scope in itscm.yaml.
+    ``frameworks`` defaults to the frameworks in scope in itscm.yaml. The cyclic garbage collector is
+    paused meanwhile (``gcpause``).
     """
+    with paused_gc():
+        return _assess(Path(workspace), as_of, frameworks, today, timer or StageTimer())
+
+
+def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, today: Callable[[], date],
+            timer: StageTimer) -> AssessmentResult:
     from itscm_audit.attestations import check_targets, read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
     from itscm_audit.rules import RuleContext
+    from itscm_audit.rules.facts import decide_facts
 
-    root = Path(workspace)
-    timer = timer or StageTimer()
     with timer.stage("config"):
         config, config_digest = read_config(root)
         as_of = as_of or config.as_of or today()
@@ -131,6 +140,8 @@ def assess(
         ctx = RuleContext(data=imported.data, as_of=as_of, policy=config.policy, config=config,
                           evidence=evidence)
         checks = run_rules(ctx)
+    with timer.stage("facts"):
+        facts = decide_facts(ctx)
     with timer.stage("objectives"):
         objectives = evaluate_objectives(catalogues.objectives, checks, evidence.statuses, attestations)
     with timer.stage("requirements"):
@@ -139,7 +150,7 @@ def assess(
                                              attestations, imported.data, jurisdictions,
                                              config.organisation.sector)
         summaries = summarise(catalogues, fw_ids, requirements)
-        critical = {s.id for s in imported.data.services if s.tier in config.policy.critical_tiers}
+        critical = {s.service_id for s in facts.services if s.critical}
         remediation = prioritise(catalogues, objectives, requirements, checks, critical)
     digests = dict(sorted({**imported.digests, **evidence.digests, **att_digest,
                            CONFIG_NAME: config_digest}.items()))
@@ -160,7 +171,7 @@ def assess(
     issues: tuple[DataIssue, ...] = (*imported.issues, *evidence.issues, *att_issues)
     accounts: tuple[TableAccount, ...] = imported.accounts
     return AssessmentResult(
-        run=run, data=imported.data, issues=issues, accounts=accounts, checks=checks,
+        run=run, facts=facts, data=imported.data, issues=issues, accounts=accounts, checks=checks,
         evidence=evidence.statuses, attestations=attestations, objectives=objectives,
         requirements=requirements, frameworks=summaries, remediation=remediation,
     )

@@ -3,18 +3,29 @@
 Its JSON form (``result.json``) is documented by the JSON Schema exported from these models
 (``itscm-audit schema``). Statuses always carry the references an auditor follows: rules, failing
 entities with their file/sheet/row, evidence with hash and freshness, attestations.
+
+The result stays lean at any size: a rule keeps its failing, partial and no-data entities in full and
+only counts the others (``CheckResult.counts``); the facts every writer shows (latest exercise, days
+overdue, coverage) are decided once by the rules (``AssessmentResult.facts``); the imported records
+stay in memory for the reporters but ``result.json`` refers to the inputs by digest unless it is
+written with ``full=True`` (``assess --full-result``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import Enum
-from typing import Any
+from functools import cached_property
+from typing import IO, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from itscm_audit.catalog import DecidedBy, Relationship
 from itscm_audit.model import (
+    ActionStatus,
     Attestation,
     DataIssue,
     EvidenceItem,
@@ -59,8 +70,18 @@ class Outcome(str, Enum):
     NOT_APPLICABLE = "not_applicable"
 
 
-class EntityResult(_Result):
-    """How one entity (a service, an exercise, an action...) fared under a rule."""
+KEPT_OUTCOMES = frozenset({Outcome.FAIL, Outcome.PARTIAL, Outcome.NO_DATA})
+"""Entity outcomes a lean check keeps in full; the others are only counted."""
+FAILING_OUTCOMES = frozenset({Outcome.FAIL, Outcome.PARTIAL})
+
+
+@dataclass(frozen=True, slots=True)
+class EntityResult:
+    """How one entity (a service, an exercise, an action...) fared under a rule.
+
+    A plain frozen record rather than a pydantic model: large inventories produce hundreds of
+    thousands of them, and every field is already typed when a rule builds one.
+    """
 
     entity: str
     """Entity kind (``service``, ``exercise``...)."""
@@ -71,6 +92,12 @@ class EntityResult(_Result):
     sources: tuple[SourceRef, ...] = ()
 
 
+def outcome_counts(entities: Iterable[EntityResult]) -> dict[str, int]:
+    """Entities per outcome value, every outcome listed in a fixed order (so result.json is stable)."""
+    tally = Counter(e.outcome for e in entities)
+    return {o.value: tally.get(o, 0) for o in Outcome}
+
+
 class CheckResult(_Result):
     rule_id: str
     title: str
@@ -78,13 +105,40 @@ class CheckResult(_Result):
     summary: str
     """One sentence a person can read: what was checked and what was found."""
     entities: tuple[EntityResult, ...] = ()
+    """Failing, partial and no-data entities in full (see :meth:`lean`); a rule evaluated on its own
+    returns every entity it looked at."""
+    counts: dict[str, int] = Field(default_factory=dict)
+    """Entities looked at, per outcome value, including those not kept in ``entities``."""
     metrics: dict[str, float] = Field(default_factory=dict)
     evidence: tuple[str, ...] = ()
     """Evidence paths this check relied on."""
 
-    @property
+    @model_validator(mode="before")
+    @classmethod
+    def _count_entities(cls, data: Any) -> Any:
+        """A check built by hand without counts counts its entities."""
+        if isinstance(data, dict) and not data.get("counts") and data.get("entities"):
+            entities = data["entities"]
+            if all(isinstance(e, EntityResult) for e in entities):
+                data = {**data, "counts": outcome_counts(entities)}
+        return data
+
+    @cached_property
     def failing(self) -> tuple[EntityResult, ...]:
-        return tuple(e for e in self.entities if e.outcome in (Outcome.FAIL, Outcome.PARTIAL))
+        """Failing and partial entities, filtered once (status, reporters and history all ask)."""
+        return tuple(e for e in self.entities if e.outcome in FAILING_OUTCOMES)
+
+    def lean(self) -> CheckResult:
+        """The same check keeping only failing, partial and no-data entities; ``counts`` keeps the tally."""
+        kept = tuple(e for e in self.entities if e.outcome in KEPT_OUTCOMES)
+        if len(kept) == len(self.entities):
+            return self
+        return self.model_copy(update={"entities": kept})
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> CheckResult:
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("failing", None)  # the cached list belongs to the original's entities
+        return copy
 
 
 class EvidenceState(str, Enum):
@@ -194,9 +248,99 @@ class RunInfo(_Result):
     """Personal data is masked by field and by pattern (``--redact``); part of the run's identity."""
 
 
+class ServiceFacts(_Result):
+    """What the rules decided about one service at the as-of date; every writer and the history read it."""
+
+    service_id: str
+    tier: int | None = None
+    owner: str | None = None
+    in_scope: bool
+    """In the assessment scope (itscm.yaml scope and the service's lifecycle)."""
+    critical: bool
+    """In scope and in a critical tier (``policy.critical_tiers``)."""
+    mtpd: timedelta | None = None
+    rto: timedelta | None = None
+    rpo: timedelta | None = None
+    latest_exercise: str | None = None
+    """Id of the latest exercise held on or before the as-of date."""
+    latest_exercise_date: date | None = None
+    exercised_in_window: bool = False
+    """Exercised within the exercise window ending on the as-of date (as ``exercise.coverage`` decides)."""
+    latest_recovery_exercise: str | None = None
+    """Latest exercise (on or before as-of) that measured the recovery time."""
+    latest_recovery: timedelta | None = None
+    within_rto: bool | None = None
+    """Whether that recovery met the RTO; None when nothing was measured or no RTO is recorded."""
+    latest_data_loss_exercise: str | None = None
+    latest_data_loss: timedelta | None = None
+    within_rpo: bool | None = None
+    earliest_open_due: date | None = None
+    """Earliest due date of the corrective actions open at as-of that follow up this service's exercises."""
+
+
+class ActionFacts(_Result):
+    """One corrective action as it stood at the as-of date."""
+
+    action_id: str
+    status: ActionStatus
+    """Status at as-of: an action closed after the as-of date was still open on it."""
+    due: date | None = None
+    age_days: int | None = None
+    """Days from opening to closure (closed by as-of) or to the as-of date."""
+    days_overdue: int | None = None
+    """Days past the due date at as-of for an open action (0 when not yet due); None when closed or undated."""
+    overdue: bool = False
+    """Open at as-of and past its due date by more than ``policy.corrective_action_grace_days``."""
+    ageing: str | None = None
+    """Ageing bucket of an overdue action (``overdue_0_30_days``... ``overdue_over_180_days``)."""
+    services: tuple[str, ...] = ()
+    """Services whose exercise raised the finding this action follows up."""
+
+
+class CoverageFacts(_Result):
+    """The programme-level figures of the run, decided once."""
+
+    exercise_window_start: date
+    """First day of the exercise window ending on the as-of date."""
+    critical_services: int = 0
+    critical_exercised: int = 0
+    """Critical services exercised within the window."""
+    exercise_coverage: float | None = None
+    """Share of critical services exercised within the window, in percent (one decimal)."""
+    recoveries_measured: int = 0
+    """In-scope services whose latest measured recovery can be compared with an RTO."""
+    recoveries_within_rto: int = 0
+    open_actions: int = 0
+    overdue_actions: int = 0
+    oldest_overdue: str | None = None
+    """The overdue action with the earliest due date."""
+    evidence_items: int = 0
+    stale_evidence: int = 0
+    evidence_not_current: int = 0
+    """Stale, missing or changed evidence items."""
+
+
+class Facts(_Result):
+    """One answer per fact: decided by the rules, carried by the result, read by every writer and the history."""
+
+    coverage: CoverageFacts | None = None
+    services: tuple[ServiceFacts, ...] = ()
+    actions: tuple[ActionFacts, ...] = ()
+
+    def actions_by_id(self) -> dict[str, ActionFacts]:
+        return {a.action_id: a for a in self.actions}
+
+
+_CHUNK = 2000
+"""Elements serialised per call when result.json is streamed."""
+_WITHOUT_NULLS = frozenset({"checks", "facts"})
+"""Parts of result.json written without null fields (every one of them defaults to null): the entity
+results and the facts are most of a large result."""
+
+
 class AssessmentResult(_Result):
     run: RunInfo
-    data: OrgData
+    facts: Facts = Field(default_factory=Facts)
     issues: tuple[DataIssue, ...]
     accounts: tuple[TableAccount, ...]
     checks: tuple[CheckResult, ...]
@@ -206,6 +350,9 @@ class AssessmentResult(_Result):
     requirements: tuple[RequirementStatus, ...]
     frameworks: tuple[FrameworkSummary, ...]
     remediation: tuple[RemediationItem, ...]
+    data: OrgData = Field(default_factory=OrgData)
+    """The imported records. Always in memory for the reporters; in result.json only when written with
+    ``full=True`` (``assess --full-result``), otherwise the inputs are referenced by ``run.input_digests``."""
 
     def check(self, rule_id: str) -> CheckResult:
         for c in self.checks:
@@ -219,12 +366,68 @@ class AssessmentResult(_Result):
                 return r
         raise KeyError(f"{framework}:{requirement_id}")
 
-    def to_json(self) -> str:
-        """Canonical JSON: same result, same bytes."""
-        return self.model_dump_json(indent=2) + "\n"
+    def write_json(self, out: IO[bytes], *, full: bool = False) -> None:
+        """Canonical compact JSON, streamed field by field and in chunks of long lists, so the whole
+        document never sits in memory as one string. Same result, same bytes."""
+        out.write(b"{")
+        first = True
+        for name, info in type(self).model_fields.items():
+            if name == "data" and not full:
+                continue
+            value = getattr(self, name)
+            out.write(b"" if first else b",")
+            first = False
+            out.write(b'"' + name.encode() + b'":')
+            _write_value(out, info.annotation, value, name in _WITHOUT_NULLS)
+        out.write(b"}\n")
+
+    def to_json(self, *, full: bool = False) -> str:
+        """The text of result.json (see :meth:`write_json`)."""
+        import io
+
+        buffer = io.BytesIO()
+        self.write_json(buffer, full=full)
+        return buffer.getvalue().decode("utf-8")
 
     def tables(self) -> dict[str, Any]:
         """The result as pandas DataFrames, for notebooks (imports pandas lazily)."""
         from itscm_audit.frames import result_frames
 
         return result_frames(self)
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(annotation)
+    if adapter is None:
+        adapter = _ADAPTERS[annotation] = TypeAdapter(annotation)
+    return adapter
+
+
+def _write_value(out: IO[bytes], annotation: Any, value: Any, without_nulls: bool = False) -> None:
+    """One field: a model's own fields one by one, a long tuple in chunks, anything else in one call."""
+    if isinstance(value, BaseModel) and any(isinstance(getattr(value, n), tuple) and len(getattr(value, n)) > _CHUNK
+                                            for n in type(value).model_fields):
+        out.write(b"{")
+        first = True
+        for name, info in type(value).model_fields.items():
+            field = getattr(value, name)
+            if field is None and without_nulls:
+                continue
+            out.write(b'"' + name.encode() + b'":' if first else b',"' + name.encode() + b'":')
+            first = False
+            _write_value(out, info.annotation, field, without_nulls)
+        out.write(b"}")
+        return
+    adapter = _adapter(annotation)
+    if isinstance(value, tuple) and len(value) > _CHUNK:
+        out.write(b"[")
+        for start in range(0, len(value), _CHUNK):
+            if start:
+                out.write(b",")
+            out.write(adapter.dump_json(value[start:start + _CHUNK], exclude_none=without_nulls)[1:-1])
+        out.write(b"]")
+        return
+    out.write(adapter.dump_json(value, exclude_none=without_nulls))

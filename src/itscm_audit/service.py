@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from itscm_audit.errors import UsageError
+from itscm_audit.gcpause import paused_gc
 from itscm_audit.pipeline import StageTimer, assess
 from itscm_audit.result import STATUS_RANK, AssessmentResult, RequirementStatus, Status
 
@@ -81,6 +82,7 @@ def assess_and_report(
     record_history: bool = True,
     sign_key: Path | None = None,
     hook: Callable[[str], None] | None = None,
+    full_result: bool = False,
 ) -> AssessOutcome:
     """Assess, write the packs and record the run.
 
@@ -88,27 +90,29 @@ def assess_and_report(
     so neither the packs nor the history keep the names. The default report folder is
     ``reports/<run-id>``; a different pack already there is never overwritten (the new one goes to
     ``<run-id>-2``...), while an explicit ``out`` that holds other files is refused.
+    ``full_result`` embeds the imported records in result.json.
     """
     from itscm_audit.reporters import write_all
 
     if out is not None:
         check_out_dir(workspace, out)
     timer = StageTimer(hook=hook)
-    result = assess(workspace, as_of, frameworks, timer=timer)
-    if redact:
-        from itscm_audit.reporters.redact import redact_result
+    with paused_gc():  # one pause for the whole job (see gcpause)
+        result = assess(workspace, as_of, frameworks, timer=timer)
+        if redact:
+            from itscm_audit.reporters.redact import redact_result
 
-        result, _redactor = redact_result(result)
-    out_dir = out if out is not None else workspace / "reports" / result.run.run_id
-    with timer.stage("reports"):
-        paths = write_all(result, out_dir, template=template, workspace=workspace, sign_key=sign_key,
-                          new_folder=out is None)
-    written_to = paths[0].parent if paths else out_dir
-    manifest = written_to / "manifest.json"
-    digest = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else None
-    if record_history:
-        from itscm_audit.history import record_run
+            result, _redactor = redact_result(result)
+        out_dir = out if out is not None else workspace / "reports" / result.run.run_id
+        with timer.stage("reports"):
+            paths = write_all(result, out_dir, template=template, workspace=workspace, sign_key=sign_key,
+                              new_folder=out is None, full_result=full_result)
+        written_to = paths[0].parent if paths else out_dir
+        manifest = written_to / "manifest.json"
+        digest = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else None
+        if record_history:
+            from itscm_audit.history import record_run
 
-        with timer.stage("history"):
-            record_run(workspace, result, label=label, manifest_sha256=digest)
+            with timer.stage("history"):
+                record_run(workspace, result, label=label, manifest_sha256=digest)
     return AssessOutcome(result=result, out_dir=written_to, paths=tuple(paths), manifest_sha256=digest)

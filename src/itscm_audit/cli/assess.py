@@ -28,11 +28,13 @@ from itscm_audit.cli.common import as_of_option, echo_json, handle_errors, inter
 @click.option("--no-history", is_flag=True, help="Do not record this run in DIR/.itscm/history.db.")
 @click.option("--fail-on", type=click.Choice(["not_met", "partially_met"]), default=None,
               help="Exit 1 when any requirement is at or below this status (for CI gates).")
+@click.option("--full-result", is_flag=True,
+              help="Embed the imported records in result.json (by default inputs are referenced by SHA-256).")
 @json_option
 @handle_errors
 def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...], out: Path | None,
                template: Path | None, redact: bool, sign_key: Path | None, label: str | None,
-               no_history: bool, fail_on: str | None, as_json: bool) -> None:
+               no_history: bool, fail_on: str | None, full_result: bool, as_json: bool) -> None:
     """Assess a workspace and write the gap matrix, evidence pack, OSCAL files and result.json.
 
     \b
@@ -40,13 +42,15 @@ def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...],
       itscm-audit assess acme --as-of 2026-12-31
       itscm-audit assess acme -f iso22301 -f nist-800-53-cp --out /tmp/q4 --fail-on not_met
       itscm-audit assess acme --redact --sign ~/.itscm/aurora-signing.pem
+      itscm-audit assess acme --full-result     # result.json with every imported record
     """
     from itscm_audit.service import assess_and_report
 
     with progress(interactive(as_json)) as hook:
         outcome = assess_and_report(workspace, as_of=as_of, frameworks=frameworks or None, out=out,
                                     template=template, redact=redact, label=label,
-                                    record_history=not no_history, sign_key=sign_key, hook=hook)
+                                    record_history=not no_history, sign_key=sign_key, hook=hook,
+                                    full_result=full_result)
     result = outcome.result
     tripped = outcome.gate_failures(fail_on) if fail_on else ()
     if as_json:

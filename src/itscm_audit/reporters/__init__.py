@@ -16,7 +16,8 @@ from enum import Enum
 from pathlib import Path
 
 from itscm_audit.errors import ItscmError, UsageError
-from itscm_audit.fsio import write_text_atomic
+from itscm_audit.fsio import atomic_path
+from itscm_audit.gcpause import paused_gc
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.manifest import PackVerification, verify_pack
 from itscm_audit.result import AssessmentResult
@@ -29,6 +30,7 @@ class Format(str, Enum):
 
     RESULT_JSON = "result.json"
     GAP_MATRIX = "gap-matrix.xlsx"
+    FAILING_ENTITIES = "failing-entities.csv"
     EVIDENCE_PACK = "evidence-pack.docx"
     OSCAL_ASSESSMENT_RESULTS = "assessment-results.json"
     OSCAL_POAM = "poam.json"
@@ -43,13 +45,21 @@ Writer = Callable[[PackContext, Path], None]
 
 
 def _write_result_json(ctx: PackContext, path: Path) -> None:
-    write_text_atomic(path, ctx.result.to_json())
+    """Streamed straight to the file: never one string the size of the document."""
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        ctx.result.write_json(handle, full=ctx.full_result)
 
 
 def _write_xlsx(ctx: PackContext, path: Path) -> None:
     from itscm_audit.reporters.xlsx import write_xlsx
 
     write_xlsx(ctx, path)
+
+
+def _write_failing_csv(ctx: PackContext, path: Path) -> None:
+    from itscm_audit.reporters.failing_csv import write_failing_csv
+
+    write_failing_csv(ctx, path)
 
 
 def _write_docx(ctx: PackContext, path: Path) -> None:
@@ -79,6 +89,7 @@ def _write_manifest(ctx: PackContext, path: Path) -> None:
 WRITERS: dict[Format, Writer] = {
     Format.RESULT_JSON: _write_result_json,
     Format.GAP_MATRIX: _write_xlsx,
+    Format.FAILING_ENTITIES: _write_failing_csv,
     Format.EVIDENCE_PACK: _write_docx,
     Format.OSCAL_ASSESSMENT_RESULTS: _write_ar,
     Format.OSCAL_POAM: _write_poam,
@@ -88,7 +99,8 @@ WRITERS: dict[Format, Writer] = {
 
 def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None = None, redact: bool = False,
               workspace: Path | None = None, formats: tuple[Format, ...] = tuple(Format),
-              sign_key: Path | None = None, new_folder: bool = False) -> list[Path]:
+              sign_key: Path | None = None, new_folder: bool = False,
+              full_result: bool = False) -> list[Path]:
     """Write every format (or ``formats``) as one pack in ``out_dir``; return the paths, manifest last.
 
     The pack is written in a hidden folder beside ``out_dir`` and renamed into place whole, so a failed
@@ -96,6 +108,8 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
     ``out_dir`` already holds the very same files the run changes nothing; if it holds anything else,
     the pack goes to ``out_dir-2``, ``-3``... when ``new_folder`` (the default report folder), and is
     refused otherwise (an explicit ``--out``). ``sign_key`` (Ed25519, PEM) signs the manifest.
+
+    ``full_result`` embeds the imported records in result.json (otherwise inputs are referenced by digest).
     """
     if template is not None and not template.is_file():
         raise ItscmError("Word template not found", location=str(template),
@@ -123,12 +137,14 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = _staging_folder(out_dir)
     try:
-        ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor)
-        for fmt in sorted(formats, key=list(Format).index):
-            path = staging / fmt.filename
-            WRITERS[fmt](ctx, path)
-            if fmt is not Format.MANIFEST:
-                ctx.written.append(path)
+        ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor,
+                          full_result=full_result)
+        with paused_gc():  # the writers allocate millions of short-lived objects beside a large, acyclic result
+            for fmt in sorted(formats, key=list(Format).index):
+                path = staging / fmt.filename
+                WRITERS[fmt](ctx, path)
+                if fmt is not Format.MANIFEST:
+                    ctx.written.append(path)
         names = [p.name for p in ctx.written]
         if Format.MANIFEST in formats:
             names.append(Format.MANIFEST.filename)

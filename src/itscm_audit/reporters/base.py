@@ -20,6 +20,8 @@ class PackContext:
     workspace: Path | None = None
     redactor: Callable[[str], str] | None = None
     """Masks personal data in free text; None when not redacting."""
+    full_result: bool = False
+    """Embed the imported records in result.json (``assess --full-result``)."""
     written: list[Path] = field(default_factory=list)
     """Outputs written so far (the manifest lists them)."""
     _tables: dict[str, Table] = field(default_factory=dict, repr=False)

@@ -29,7 +29,7 @@ STATUS_STYLE = {s.label: f"Status {s.label.title()}" for s in Status}
 """Character style per status label (``Status Not Met``), used when the template defines it."""
 CHART_EXERCISES = 30
 """The exercise chart shows the latest exercises only; the tables list them all."""
-ROW_LIMIT = 5000
+ROW_LIMIT = 1000
 """Rows per Word table: the document stays printable; the workbook holds every row."""
 SIGN_OFF_ROLES = ("Prepared by (continuity manager)", "Reviewed by (internal audit)",
                   "Approved by (accountable executive)")
@@ -63,52 +63,85 @@ class _Pack:
             if child.tag != f"{{{W_NS}}}sectPr":
                 body.remove(child)
         self.styles: dict[str, Any] = {s.name: s for s in self.doc.styles if s.name}
+        # Style ids resolved once: python-docx looks a style up by scanning every style of the template
+        # on each assignment, which made style lookups the largest cost of a small pack.
+        defaults = {kind: self.doc.styles.default(kind) for kind in {st.type for st in self.styles.values()}}
+        self.style_ids: dict[str, str | None] = {
+            name: None if st == defaults.get(st.type) else st.style_id for name, st in self.styles.items()}
         redact = ctx.redactor
         self.prep: Callable[[str], str] = clean_text if redact is None else (lambda s: clean_text(redact(s)))
         self.table_style = next((n for n in TABLE_STYLES if n in self.styles), None)
         self.status_rstyle = {label: self.styles[name].style_id for label, name in STATUS_STYLE.items()
                               if name in self.styles}
+        # Read once: python-docx finds the last section, and the place of each new block before it, by
+        # scanning the whole body, which grows quadratically with the document.
+        section = self.doc.sections[-1]
+        self.text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        self.block_width = self.doc._block_width
+        self.end = body.find(f"{{{W_NS}}}sectPr")
+
+    def block(self, element: Any) -> Any:
+        """Add a body-level element (paragraph, table) at the end of the body, before its section."""
+        if self.end is not None:
+            self.end.addprevious(element)
+        else:
+            self.doc.element.body.append(element)
+        return element
+
+    def paragraph(self, text: str = "") -> Any:
+        """A new, unstyled paragraph (python-docx's ``add_paragraph`` without its body scan)."""
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        para = Paragraph(self.block(OxmlElement("w:p")), self.doc._body)
+        if text:
+            para.add_run(text)
+        return para
 
     def style(self, *names: str) -> str | None:
         return next((n for n in names if n in self.styles), None)
 
+    def styled(self, style: str | None, text: str = "") -> Any:
+        """A new paragraph in ``style`` (a name the template has, or None for its default)."""
+        p = self.paragraph(text)
+        if style is not None:
+            p._p.style = self.style_ids[style]
+        return p
+
     def para(self, text: str = "", *names: str) -> Any:
-        style = self.style(*names, "Normal")
-        return self.doc.add_paragraph(self.prep(text), style=style)
+        return self.styled(self.style(*names, "Normal"), self.prep(text))
 
     def heading(self, text: str, level: int) -> Any:
         style = self.style(f"Heading {level}")
         if style is None:
-            p = self.doc.add_paragraph(style=self.style("Normal"))
+            p = self.styled(self.style("Normal"))
             p.add_run(self.prep(text)).bold = True
             return p
-        return self.doc.add_paragraph(self.prep(text), style=style)
+        return self.styled(style, self.prep(text))
 
     def status_run(self, paragraph: Any, label: str) -> None:
         from docx.shared import RGBColor
 
         run = paragraph.add_run(label.upper())
         if label in self.status_rstyle:
-            run.style = self.styles[STATUS_STYLE[label]]
+            run._r.style = self.status_rstyle[label]
         else:
             run.bold = True
             run.font.color.rgb = RGBColor.from_string(t.STATUS_FONT.get(label, "000000"))
 
     def kv(self, label: str, value: str) -> None:
-        p = self.doc.add_paragraph(style=self.style("Normal"))
+        p = self.styled(self.style("Normal"))
         p.add_run(f"{label}: ").bold = True
         p.add_run(self.prep(value))
 
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def column_twips(self, widths: Sequence[int]) -> list[int]:
         """Column widths in twips, proportional to the columns' character widths, filling the text width."""
-        section = self.doc.sections[-1]
-        usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        total = max(int(usable / 635), 4000)  # EMU -> twips; guard against templates without a page size
+        total = max(int(self.text_width / 635), 4000)  # EMU -> twips; guard against templates without a page size
         weight = sum(widths) or 1
         return [max(int(total * w / weight), 400) for w in widths]
 
@@ -117,12 +150,14 @@ class _Pack:
         """A table from rows in one XML parse: header row repeated on each page, statuses shaded,
         fixed column widths (LibreOffice and Word otherwise squeeze every column to the same width)."""
         from docx.oxml import parse_xml
+        from docx.oxml.table import CT_Tbl
+        from docx.table import Table
 
         kinds = kinds or ["text"] * len(headers)
         twips = self.column_twips(widths or [14] * len(headers))
-        table = self.doc.add_table(rows=0, cols=len(headers))
+        table = Table(self.block(CT_Tbl.new_tbl(0, len(headers), self.block_width)), self.doc._body)
         if self.table_style:
-            table.style = self.styles[self.table_style]
+            table._tbl.tblStyle_val = self.style_ids[self.table_style]
         tbl = table._tbl
         for grid_col, w in zip(tbl.tblGrid.findall(f"{{{W_NS}}}gridCol"), twips, strict=True):
             grid_col.set(f"{{{W_NS}}}w", str(w))
@@ -154,7 +189,7 @@ class _Pack:
         parts.append("</w:tbl>")
         built = parse_xml("".join(parts))
         tbl.extend(list(built))
-        self.doc.add_paragraph()
+        self.paragraph()
         return table
 
     def render(self, table: t.Table, columns: Sequence[int] | None = None, limit: int | None = None) -> None:
@@ -217,7 +252,7 @@ def _toc(pack: _Pack) -> None:
         else:  # Word rejects settings out of schema order
             later.addprevious(field)
     pack.heading("Contents", 1)
-    p = pack.doc.add_paragraph()
+    p = pack.paragraph()
     p._p.append(parse_xml(
         f'<w:fldSimple xmlns:w="{W_NS}" w:instr=\'TOC \\o "1-3" \\h \\z \\u\'><w:r><w:t>'
         "Right-click and choose Update Field to build the table of contents.</w:t></w:r></w:fldSimple>"))
@@ -297,7 +332,7 @@ def _scope(pack: _Pack, result: AssessmentResult) -> None:
 
 def _requirement(pack: _Pack, req: Any) -> None:
     pack.heading(f"{req.requirement_id} {req.title}", 3)
-    p = pack.doc.add_paragraph(style=pack.style("Normal"))
+    p = pack.styled(pack.style("Normal"))
     p.add_run("Status: ").bold = True
     pack.status_run(p, req.status.label)
     if req.data_status is not None and req.data_status != req.status:

@@ -17,6 +17,7 @@ wholesale, rejected rows included.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from enum import Enum
@@ -33,7 +34,7 @@ from itscm_audit.model import (
     Record,
     SourceRef,
 )
-from itscm_audit.result import AssessmentResult
+from itscm_audit.result import AssessmentResult, ServiceFacts
 
 REDACTED = "[redacted]"
 """A personal value that names nobody we know (an unknown name in a person table)."""
@@ -47,7 +48,8 @@ _SPACES = re.compile(r"\s+")
 _COMMA = re.compile(r"\s*,\s*")
 _PARTS = re.compile(r"\s*(?:/|;|&|\+|\n|\band\b|\bet\b)\s*", re.IGNORECASE)
 _MODEL_KIND: dict[type[Record], EntityKind] = {model: kind for kind, model in ENTITY_MODEL.items()}
-_OTHER_PERSON_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Attestation: ("attested_by",)}
+_OTHER_PERSON_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {Attestation: ("attested_by",),
+                                                                  ServiceFacts: ("owner",)}
 
 
 def _fold(text: str) -> str:
@@ -323,6 +325,8 @@ class _Masker:
             return self.source(value)
         if isinstance(value, BaseModel):
             return self._model(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the lean entity results
+            return dataclasses.replace(value, **{f.name: self.walk(getattr(value, f.name)) for f in dataclasses.fields(value)})
         if isinstance(value, tuple):
             return tuple(self.walk(v) for v in value)
         if isinstance(value, list):

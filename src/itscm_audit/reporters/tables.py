@@ -2,18 +2,20 @@
 
 The Excel sheets, the Word tables and the notebook DataFrames (``frames.py``) all come from here, so
 a column added to a table appears everywhere; writers only know column kinds, never column names.
+Decisions (latest exercise, within RTO, days overdue, coverage) are read from ``result.facts``, where
+the rules put them; the tables only add descriptive columns from the imported records.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from itscm_audit.model import ActionStatus, Exercise, SourceRef
+from itscm_audit.model import Exercise, Service, SourceRef
 from itscm_audit.result import AssessmentResult, Outcome, RequirementStatus, Status
 
 Cell = str | int | float | date | datetime | None
@@ -116,21 +118,13 @@ def framework_table(result: AssessmentResult) -> Table:
 
 
 class _Owners:
-    """Who owns a gap and when it is due: failing services' owners and their open actions' due dates."""
+    """Who owns a gap and when it is due: failing services' owners and the earliest due date of the
+    actions open at as-of that follow them up (both decided in ``result.facts``)."""
 
     def __init__(self, result: AssessmentResult) -> None:
-        data = result.data
-        self.service_owner = {s.id: s.owner for s in data.services if s.owner}
-        exercise_services = {e.id: e.services for e in data.exercises}
-        finding_services = {f.id: exercise_services.get(f.exercise_id or "", ()) for f in data.findings}
-        self.service_due: dict[str, date] = {}
-        for a in data.corrective_actions:
-            if a.status == ActionStatus.CLOSED or a.due is None:
-                continue
-            for sid in finding_services.get(a.finding_id or "", ()):
-                prev = self.service_due.get(sid)
-                if prev is None or a.due < prev:
-                    self.service_due[sid] = a.due
+        facts = result.facts.services
+        self.service_owner = {s.service_id: s.owner for s in facts if s.owner}
+        self.service_due = {s.service_id: s.earliest_open_due for s in facts if s.earliest_open_due is not None}
 
     def owner_due(self, req: RequirementStatus) -> tuple[str | None, date | None]:
         services = [e.entity_id for e in req.failing if e.entity == "service"]
@@ -208,109 +202,136 @@ def check_table(result: AssessmentResult) -> Table:
             Column("Summary", 70, "wrap"), Column("Failing entities", 10, "number"),
             Column("Evidence", 30, "wrap"))
     rows: list[tuple[Cell, ...]] = [
-        (c.rule_id, c.title, c.outcome.value, c.summary, len(c.failing), _join(c.evidence))
+        (c.rule_id, c.title, c.outcome.value, c.summary,
+         c.counts.get(Outcome.FAIL.value, 0) + c.counts.get(Outcome.PARTIAL.value, 0), _join(c.evidence))
         for c in result.checks
     ]
     return Table("checks", "Rules", cols, rows)
 
 
-def failing_table(result: AssessmentResult) -> Table:
-    cols = (Column("Rule", 26), Column("Entity", 14), Column("Entity id", 16), Column("Outcome", 10, "outcome"),
-            Column("Message", 60, "wrap"), Column("Metric", 9, "number"), *_SOURCE_COLUMNS)
-    rows: list[tuple[Cell, ...]] = []
+FAILING_COLUMNS = (Column("Rule", 26), Column("Entity", 14), Column("Entity id", 16),
+                   Column("Outcome", 10, "outcome"), Column("Message", 60, "wrap"), Column("Metric", 9, "number"),
+                   *_SOURCE_COLUMNS)
+
+
+def failing_rows(result: AssessmentResult, per_rule: int | None = None,
+                 more: Callable[[str, int], str] | None = None) -> Iterator[tuple[Cell, ...]]:
+    """One row per failing entity and source row, rule by rule. With ``per_rule``, at most that many
+    entities of each rule, then one row saying how many more there are (worded by ``more``)."""
     for c in result.checks:
-        for e in c.failing:
-            srcs = e.sources or (None,)
-            rows.extend((c.rule_id, e.entity, e.entity_id, e.outcome.value, e.message, e.metric,
-                         *source_cells(s)) for s in srcs)
-    return Table("failing_entities", "Failing entities", cols, rows)
+        failing = c.failing
+        shown = failing if per_rule is None else failing[:per_rule]
+        for e in shown:
+            for s in e.sources or (None,):
+                yield (c.rule_id, e.entity, e.entity_id, e.outcome.value, e.message, e.metric, *source_cells(s))
+        if len(shown) < len(failing) and more is not None:
+            yield (c.rule_id, None, None, None, more(c.rule_id, len(failing) - len(shown)), None,
+                   *source_cells(None))
 
 
-def _latest_exercises(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
-    latest: dict[str, Exercise] = {}
-    for ex in exercises:
-        for sid in ex.services:
-            prev = latest.get(sid)
-            if prev is None or (ex.date, ex.id) > (prev.date, prev.id):
-                latest[sid] = ex
-    return latest
+def failing_table(result: AssessmentResult, per_rule: int | None = None,
+                  more: Callable[[str, int], str] | None = None) -> Table:
+    """Every failing entity (``per_rule``: the first ones of each rule and a line saying how many more)."""
+    return Table("failing_entities", "Failing entities", FAILING_COLUMNS, list(failing_rows(result, per_rule, more)))
 
 
-def _within(achieved: timedelta | None, target: timedelta | None) -> str | None:
-    if achieved is None or target is None:
-        return None
-    return "yes" if achieved <= target else "no"
+def _within(met: bool | None) -> str | None:
+    return None if met is None else "yes" if met else "no"
+
+
+def _coverage(in_window: bool, latest: str | None) -> str:
+    return "never exercised" if latest is None else "in window" if in_window else "not in window"
+
+
+SERVICE_COLUMNS = (
+    Column("Service", 12), Column("Name", 28, "wrap"), Column("Tier", 6, "number"), Column("Owner", 18),
+    Column("In scope", 8), Column("MTPD (h)", 9, "number"), Column("RTO (h)", 9, "number"),
+    Column("RPO (h)", 9, "number"), Column("Latest exercise", 14), Column("Exercised on", 12, "date"),
+    Column("Type", 12), Column("Result", 10, "outcome"), Column("Achieved recovery (h)", 11, "number"),
+    Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
+    Column("Within RPO", 9, "outcome"), Column("Coverage", 16), *_SOURCE_COLUMNS[:3],
+)
 
 
 def service_table(result: AssessmentResult) -> Table:
-    cols = (Column("Service", 12), Column("Name", 28, "wrap"), Column("Tier", 6, "number"), Column("Owner", 18),
-            Column("In scope", 8), Column("MTPD (h)", 9, "number"), Column("RTO (h)", 9, "number"),
-            Column("RPO (h)", 9, "number"), Column("Latest exercise", 14), Column("Exercised on", 12, "date"),
-            Column("Type", 12), Column("Result", 10, "outcome"), Column("Achieved recovery (h)", 11, "number"),
-            Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
-            Column("Within RPO", 9, "outcome"), Column("Coverage", 16), *_SOURCE_COLUMNS[:3])
-    latest = _latest_exercises(result.data.exercises)
+    """Each service's recovery objectives against the latest exercise and the latest measured recovery,
+    as the rules decided them at the as-of date."""
+    cols = SERVICE_COLUMNS
+    records: dict[str, Service] = {}
+    for record in result.data.services:
+        records.setdefault(record.id, record)
+    exercises = {e.id: e for e in result.data.exercises}
     rows: list[tuple[Cell, ...]] = []
-    for s in result.data.services:
-        ex = latest.get(s.id)
-        coverage = ("never exercised" if ex is None else
-                    "technical exercise" if ex.type is not None and ex.type.is_technical else "discussion only")
-        rows.append((s.id, s.name, s.tier, s.owner, "yes" if s.in_scope else "no", hours(s.mtpd),
-                     hours(s.rto), hours(s.rpo), ex.id if ex else None, ex.date if ex else None,
+    for f in result.facts.services:
+        s = records.get(f.service_id)
+        ex = exercises.get(f.latest_exercise) if f.latest_exercise else None
+        src = s.source if s is not None else None
+        rows.append((f.service_id, s.name if s else None, f.tier, f.owner, "yes" if f.in_scope else "no",
+                     hours(f.mtpd), hours(f.rto), hours(f.rpo), f.latest_exercise, f.latest_exercise_date,
                      ex.type.value if ex and ex.type else None, ex.result.value if ex and ex.result else None,
-                     hours(ex.achieved_recovery_time) if ex else None,
-                     _within(ex.achieved_recovery_time, s.rto) if ex else None,
-                     hours(ex.achieved_data_loss) if ex else None,
-                     _within(ex.achieved_data_loss, s.rpo) if ex else None,
-                     coverage, s.source.file, s.source.sheet, s.source.row))
+                     hours(f.latest_recovery), _within(f.within_rto), hours(f.latest_data_loss),
+                     _within(f.within_rpo), _coverage(f.exercised_in_window, f.latest_exercise),
+                     *source_cells(src)[:3]))
     return Table("services", "Services", cols, rows)
 
 
+def exercises_in_window(result: AssessmentResult) -> list[Exercise]:
+    """Exercises held within the exercise window ending on the as-of date (``facts.coverage``)."""
+    coverage = result.facts.coverage
+    as_of = result.run.as_of
+    start = coverage.exercise_window_start if coverage is not None else date.min
+    return [e for e in result.data.exercises if start <= e.date <= as_of]
+
+
 def exercise_table(result: AssessmentResult) -> Table:
-    """Each exercise against the tightest RTO/RPO of the services it tested."""
+    """Each exercise held in the window against the tightest RTO/RPO of the services it tested."""
     cols = (Column("Exercise", 12), Column("Date", 12, "date"), Column("Type", 12), Column("Scenario", 32, "wrap"),
             Column("Services", 18, "wrap"), Column("Result", 10, "outcome"),
             Column("Achieved recovery (h)", 11, "number"), Column("RTO (h)", 9, "number"),
             Column("Within RTO", 9, "outcome"), Column("Achieved data loss (h)", 11, "number"),
             Column("RPO (h)", 9, "number"), Column("Within RPO", 9, "outcome"), Column("Report", 28),
             *_SOURCE_COLUMNS[:3])
-    rto = {s.id: s.rto for s in result.data.services}
-    rpo = {s.id: s.rpo for s in result.data.services}
+    rto = {s.service_id: s.rto for s in result.facts.services}
+    rpo = {s.service_id: s.rpo for s in result.facts.services}
     rows: list[tuple[Cell, ...]] = []
-    for ex in result.data.exercises:
+    for ex in exercises_in_window(result):
         rtos = [t for sid in ex.services if (t := rto.get(sid)) is not None]
         rpos = [t for sid in ex.services if (t := rpo.get(sid)) is not None]
         target_rto = min(rtos) if rtos else None
         target_rpo = min(rpos) if rpos else None
+        rec, loss = ex.achieved_recovery_time, ex.achieved_data_loss
         rows.append((ex.id, ex.date, ex.type.value if ex.type else None, ex.scenario, _join(ex.services),
-                     ex.result.value if ex.result else None, hours(ex.achieved_recovery_time), hours(target_rto),
-                     _within(ex.achieved_recovery_time, target_rto), hours(ex.achieved_data_loss),
-                     hours(target_rpo), _within(ex.achieved_data_loss, target_rpo), ex.report,
-                     ex.source.file, ex.source.sheet, ex.source.row))
+                     ex.result.value if ex.result else None, hours(rec), hours(target_rto),
+                     None if rec is None or target_rto is None else _within(rec <= target_rto), hours(loss),
+                     hours(target_rpo), None if loss is None or target_rpo is None else _within(loss <= target_rpo),
+                     ex.report, ex.source.file, ex.source.sheet, ex.source.row))
     return Table("exercises", "Exercises", cols, rows)
 
 
-def ageing_band(days: int | None) -> str | None:
-    if days is None:
+def ageing_label(bucket: str | None) -> str | None:
+    """``overdue_31_90_days`` -> ``31-90 days overdue``."""
+    if bucket is None:
         return None
-    return "0-30 days" if days <= 30 else "31-90 days" if days <= 90 else "91-180 days" if days <= 180 else "over 180 days"
+    span = bucket.removeprefix("overdue_").removesuffix("_days").replace("_", "-").replace("over-", "over ")
+    return f"{span} days overdue"
 
 
 def action_table(result: AssessmentResult) -> Table:
-    """Corrective actions POA&M style: age from opening to closure or as-of, and days overdue."""
-    as_of = result.run.as_of
+    """Corrective actions POA&M style, as they stood at the as-of date: status, age from opening to
+    closure or as-of, days past due, ageing bucket (all decided in ``result.facts``)."""
     cols = (Column("Action", 10), Column("Finding", 10), Column("Description", 40, "wrap"), Column("Owner", 18),
             Column("Opened", 12, "date"), Column("Due", 12, "date"), Column("Status", 11),
             Column("Closed", 12, "date"), Column("Age (days)", 9, "number"), Column("Days overdue", 9, "number"),
             Column("Ageing", 13), Column("On time", 9, "outcome"), *_SOURCE_COLUMNS[:3])
+    facts = result.facts.actions_by_id()
     rows: list[tuple[Cell, ...]] = []
     for a in result.data.corrective_actions:
-        end = a.closed if a.status == ActionStatus.CLOSED and a.closed else as_of
-        age = (end - a.opened).days if a.opened else None
-        overdue = max(0, (end - a.due).days) if a.due else None
-        on_time = None if overdue is None else ("overdue" if overdue > 0 else "yes")
-        rows.append((a.id, a.finding_id, a.description, a.owner, a.opened, a.due, a.status.value, a.closed,
-                     age, overdue, ageing_band(age), on_time, a.source.file, a.source.sheet, a.source.row))
+        f = facts.get(a.id)
+        on_time = None if f is None or f.due is None else ("overdue" if f.overdue else "yes")
+        rows.append((a.id, a.finding_id, a.description, a.owner, a.opened, a.due,
+                     (f.status if f is not None else a.status).value, a.closed,
+                     f.age_days if f else None, f.days_overdue if f else None,
+                     ageing_label(f.ageing) if f else None, on_time, a.source.file, a.source.sheet, a.source.row))
     return Table("corrective_actions", "Corrective actions", cols, rows)
 
 

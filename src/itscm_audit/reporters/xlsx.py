@@ -1,8 +1,10 @@
 """``gap-matrix.xlsx``: the workbook an auditor filters and sorts.
 
-Written with xlsxwriter row by row (``constant_memory``) so 200,000-row sheets stay cheap; formats
-are built once per column, and user text is always written with ``write_string`` so nothing a
-spreadsheet holds can turn into a formula or a link.
+Written with xlsxwriter row by row (``constant_memory``) so large sheets stay cheap; formats are built
+once, each distinct text is cleaned once per sheet, and user text is always written as a string so
+nothing a spreadsheet holds can turn into a formula or a link. Long lists stay readable: the failing
+entities are capped per rule (the full list is ``failing-entities.csv`` beside the workbook) and the
+exercises sheet lists the exercises of the assessment window.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from itscm_audit.fsio import atomic_path
 from itscm_audit.reporters import tables as t
 from itscm_audit.reporters.base import PackContext
+from itscm_audit.reporters.failing_csv import FAILING_CSV
 from itscm_audit.reporters.safe import excel_text, is_formula_like
 from itscm_audit.result import Status
 
@@ -25,6 +28,8 @@ _HEADER_BG = "1F3864"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 TOP_REMEDIATION = 10
 EXCEL_MAX_ROWS = 1_048_576
+FAILING_PER_RULE = 100
+"""Failing entities listed per rule in the workbook; ``failing-entities.csv`` holds them all."""
 
 
 class _Formats:
@@ -100,40 +105,149 @@ def print_setup(ws: Any, header_row: int | None = 0) -> None:
 
 
 def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int) -> None:
+    """Typed cells, never a formula. Each distinct text of a column is cleaned and classified once (ids,
+    files, statuses and yes/no repeat down a column), and on a ``constant_memory`` sheet the rows go
+    straight to the sheet's XML (:class:`_SheetXml`), without xlsxwriter's per-cell bookkeeping."""
     plain = [fm.wrap if c.kind == "wrap" else fm.text for c in table.columns]
     quoted = [fm.wrap_q if c.kind == "wrap" else fm.text_q for c in table.columns]
     coloured: list[dict[str, Any] | None] = [
         fm.status if c.kind == "status" else fm.outcome if c.kind == "outcome" else None for c in table.columns
     ]
-    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
-    date_fmt, number_fmt = fm.date, fm.number
+    texts: dict[tuple[int, str], tuple[str, Any]] = {}
+
+    def text_cell(ci: int, value: str) -> tuple[str, Any]:
+        done = texts.get((ci, value))
+        if done is None:
+            text = prep(value)
+            palette = coloured[ci]
+            cell_format = (palette[text] if palette is not None and text in palette
+                           else quoted[ci] if is_formula_like(text) else plain[ci])
+            done = texts[(ci, value)] = (text, cell_format)
+        return done
+
     room = EXCEL_MAX_ROWS - first_row - 1
     rows = table.rows if len(table.rows) <= room else table.rows[:room]
+    if rows and _SheetXml.usable(ws):
+        _SheetXml(ws, len(table.columns)).write(rows, first_row, text_cell, plain, fm.number, fm.date)
+    else:
+        _write_rows_api(ws, rows, first_row, text_cell, plain, fm.number, fm.date)
+    if len(rows) < len(table.rows):
+        ws.write_string(first_row + len(rows), 0, f"{len(table.rows) - len(rows)} more rows do not fit in an "
+                        "Excel sheet: see result.json", fm.label)
+
+
+TextCell = Callable[[int, str], tuple[str, Any]]
+
+
+def _write_rows_api(ws: Any, rows: list[tuple[t.Cell, ...]], first_row: int, text_cell: TextCell,
+                    plain: list[Any], number_fmt: Any, date_fmt: Any) -> None:
+    """The same cells through xlsxwriter's API (any worksheet; the reference for :class:`_SheetXml`)."""
     for ri, row in enumerate(rows, first_row):
         for ci, value in enumerate(row):
             if value is None:
                 continue
             if isinstance(value, str):
-                text = prep(value)
-                if not text:
-                    continue
-                palette = coloured[ci]
-                if palette is not None and text in palette:
-                    write_string(ri, ci, text, palette[text])
-                elif is_formula_like(text):
-                    write_string(ri, ci, text, quoted[ci])
-                else:
-                    write_string(ri, ci, text, plain[ci])
-            elif isinstance(value, (int, float)):
-                if isfinite(value):
-                    write_number(ri, ci, value, number_fmt)
-                else:  # Excel has no NaN or infinity; say it in words rather than write an error formula
-                    write_string(ri, ci, str(value), plain[ci])
+                text, cell_format = text_cell(ci, value)
+                if text:
+                    ws.write_string(ri, ci, text, cell_format)
             elif isinstance(value, (date, datetime)):
-                write_datetime(ri, ci, value, date_fmt)
-    if len(rows) < len(table.rows):
-        write_string(first_row + len(rows), 0, f"{len(table.rows) - len(rows)} more rows do not fit in an Excel "
-                     "sheet: see result.json", fm.label)
+                ws.write_datetime(ri, ci, value, date_fmt)
+            elif isfinite(value):
+                ws.write_number(ri, ci, value, number_fmt)
+            else:  # Excel has no NaN or infinity; say it in words rather than write an error formula
+                ws.write_string(ri, ci, str(value), plain[ci])
+
+
+_XML_SPECIAL = re.compile('[&<>]')
+_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_EXCEL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+def _inline_text(text: str) -> str:
+    """Text as xlsxwriter writes an inline string: literal ``_xHHHH_`` escaped, the controls Excel cannot
+    hold as ``_xHHHH_``, XML special characters escaped, at most 32,767 UTF-16 units."""
+    if len(text) > EXCEL_UTF16_LIMIT // 2 and len(text.encode("utf-16-le")) // 2 > EXCEL_UTF16_LIMIT:
+        text = text.encode("utf-16-le")[: EXCEL_UTF16_LIMIT * 2].decode("utf-16-le", "ignore")
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+    if _EXCEL_CONTROL.search(text):
+        text = _EXCEL_CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    if _XML_SPECIAL.search(text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+EXCEL_UTF16_LIMIT = 32_767
+
+
+class _SheetXml:
+    """Rows written as ``<row>`` XML straight into a ``constant_memory`` worksheet's row file.
+
+    xlsxwriter spends most of a large workbook's time on per-cell bookkeeping (a tuple per cell, an
+    attribute list, three regular expressions); this writes the same elements it would (checked by a
+    test that compares the two workbooks cell by cell) in one string per row. It relies on xlsxwriter's
+    constant-memory layout (``fh``, ``previous_row``, ``_write_single_row``) and is used only when the
+    worksheet has it.
+    """
+
+    def __init__(self, ws: Any, ncols: int) -> None:
+        from xlsxwriter.utility import xl_col_to_name
+
+        self.ws = ws
+        self.refs = [f'<c r="{xl_col_to_name(ci)}' for ci in range(ncols)]
+        self.ncols = ncols
+
+    @staticmethod
+    def usable(ws: Any) -> bool:
+        return bool(getattr(ws, "constant_memory", False)) and all(
+            hasattr(ws, a) for a in ("fh", "previous_row", "_write_single_row", "_check_dimensions",
+                                     "_convert_date_time"))
+
+    def write(self, rows: list[tuple[t.Cell, ...]], first_row: int, text_cell: TextCell, plain: list[Any],
+              number_fmt: Any, date_fmt: Any) -> None:
+        ws = self.ws
+        last_row = first_row + len(rows) - 1
+        ws._write_single_row(first_row)  # flush the row(s) written through the API (the header)
+        ws._check_dimensions(first_row, 0)
+        ws._check_dimensions(last_row, self.ncols - 1)
+        refs = self.refs
+        # formats get their index on first use, as through the API (the styles part lists them in that order)
+        number_xf, date_xf = number_fmt._get_xf_index, date_fmt._get_xf_index
+        fragments: dict[tuple[int, str], str] = {}
+        serials: dict[date, float] = {}
+        write = ws.fh.write
+        for ri, row in enumerate(rows, first_row):
+            rnum = str(ri + 1)
+            parts = [f'<row r="{rnum}">']
+            for ci, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    tail = fragments.get((ci, value))
+                    if tail is None:
+                        text, cell_format = text_cell(ci, value)
+                        tail = fragments[(ci, value)] = "" if not text else self._string_tail(text, cell_format)
+                    if tail:
+                        parts.append(refs[ci] + rnum + tail)
+                elif isinstance(value, (date, datetime)):
+                    serial = serials.get(value)
+                    if serial is None:
+                        serial = serials[value] = ws._convert_date_time(value)
+                    parts.append(f'{refs[ci]}{rnum}" s="{date_xf()}"><v>{serial:.16G}</v></c>')
+                elif isfinite(value):
+                    parts.append(f'{refs[ci]}{rnum}" s="{number_xf()}"><v>{value:.16G}</v></c>')
+                else:
+                    parts.append(refs[ci] + rnum + self._string_tail(str(value), plain[ci]))
+            if len(parts) > 1:
+                parts.append("</row>")
+                write("".join(parts))
+        ws.previous_row = last_row  # every row up to here is written; later API writes go below
+
+    @staticmethod
+    def _string_tail(text: str, cell_format: Any) -> str:
+        inline = _inline_text(text)
+        preserve = ' xml:space="preserve"' if inline[:1].isspace() or inline[-1:].isspace() else ""
+        return f'" s="{cell_format._get_xf_index()}" t="inlineStr"><is><t{preserve}>{inline}</t></is></c>'
 
 
 def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]) -> None:
@@ -188,6 +302,10 @@ def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]
     _write_rows(ws, fm, rem, prep, first_row=rem_top + 2)
 
 
+def _more_failing(rule_id: str, more: int) -> str:
+    return f"{more} more failing entities of {rule_id}: every one is listed in {FAILING_CSV}"
+
+
 SHEETS: tuple[str, ...] = ("crosswalk", "services", "exercises", "corrective_actions", "evidence", "issues",
                            "accounts", "checks", "failing_entities", "objectives", "remediation", "contacts")
 """Sheets after the summary and the per-framework gap matrices, by table key."""
@@ -212,9 +330,13 @@ def write_xlsx(ctx: PackContext, path: Path) -> None:
         fm = _Formats(wb)
         used = {"summary"}
         _summary(wb, fm, ctx, prep)
+        requirements = ctx.table("requirements")  # built once, split by framework (its first column)
         for fw in result.run.frameworks:
-            write_table(wb, fm, _sheet_name(f"GM {fw}", used), t.requirement_table(result, fw), prep)
+            rows = [row for row in requirements.rows if row[0] == fw]
+            write_table(wb, fm, _sheet_name(f"GM {fw}", used),
+                        t.Table("requirements", f"GM {fw}", requirements.columns, rows), prep)
         for key in SHEETS:
-            table = ctx.table(key)
+            table = (t.failing_table(result, FAILING_PER_RULE, _more_failing) if key == "failing_entities"
+                     else ctx.table(key))
             write_table(wb, fm, _sheet_name(table.title, used), table, prep)
         wb.close()

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from itscm_audit.model import ActionStatus, CorrectiveAction
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import at, entity
 from itscm_audit.rules.base import RuleContext, aggregate, rule
+from itscm_audit.rules.facts import AGEING_BUCKETS, action_facts, ageing_bucket
 
-AGEING_BUCKETS = ((0, 30, "overdue_0_30_days"), (31, 90, "overdue_31_90_days"),
-                  (91, 180, "overdue_91_180_days"), (181, None, "overdue_over_180_days"))
-"""Ageing buckets of overdue corrective actions, in days past due (inclusive bounds)."""
-
-
-def ageing_bucket(days_overdue: int) -> str:
-    for low, high, name in AGEING_BUCKETS:
-        if days_overdue >= low and (high is None or days_overdue <= high):
-            return name
-    return AGEING_BUCKETS[0][2]
+__all__ = ["AGEING_BUCKETS", "ageing_bucket", "action_not_overdue", "finding_corrective_action"]
 
 
 @rule("finding.corrective_action", "Findings have an owned, dated corrective action")
@@ -54,31 +44,37 @@ def finding_corrective_action(ctx: RuleContext) -> CheckResult:
 @rule("action.not_overdue", "No corrective action overdue", parameters=("corrective_action_grace_days",))
 def action_not_overdue(ctx: RuleContext) -> CheckResult:
     """No corrective action is still open past its due date (plus the grace period) on the as-of date:
-    overdue actions show that findings are recorded but not acted upon. Metric: days overdue; the check
-    also counts overdue actions in ageing buckets (0-30, 31-90, 91-180, over 180 days). An action closed
-    after the as-of date was still open on it."""
-    grace = timedelta(days=ctx.policy.corrective_action_grace_days)
+    overdue actions show that findings are recorded but not acted upon. Metric: days past the due date
+    (negative: days left); the check also counts overdue actions in ageing buckets of days past due
+    (0-30, 31-90, 91-180, over 180 days). An action closed after the as-of date was still open on it."""
+    grace = ctx.policy.corrective_action_grace_days
+    facts = action_facts(ctx)
     buckets = {name: 0.0 for _, _, name in AGEING_BUCKETS}
     results: list[EntityResult] = []
     for a in ctx.data.corrective_actions:
-        if a.status == ActionStatus.CLOSED and not (a.closed is not None and a.closed > ctx.as_of):
+        fact = facts[a.id]
+        if fact.status == ActionStatus.CLOSED:
             results.append(entity("corrective_action", a.id, Outcome.NOT_APPLICABLE,
                                   f"closed{f' on {a.closed}' if a.closed else ''}", a.source))
             continue
-        if a.due is None:
+        if a.due is None or fact.days_overdue is None:
             results.append(entity("corrective_action", a.id, Outcome.NO_DATA, "open with no due date",
                                   at(a.source, "Due Date")))
             continue
-        overdue = (ctx.as_of - (a.due + grace)).days
-        state = "open" if a.status == ActionStatus.CLOSED else a.status.value.replace("_", " ")
-        if overdue > 0:
-            buckets[ageing_bucket(overdue)] += 1
+        state = fact.status.value.replace("_", " ")
+        days = fact.days_overdue
+        if fact.overdue and fact.ageing is not None:
+            buckets[fact.ageing] += 1
             results.append(entity("corrective_action", a.id, Outcome.FAIL,
-                                  f"{state}, due {a.due}: {overdue} days overdue", at(a.source, "Due Date", a.due),
-                                  metric=float(overdue)))
-        else:
+                                  f"{state}, due {a.due}: {days} days overdue", at(a.source, "Due Date", a.due),
+                                  metric=float(days)))
+        elif days > 0:
             results.append(entity("corrective_action", a.id, Outcome.PASS,
-                                  f"{state}, due {a.due} ({-overdue} days left)", a.source,
-                                  metric=float(overdue)))
+                                  f"{state}, due {a.due}: {days} days past due, within the {grace}-day grace "
+                                  "period", a.source, metric=float(days)))
+        else:
+            left = (a.due - ctx.as_of).days
+            results.append(entity("corrective_action", a.id, Outcome.PASS,
+                                  f"{state}, due {a.due} ({left} days left)", a.source, metric=float(-left)))
     return aggregate("action.not_overdue", "No corrective action overdue", results, ctx.policy.partial_threshold,
                      "open corrective actions", metrics=buckets)

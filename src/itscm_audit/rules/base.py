@@ -2,7 +2,9 @@
 
 A rule is a named, documented, parameterised check over the model and the evidence locker. It
 yields a :class:`CheckResult` with one :class:`EntityResult` per entity it looked at, so a status can
-always be followed down to the rows behind it. Rules read the clock only through ``ctx.as_of``.
+always be followed down to the rows behind it; the pipeline keeps the failing ones in full and counts
+the rest. Rules read the clock only through ``ctx.as_of``; facts several rules and every writer share
+(latest exercise, days overdue, coverage) are decided once in ``rules/facts.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from itscm_audit.config import Policy, WorkspaceConfig
 from itscm_audit.model import OrgData
-from itscm_audit.result import CheckResult, EntityResult, Outcome
+from itscm_audit.result import FAILING_OUTCOMES, CheckResult, EntityResult, Outcome, outcome_counts
 
 if TYPE_CHECKING:
     from itscm_audit.evidence import EvidenceIndex
@@ -72,19 +74,20 @@ def aggregate(rule_id: str, title: str, entities: list[EntityResult], threshold:
     """Turn per-entity outcomes into the rule's outcome and a readable summary.
 
     PASS when every entity passes; PARTIAL when at least ``threshold`` of them comply; FAIL below
-    that; NO_DATA when there was nothing to check.
+    that; NO_DATA when there was nothing to check. The check holds every entity and counts them per
+    outcome; the pipeline keeps only the failing, partial and no-data ones (``CheckResult.lean``).
     """
-    considered = [e for e in entities if e.outcome not in (Outcome.NO_DATA, Outcome.NOT_APPLICABLE)]
-    ok = sum(1 for e in considered if e.outcome == Outcome.PASS)
-    total = len(considered)
+    counts = outcome_counts(entities)
+    ok = counts[Outcome.PASS.value]
+    total = len(entities) - counts[Outcome.NO_DATA.value] - counts[Outcome.NOT_APPLICABLE.value]
     out_metrics = {"compliant": float(ok), "total": float(total)}
     if metrics:
         out_metrics.update(metrics)
     if total == 0:
-        missing = sum(1 for e in entities if e.outcome == Outcome.NO_DATA)
+        missing = counts[Outcome.NO_DATA.value]
         return CheckResult(rule_id=rule_id, title=title, outcome=Outcome.NO_DATA,
                            summary=f"No {subject} to check" + (f" ({missing} without data)." if missing else "."),
-                           entities=tuple(entities), metrics=out_metrics, evidence=evidence)
+                           entities=tuple(entities), counts=counts, metrics=out_metrics, evidence=evidence)
     share = ok / total
     out_metrics["share"] = round(share, 4)
     if ok == total:
@@ -94,10 +97,15 @@ def aggregate(rule_id: str, title: str, entities: list[EntityResult], threshold:
     else:
         outcome = Outcome.FAIL
     summary = f"{ok} of {total} {subject} compliant ({share:.0%})."
-    failing = [e for e in considered if e.outcome != Outcome.PASS]
-    if failing:
-        shown = "; ".join(f"{e.entity_id}: {e.message}" for e in failing[:3])
-        more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
+    if ok < total:
+        failing = []
+        for e in entities:
+            if e.outcome in FAILING_OUTCOMES:
+                failing.append(e)
+                if len(failing) == 3:
+                    break
+        shown = "; ".join(f"{e.entity_id}: {e.message}" for e in failing)
+        more = f" and {total - ok - 3} more" if total - ok > 3 else ""
         summary += f" Not compliant: {shown}{more}."
     return CheckResult(rule_id=rule_id, title=title, outcome=outcome, summary=summary,
-                       entities=tuple(entities), metrics=out_metrics, evidence=evidence)
+                       entities=tuple(entities), counts=counts, metrics=out_metrics, evidence=evidence)

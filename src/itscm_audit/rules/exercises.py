@@ -8,16 +8,15 @@ from itscm_audit.rules._common import (
     SERVICE_COLUMNS,
     at,
     entity,
-    exercises_by_service,
     exercises_until_as_of,
     hours,
     hours_of,
     in_scope,
     is_critical,
     out_of_scope,
-    window_start,
 )
 from itscm_audit.rules.base import RuleContext, aggregate, rule
+from itscm_audit.rules.facts import exercise_window_start, held_by_service, latest_exercises, latest_measured
 
 _DISCUSSION = (ExerciseType.WALKTHROUGH, ExerciseType.TABLETOP)
 
@@ -45,15 +44,14 @@ def exercise_coverage(ctx: RuleContext) -> CheckResult:
     (an exercise on the as-of date counts). Untested plans are the commonest audit finding (ISO 22301 8.5,
     NIST CP-4). Metric: days since the latest exercise."""
     months = ctx.policy.exercise_window_months
-    start = window_start(ctx, months)
-    held = exercises_by_service(exercises_until_as_of(ctx))
+    start = exercise_window_start(ctx)
+    latest = latest_exercises(ctx)
     results, critical = _critical_entities(ctx)
     for s in critical:
-        mine = held.get(s.id, [])
-        if not mine:
+        last = latest.get(s.id)
+        if last is None:
             results.append(entity("service", s.id, Outcome.FAIL, "never exercised", s.source))
             continue
-        last = mine[-1]
         age = (ctx.as_of - last.date).days
         if last.date < start:
             results.append(entity("service", s.id, Outcome.FAIL,
@@ -68,7 +66,8 @@ def exercise_coverage(ctx: RuleContext) -> CheckResult:
 
 
 def _achieved(ctx: RuleContext, rule_id: str, title: str, data_loss: bool) -> CheckResult:
-    held = exercises_by_service(exercises_until_as_of(ctx))
+    held = held_by_service(ctx)
+    latest = latest_measured(ctx, data_loss)
     target_name = "RPO" if data_loss else "RTO"
     measure = "data loss" if data_loss else "recovery time"
     column = "Data Loss" if data_loss else "Achieved Recovery Time"
@@ -77,16 +76,14 @@ def _achieved(ctx: RuleContext, rule_id: str, title: str, data_loss: bool) -> Ch
         if not in_scope(s, ctx):
             results.append(out_of_scope(s))
             continue
-        measured = [e for e in held.get(s.id, [])
-                    if (e.achieved_data_loss if data_loss else e.achieved_recovery_time) is not None]
-        if not measured:
+        last = latest.get(s.id)
+        if last is None:
             if held.get(s.id):
                 results.append(entity("service", s.id, Outcome.NO_DATA, f"no exercise recorded the {measure}",
                                       s.source))
             else:
                 results.append(entity("service", s.id, Outcome.NOT_APPLICABLE, "never exercised", s.source))
             continue
-        last = measured[-1]
         achieved = last.achieved_data_loss if data_loss else last.achieved_recovery_time
         target = s.rpo if data_loss else s.rto
         assert achieved is not None
@@ -130,11 +127,11 @@ def exercise_type_mix(ctx: RuleContext) -> CheckResult:
     """Over the exercise window each critical service had both a discussion exercise (walkthrough or
     tabletop) and a technical one (functional, failover or full interruption): tabletops alone never
     prove that systems come back (ISO 22301 8.5, NIST SP 800-84). Metric: number of exercise types held."""
-    start = window_start(ctx, ctx.policy.exercise_window_months)
-    held = exercises_by_service(e for e in exercises_until_as_of(ctx) if e.date >= start)
+    start = exercise_window_start(ctx)
+    held = held_by_service(ctx)
     results, critical = _critical_entities(ctx)
     for s in critical:
-        mine = held.get(s.id, [])
+        mine = [e for e in held.get(s.id, ()) if e.date >= start]
         types = {e.type for e in mine if e.type is not None}
         discussion = any(t in _DISCUSSION for t in types)
         technical = any(t.is_technical for t in types)
@@ -165,7 +162,7 @@ def exercise_report(ctx: RuleContext) -> CheckResult:
     and unchanged: without it the exercise result is only a claim (ISO 22301 8.5 e). Looks for the report
     named in the exercise log, else any post_exercise_report linked to the exercise in the manifest; only
     exercises in the window are listed. Metric: 1 when a current report is found."""
-    start = window_start(ctx, ctx.policy.exercise_window_months)
+    start = exercise_window_start(ctx)
     results: list[EntityResult] = []
     used: list[str] = []
     for e in exercises_until_as_of(ctx):
