@@ -72,9 +72,9 @@ def _objective_problems(o: ObjectiveStatus, obj: Objective, result: AssessmentRe
         problems.append(f"says downgraded {said} but nothing was downgraded")
     if expected == Status.NOT_ASSESSED and o.attestation is not None:
         expected = Status(o.attestation.status.value)
-    elif o.attestation is not None and o.attestation.status.value != expected.value:
-        if "the data finding stands" not in text:
-            problems.append("an attestation disagrees but the rationale does not say the data finding stands")
+    elif o.attestation is not None and o.attestation.status.value != expected.value \
+            and "the data finding stands" not in text:
+        problems.append("an attestation disagrees but the rationale does not say the data finding stands")
     if o.status != expected:
         problems.append(f"status {o.status.value}, the rules and evidence give {expected.value}")
     for rule in obj.rules:

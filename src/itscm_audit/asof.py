@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from itscm_audit.model import (
@@ -51,6 +51,7 @@ with ``getattr`` so this module works before and after that field exists."""
 INCIDENT_DATES = ("classified_major", "initial_report", "intermediate_report", "final_report",
                   "regulator_notified", "individuals_notified")
 """Times recorded on an incident after it became known: notifications and reports."""
+_LEFT_OUT = "after {as_of} {were} not considered"
 _SHOWN = 5
 """Record ids named in an info issue before "and N more"."""
 
@@ -121,9 +122,11 @@ def evidence_not_yet(item: EvidenceItem, as_of: dt.date) -> str | None:
 class _Tally:
     """Records of one kind left out (or read as "not yet"), for one info issue."""
 
+    noun: tuple[str, str]
+    """Singular and plural: ``("finding", "findings")``."""
     what: str
-    """The sentence after the count: ``findings raised after {as_of} were not considered``."""
-    ids: list[str]
+    """What happened to them: ``raised after {as_of} {were} not considered``."""
+    ids: list[str] = field(default_factory=list)
     first: SourceRef | None = None
 
     def add(self, ident: str, source: SourceRef) -> None:
@@ -131,32 +134,17 @@ class _Tally:
         if self.first is None:
             self.first = source
 
-
-def _issue(tally: _Tally, as_of: dt.date) -> DataIssue:
-    count = len(tally.ids)
-    shown = ", ".join(tally.ids[:_SHOWN]) + (f" and {count - _SHOWN} more" if count > _SHOWN else "")
-    what = tally.what.format(as_of=as_of.isoformat())
-    source = tally.first or SourceRef(file="-")
-    return DataIssue(code=ISSUE_CODE, message=f"{count} {what} ({shown})", severity=Severity.INFO,
-                     source=SourceRef(file=source.file, sheet=source.sheet))
-
-
-def _singular(text: str, count: int) -> str:
-    """``findings raised ... were`` -> ``finding raised ... was`` for a count of one."""
-    if count != 1:
-        return text
-    head, _, rest = text.partition(" ")
-    head = head[:-1] if head.endswith("s") else head
-    return f"{head} {rest}".replace(" were ", " was ")
+    def issue(self, as_of: dt.date) -> DataIssue:
+        count = len(self.ids)
+        shown = ", ".join(self.ids[:_SHOWN]) + (f" and {count - _SHOWN} more" if count > _SHOWN else "")
+        what = self.what.format(as_of=as_of.isoformat(), were="was" if count == 1 else "were")
+        source = self.first or SourceRef(file="-")
+        return DataIssue(code=ISSUE_CODE, message=f"{count} {self.noun[count != 1]} {what} ({shown})",
+                         severity=Severity.INFO, source=SourceRef(file=source.file, sheet=source.sheet))
 
 
 def _issues(tallies: Iterable[_Tally], as_of: dt.date) -> tuple[DataIssue, ...]:
-    out = []
-    for t in tallies:
-        if t.ids:
-            t.what = _singular(t.what, len(t.ids))
-            out.append(_issue(t, as_of))
-    return tuple(out)
+    return tuple(t.issue(as_of) for t in tallies if t.ids)
 
 
 # --------------------------------------------------------------------------- the view
@@ -199,12 +187,12 @@ def known_at(data: OrgData, as_of: dt.date) -> AsOfView:
     action without an opened date counts from its finding. Records whose own dates are all on or before
     the as-of date are returned as they are (no copy).
     """
-    held = _Tally("exercises held after {as_of} were not considered", [])
+    held = _Tally(("exercise", "exercises"), "held " + _LEFT_OUT)
     exercises = _keep(data.exercises, as_of, held, lambda e: e.id)
     exercise_day = {e.id: e.date for e in data.exercises}
     incident_day = {i.id: _incident_known(i) for i in data.incidents}
 
-    raised = _Tally("findings raised after {as_of} were not considered", [])
+    raised = _Tally(("finding", "findings"), "raised " + _LEFT_OUT)
     findings: list[Finding] = []
     for f in data.findings:
         day = f.raised or exercise_day.get(f.exercise_id or "") or incident_day.get(f.incident_id or "")
@@ -215,8 +203,8 @@ def known_at(data: OrgData, as_of: dt.date) -> AsOfView:
     finding_day = {f.id: f.raised or exercise_day.get(f.exercise_id or "") or incident_day.get(f.incident_id or "")
                    for f in data.findings}
 
-    opened = _Tally("corrective actions opened after {as_of} were not considered", [])
-    closed = _Tally("corrective actions closed after {as_of} were counted as open on it", [])
+    opened = _Tally(("corrective action", "corrective actions"), "opened " + _LEFT_OUT)
+    closed = _Tally(("corrective action", "corrective actions"), "closed after {as_of} {were} counted as open on it")
     actions: list[CorrectiveAction] = []
     for a in data.corrective_actions:
         if after(a.opened or finding_day.get(a.finding_id or ""), as_of):
@@ -227,22 +215,22 @@ def known_at(data: OrgData, as_of: dt.date) -> AsOfView:
             a = a.model_copy(update={"status": ActionStatus.OPEN, "closed": None})
         actions.append(a)
 
-    trained = _Tally("training records completed after {as_of} were not considered", [])
+    trained = _Tally(("training record", "training records"), "completed " + _LEFT_OUT)
     training = _keep(data.training_records, as_of, trained, lambda t: t.person)
-    known = _Tally("incidents that became known after {as_of} were not considered", [])
+    known = _Tally(("incident", "incidents"), "that became known " + _LEFT_OUT)
     incidents = _keep(data.incidents, as_of, known, lambda i: i.id)
-    notified = _Tally("incidents had notifications or reports dated after {as_of}, read as not yet sent", [])
+    notified = _Tally(("incident", "incidents"), "had notifications or reports dated after {as_of}, read as not yet sent")
     incidents = tuple(_clear(i, INCIDENT_DATES, as_of, notified, i.id) for i in incidents)
-    backed = _Tally("backup runs completed after {as_of} were not considered", [])
+    backed = _Tally(("backup run", "backup runs"), "completed " + _LEFT_OUT)
     backups = _keep(data.backup_runs, as_of, backed, lambda b: f"{b.service_id} {b.completed:%Y-%m-%d %H:%M}")
 
-    verified = _Tally("call-tree verifications dated after {as_of} were not considered", [])
+    verified = _Tally(("call-tree verification", "call-tree verifications"), "dated " + _LEFT_OUT)
     contacts = tuple(_clear(c, ("last_verified",), as_of, verified, c.role) for c in data.contacts)
-    reviewed = _Tally("plan reviews or approvals dated after {as_of} were not considered", [])
+    reviewed = _Tally(("plan review or approval", "plan reviews or approvals"), "dated " + _LEFT_OUT)
     plans = tuple(_clear(p, ("last_reviewed", "approved"), as_of, reviewed, p.id) for p in data.plan_documents)
-    vendor_reviews = _Tally("vendor continuity-plan reviews dated after {as_of} were not considered", [])
+    vendor_reviews = _Tally(("vendor continuity-plan review", "vendor continuity-plan reviews"), "dated " + _LEFT_OUT)
     vendors = tuple(_clear(v, ("bc_plan_reviewed",), as_of, vendor_reviews, v.id) for v in data.vendors)
-    bia = _Tally("BIA reviews dated after {as_of} were not considered", [])
+    bia = _Tally(("BIA review", "BIA reviews"), "dated " + _LEFT_OUT)
     services = tuple(_clear(s, (BIA_REVIEW_FIELD,), as_of, bia, s.id) for s in data.services)
 
     view = data.model_copy(update={
@@ -256,8 +244,8 @@ def known_at(data: OrgData, as_of: dt.date) -> AsOfView:
 
 def evidence_issues(left_out: Sequence[tuple[EvidenceItem, str]], as_of: dt.date) -> tuple[DataIssue, ...]:
     """One info issue per reason evidence items were left out (see :func:`evidence_not_yet`)."""
-    collected = _Tally("evidence items collected after {as_of} were not considered", [])
-    effective = _Tally("evidence items whose effective period starts after {as_of} were not considered", [])
+    collected = _Tally(("evidence item", "evidence items"), "collected " + _LEFT_OUT)
+    effective = _Tally(("evidence item", "evidence items"), "whose effective period starts " + _LEFT_OUT)
     for item, why in left_out:
         (collected if why == "collected" else effective).add(f"evidence/{item.path}", item.source)
     return _issues((collected, effective), as_of)
@@ -266,7 +254,7 @@ def evidence_issues(left_out: Sequence[tuple[EvidenceItem, str]], as_of: dt.date
 def attestations_at(attestations: Sequence[Attestation],
                     as_of: dt.date) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]:
     """Attestations signed on or before the as-of date (undated ones count), and the info issue for the rest."""
-    late = _Tally("attestations dated after {as_of} were not considered", [])
+    late = _Tally(("attestation", "attestations"), "dated " + _LEFT_OUT)
     kept: list[Attestation] = []
     for a in attestations:
         if is_known(a, as_of):
