@@ -1332,15 +1332,18 @@ def _rule_changes(a: StoredRun, b: StoredRun) -> tuple[RuleChange, ...]:
 
 
 def _notes(a: StoredRun, b: StoredRun) -> tuple[str, ...]:
+    def runs(which: list[StoredRun]) -> str:
+        return " and ".join(f"run {r.record.run_no} ({r.record.label})" for r in which)
+
     notes = []
-    for run in (a, b):
-        if run.entities is None:
-            notes.append(f"run {run.record.run_no} ({run.record.label}) was recorded before the history kept each "
-                         "rule's failing entities: entities entering and leaving rules are not compared")
-        elif not {"owner", "latest_exercise"} <= run.service_fields and run.services:
-            notes.append(f"run {run.record.run_no} ({run.record.label}) did not record service owners and latest "
-                         "exercises: those are not compared")
-    return tuple(dict.fromkeys(notes))
+    older = [r for r in (a, b) if r.entities is None]
+    if older:
+        notes.append(f"{runs(older)} {'was' if len(older) == 1 else 'were'} recorded before the history kept each "
+                     "rule's failing entities: entities entering and leaving rules are not compared")
+    partial = [r for r in (a, b) if r.services and not {"owner", "latest_exercise"} <= r.service_fields]
+    if partial:
+        notes.append(f"{runs(partial)} did not record service owners and latest exercises: those are not compared")
+    return tuple(notes)
 
 
 def compare(a: StoredRun, b: StoredRun) -> RunDiff:
