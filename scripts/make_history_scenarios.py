@@ -90,15 +90,19 @@ V2_RUNS = (
     {"label": "2026Q1", "as_of": "2026-03-31", "digest": "b1", "score": 50.0, "status": "partially_met",
      "services": [("S1", "Core banking", 1, 14400, 3600, 28800, 1), ("S2", "Payments", 2, 28800, 3600, 86400, 1)],
      "exercises": [("EX-1", "2025-11-10", "failover", "passed", ["S1"])],
-     "actions": [("CA-1", "F-1", "open", "Ops", "2026-01-10", "2026-02-28", None, "Fix the failover runbook")]},
+     "actions": [("CA-0", "F-0", "closed", "Ops", "2025-12-01", "2026-03-01", "2026-04-10", "Update contacts"),
+                 ("CA-1", "F-1", "open", "Ops", "2026-01-10", "2026-02-28", None, "Fix the failover runbook")]},
     {"label": "2026Q2", "as_of": "2026-06-30", "digest": "b2", "score": 25.0, "status": "not_met",
      "services": [("S1", "Core banking", 1, 7200, 3600, 28800, 1), ("S2", "Payments", 2, 28800, 3600, 86400, 1)],
      "exercises": [("EX-1", "2025-11-10", "failover", "passed", ["S1"]),
                    ("EX-2", "2026-05-20", "tabletop", "partial", ["S2"])],
-     "actions": [("CA-1", "F-1", "closed", "Ops", "2026-01-10", "2026-02-28", "2026-05-02", "Fix the failover runbook"),
+     "actions": [("CA-0", "F-0", "closed", "Ops", "2025-12-01", "2026-03-01", "2026-04-10", "Update contacts"),
+                 ("CA-1", "F-1", "closed", "Ops", "2026-01-10", "2026-02-28", "2026-05-02", "Fix the failover runbook"),
                  ("CA-2", "F-2", "open", "Ops", "2026-05-21", "2026-09-30", None, "Train the payments team")]},
 )
-"""Two quarters recorded by the old schema: the RTO of S1 tightened, CA-1 closed, CA-2 opened, 8.5 regressed."""
+"""Two quarters recorded by the old schema: the RTO of S1 tightened, CA-1 closed, CA-2 opened, 8.5 regressed.
+CA-0 was recorded "closed" in Q1 although it closed after Q1's as-of date (schema 2 stored the rows as
+written), and the metrics predate ``overdue_action_ids``."""
 
 
 def history_schema_v2(path: Path) -> Path:
@@ -110,7 +114,7 @@ def history_schema_v2(path: Path) -> Path:
             conn.execute(statement)
         for run in V2_RUNS:
             metrics = {"overall_score": run["score"], "requirements": 1, "open_gaps": 1, "open_actions": 1,
-                       "overdue_actions": 0, "overdue_action_ids": [], "critical_services": ["S1", "S2"],
+                       "overdue_actions": 0, "critical_services": ["S1", "S2"],
                        "critical_exercised": ["S1"], "exercise_coverage": 50.0, "stale_evidence": 0,
                        "evidence_not_current": 0, "data_issues": 0, "grace_days": 0}
             cur = conn.execute(

@@ -242,13 +242,16 @@ def test_a_schema_2_history_is_migrated_and_still_diffs(tmp_path: Path) -> None:
         assert "run_part" in tables and not tables & {"exercise_snapshot", "service_snapshot", "corrective_action"}
     q2 = load_run(tmp_path, "2026Q2")
     assert [(s.service_id, s.rto_s, s.owner) for s in q2.services] == [("S1", 7200, None), ("S2", 28800, None)]
-    assert [(a.action_id, a.status, a.closed) for a in q2.actions] == [("CA-1", "closed", date(2026, 5, 2)),
-                                                                       ("CA-2", "open", None)]
+    assert [(a.action_id, a.status, a.closed) for a in q2.actions] == [
+        ("CA-0", "closed", date(2026, 4, 10)), ("CA-1", "closed", date(2026, 5, 2)), ("CA-2", "open", None)]
     assert q2.entities is None and "owner" not in q2.service_fields
     d = diff_runs(tmp_path, "2026Q1", "2026Q2")
     assert [(c.service_id, c.field, c.before, c.after) for c in d.source.service_changes] == [
         ("S1", "rto", "4 h", "2 h")]  # owners were not recorded then: never reported as removed
-    assert [a.action_id for a in d.actions_closed] == ["CA-1"] and [a.action_id for a in d.actions_opened] == ["CA-2"]
+    assert [a.action_id for a in d.actions_opened] == ["CA-2"]
+    assert [a.action_id for a in d.actions_closed] == ["CA-0", "CA-1"]  # CA-0 closed after Q1's as-of date
+    # overdue in Q1, read with the as-of rule: CA-1 open and past due, CA-0 closed only after Q1's as-of date
+    assert (d.overdue_before, d.overdue_after, d.newly_overdue) == (2, 0, ())
     assert [(m.requirement_id, m.before, m.after) for m in d.movements] == [("8.5", "partially_met", "not_met")]
     assert [(o.objective_id, o.after) for o in d.objective_movements] == [("OBJ-EXERCISE-COVERAGE", "not_met")]
     assert d.rule_changes == () and d.notes == (

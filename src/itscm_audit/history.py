@@ -16,11 +16,12 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.asof import after
 from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
 from itscm_audit.model import ActionStatus
 from itscm_audit.periods import bounded_date
@@ -223,9 +224,10 @@ def _coverage(result: AssessmentResult) -> tuple[list[str], list[str]]:
 
 
 def _overdue(actions: Sequence[StoredAction], as_of: date, grace_days: int) -> list[StoredAction]:
-    """For runs recorded before the facts existed: actions not closed whose due date (plus the policy's
-    grace days) lies before as-of. Later runs store the rules' own list (``overdue_action_ids``)."""
-    return sorted((a for a in actions if a.status != "closed" and a.due is not None
+    """For runs recorded before the facts existed: actions open on the as-of date (one closed after it was
+    open on it, as ``asof`` decides) whose due date plus the policy's grace days lies before it. Later runs
+    store the rules' own list (``overdue_action_ids``)."""
+    return sorted((a for a in actions if (a.status != "closed" or after(a.closed, as_of)) and a.due is not None
                    and (as_of - a.due).days > grace_days), key=lambda a: (a.due or as_of, a.action_id))
 
 
@@ -1186,9 +1188,17 @@ def _source_diff(a: StoredRun, b: StoredRun) -> SourceDiff:
         files_changed=tuple(sorted(k for k in da.keys() & db.keys() if da[k] != db[k])))
 
 
-def _action_change(before: StoredAction | None, after: StoredAction) -> ActionChange:
-    return ActionChange(after.action_id, after.description, after.owner, after.due,
-                        None if before is None else before.status, after.status)
+def _action_at(action: StoredAction, as_of: date) -> StoredAction:
+    """A stored action as it stood on the run's as-of date: runs recorded before schema 3 kept the rows as
+    written, so one closed after the as-of date is read as open (``asof``); later runs already are."""
+    if action.status == "closed" and after(action.closed, as_of):
+        return replace(action, status="open", closed=None)
+    return action
+
+
+def _action_change(before: StoredAction | None, now: StoredAction) -> ActionChange:
+    return ActionChange(now.action_id, now.description, now.owner, now.due,
+                        None if before is None else before.status, now.status)
 
 
 def _objective_movements(a: StoredRun, b: StoredRun) -> tuple[ObjectiveMovement, ...]:
@@ -1377,11 +1387,12 @@ def compare(a: StoredRun, b: StoredRun) -> RunDiff:
                                  e.state, e.message)
                   for e in b.evidence if e.state != EvidenceState.FRESH.value
                   and (e.path not in ev_a or ev_a[e.path].state == EvidenceState.FRESH.value))
-    act_a = {x.action_id: x for x in a.actions}
-    opened = tuple(_action_change(None, x) for x in b.actions if x.action_id not in act_a)
-    closed = tuple(_action_change(act_a.get(x.action_id), x) for x in b.actions if x.status == "closed"
+    act_a = {x.action_id: _action_at(x, a.record.as_of) for x in a.actions}
+    actions_b = [_action_at(x, b.record.as_of) for x in b.actions]
+    opened = tuple(_action_change(None, x) for x in actions_b if x.action_id not in act_a)
+    closed = tuple(_action_change(act_a.get(x.action_id), x) for x in actions_b if x.status == "closed"
                    and (x.action_id not in act_a or act_a[x.action_id].status != "closed"))
-    reopened = tuple(_action_change(act_a[x.action_id], x) for x in b.actions if x.status != "closed"
+    reopened = tuple(_action_change(act_a[x.action_id], x) for x in actions_b if x.status != "closed"
                      and x.action_id in act_a and act_a[x.action_id].status == "closed")
     over_a = set(_overdue_ids(a))
     over_b = _overdue_ids(b)
