@@ -210,3 +210,21 @@ def test_dated_records_the_rules_are_given_directly_are_judged_the_same_way() ->
     assert {e.entity_id for e in held.entities} == {"EX-ON"}
     actions = RULES["action.not_overdue"].evaluate(ctx)
     assert {e.entity_id: e.outcome.value for e in actions.entities}["CA-CLOSED-LATER"] == "no_data"
+
+
+def test_assess_says_records_dated_later_were_not_considered(workspace_copy: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from itscm_audit.cli import main
+
+    ran = CliRunner().invoke(main, ["assess", str(workspace_copy), "--as-of", "2026-03-31", "--no-history",
+                                    "--out", str(tmp_path / "q1")])
+    assert ran.exit_code == 0, ran.output
+    assert ("records dated after 2026-03-31 were not considered: 11 note(s), one per kind, in the 'Data quality' "
+            "sheet") in ran.output
+    import openpyxl
+
+    sheet = next(ws for ws in openpyxl.load_workbook(tmp_path / "q1" / "gap-matrix.xlsx", read_only=True)
+                 if "quality" in ws.title.lower())
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert any(c.startswith("8 findings raised after 2026-03-31 were not considered") for c in cells)
