@@ -82,12 +82,15 @@ def test_reimport_diff_explains_source_changes(four_quarters: Path) -> None:
     d = diff_runs(four_quarters, "2026Q2", "2026Q3")
     s = d.source
     assert s.services_added == ("S4",) and s.services_removed == ()
-    assert [(c.service_id, c.field, c.before, c.after) for c in s.service_changes] == [("S1", "rto", "4 h", "2 h")]
-    assert s.exercises_added == ("EX-3",)
+    assert [(c.service_id, c.field, c.before, c.after) for c in s.service_changes] == [
+        ("S1", "rto", "4 h", "2 h"), ("S1", "latest_exercise", "EX-1 (2025-11-10)", "EX-3 (2026-08-15)")]
+    assert s.exercises_added == ("EX-3",)  # it became S1's latest exercise
     assert (s.files_changed, s.files_added) == (("data/bia.xlsx", "data/exercises.xlsx"), ())
     s4 = diff_runs(four_quarters, "2026Q3", "2026Q4").source
     assert s4.services_removed == ("S3",)
-    assert [(c.service_id, c.field, c.before, c.after) for c in s4.service_changes] == [("S2", "tier", "2", "1")]
+    assert [(c.service_id, c.field, c.before, c.after) for c in s4.service_changes] == [
+        ("S2", "tier", "2", "1"), ("S4", "latest_exercise", "none", "EX-4 (2026-11-15)")]
+    assert s4.exercises_added == ("EX-4",)
     assert (s4.files_added, s4.files_changed) == (("data/actions.xlsx",), ("data/exercises.xlsx",))
 
 

@@ -100,7 +100,9 @@ def test_diff_explains_the_edits(quarters: tuple[Path, list[AssessmentResult]]) 
     ws, results = quarters
     d = diff_runs(ws, "2026Q3", "2026Q4")
     assert [(c.service_id, c.field, c.before, c.after) for c in d.source.service_changes] == [
-        ("SVC-001", "rto", "8 h", "4 h")]
+        ("SVC-001", "rto", "8 h", "4 h"),
+        ("SVC-015", "latest_exercise", "EX-2025-009 (2025-03-18)", "EX-2026-100 (2026-11-20)"),
+        ("SVC-024", "latest_exercise", "EX-2025-020 (2025-06-25)", "EX-2026-100 (2026-11-20)")]
     assert d.source.exercises_added == ("EX-2026-100",)
     assert d.source.files_changed == ("data/exercise-log.xlsx", "data/service-inventory-bia.xlsx")
     assert [a.action_id for a in d.actions_closed] == ["CA-004"]

@@ -136,7 +136,7 @@ def test_crash_mid_write_leaves_previous_runs_intact(tmp_path: Path, monkeypatch
     record_run(tmp_path, build_result("2026Q2"))
 
     def crash(table: str) -> None:
-        if table == "corrective_action":  # after run, scores, requirements, objectives, rules
+        if table == "evidence_state":  # after run, scores, requirements, objectives, rules
             raise KeyboardInterrupt("killed")
 
     monkeypatch.setattr(history, "_AFTER_INSERT_HOOK", crash)
@@ -213,7 +213,7 @@ def test_empty_v0_database_is_migrated(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE unrelated (x)")  # a user_version 0 file
     record_run(tmp_path, build_result("2026Q1"))
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 3
     assert list_runs(tmp_path)[0].label == "2026Q1"
 
 

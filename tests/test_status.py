@@ -289,3 +289,30 @@ def test_a_definition_is_not_assessable_and_says_why() -> None:
     rs = evaluate_requirement("quebec-law25", definition, [], {}, {}, {}, None, OrgData(), ())
     assert rs.status == Status.NOT_ASSESSED
     assert rs.rationale == "Not assessable by itself: a definition, used by ss. 3.5, 3.7 and 3.8."
+
+
+def test_evidence_only_objective_is_downgraded_once_and_says_from_what() -> None:
+    """Issue 16: an objective met by its evidence whose only item went stale is partially met, "downgraded
+    from met", never "not met, downgraded from partially met"; every rationale opens with its status."""
+    o = obj("OBJ-RISK", ev=("risk_assessment",))
+    stale = evaluate_objectives([o], [], [evidence(EvidenceState.STALE, "risk_assessment")], [])[0]
+    assert stale.status == Status.PARTIALLY_MET
+    assert stale.rationale.startswith("Partially met: 1 item(s) of type risk_assessment in the evidence locker, "
+                                      "but evidence relied on is not current")
+    assert "downgraded from met to partially met" in stale.rationale
+    fresh = evaluate_objectives([o], [], [evidence(EvidenceState.FRESH, "risk_assessment")], [])[0]
+    assert (fresh.status, fresh.rationale) == (
+        Status.MET, "Met: 1 item(s) of type risk_assessment in the evidence locker.")
+    none = evaluate_objectives([o], [], [], [])[0]
+    assert (none.status, none.rationale) == (
+        Status.NOT_MET, "Not met: no evidence of type risk_assessment in the evidence locker.")
+
+
+def test_rule_verdicts_are_counted_in_the_rationale() -> None:
+    out = evaluate_objectives([obj("OBJ-A", ("r1", "r2", "r3"))],
+                              [check("r1", Outcome.PASS), check("r2", Outcome.FAIL), check("r3", Outcome.NO_DATA)],
+                              [], [])[0]
+    assert out.status == Status.PARTIALLY_MET
+    assert out.rationale.startswith("Partially met: of its 3 rules, 1 passes, 1 fails, 1 had no data.")
+    one = evaluate_objectives([obj("OBJ-B", ("r1",))], [check("r1", Outcome.FAIL)], [], [])[0]
+    assert one.rationale.startswith("Not met: its rule fails.")

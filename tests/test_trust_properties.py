@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -203,14 +204,18 @@ def history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 _TABLE_COLUMNS = {"run": ("as_of", "frameworks", "metrics", "input_digests", "catalogue_versions", "redacted"),
                   "framework_score": ("score", "counts"), "requirement_status": ("mapping", "status"),
-                  "corrective_action": ("due", "opened"), "exercise_snapshot": ("date", "services"),
+                  "evidence_state": ("expires", "state"), "run_part": ("body",),
                   "remediation": ("rank", "requirements", "weight"), "rule_outcome": ("metrics", "failing")}
+_PARTS = [zlib.compress(text.encode()) for text in ('{"service_id": [1]}', "[1, 2]", '{"r": [[1, 2]]}',
+                                                    '{"action_id": ["A"], "finding_id": [], "status": []}')]
+"""Compressed parts that decompress to JSON of the wrong shape (history schema 3)."""
 
 
 @SETTINGS
 @given(table=st.sampled_from(sorted(_TABLE_COLUMNS)), data=st.data(),
        value=st.one_of(st.none(), _TEXT, st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(), st.sampled_from(["{}", "[]", "9999-12-31",
-                                                                                       '{"overall_score": "x"}'])))
+                                                                                       '{"overall_score": "x"}', b"\x00",
+                                                                                       *_PARTS])))
 def test_any_damaged_history_cell_is_a_located_error(history_template: Path, table: str, data: st.DataObject,
                                                      value: Any) -> None:
     from itscm_audit.history import HistoryError, diff_runs, list_runs, load_runs

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from itscm_audit.asof import evidence_issues, evidence_not_yet
 from itscm_audit.catalog import SAFE_LOADER
 from itscm_audit.config import Policy
 from itscm_audit.errors import EvidenceError
@@ -271,7 +272,10 @@ def effective_ttl(entry: EvidenceItem, policy: Policy, types: dict[str, Evidence
 
 def load_evidence(root: Path, as_of: date, policy: Policy,
                   types: dict[str, EvidenceType] | None = None) -> EvidenceIndex:
-    """Check every manifest item against the files (hash), the as-of date (TTL) and the workspace."""
+    """Check every manifest item against the files (hash), the as-of date (TTL) and the workspace.
+
+    Items not known on the as-of date (collected later, or effective only later: ``asof``) are left out
+    with one info issue per reason; their files are still hashed as inputs of the run."""
     root = Path(root)
     known = load_evidence_types() if types is None else types
     parsed = _parse_manifest(root)
@@ -280,9 +284,17 @@ def load_evidence(root: Path, as_of: date, policy: Policy,
     if parsed.digest is not None:
         digests[MANIFEST] = parsed.digest
     statuses: list[EvidenceStatus] = []
+    later: list[tuple[EvidenceItem, str]] = []
     for entry, line in parsed.entries:
         item = entry.item(line)
         shown = f"evidence/{item.path}"
+        why = evidence_not_yet(item, as_of)
+        if why is not None:  # not known on the as-of date: left out, its file still part of the inputs
+            later.append((item, why))
+            target = root / EVIDENCE_DIR / item.path
+            if target.is_file():
+                digests[shown] = sha256_file(target)
+            continue
         if item.evidence_type not in known:
             issues.append(_issue("evidence.unknown_type", f"{shown}: unknown evidence type {item.evidence_type!r}"
                                  f" (known: {', '.join(sorted(known))})", line, "type", item.evidence_type,
@@ -309,6 +321,7 @@ def load_evidence(root: Path, as_of: date, policy: Policy,
             statuses.append(EvidenceStatus(item=item, state=EvidenceState.FRESH, expires=expires,
                                            message=f"{shown} {until}"))
     statuses.sort(key=lambda s: s.item.path)
+    issues.extend(evidence_issues(later, as_of))
     return EvidenceIndex(statuses=tuple(statuses), issues=tuple(issues), digests=dict(sorted(digests.items())))
 
 

@@ -13,26 +13,37 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from itscm_audit.asof import after
 from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
 from itscm_audit.model import ActionStatus
 from itscm_audit.periods import bounded_date
-from itscm_audit.result import STATUS_RANK, AssessmentResult, EvidenceState, RemediationItem, Status
+from itscm_audit.result import (
+    FAILING_OUTCOMES,
+    KEPT_OUTCOMES,
+    STATUS_RANK,
+    AssessmentResult,
+    EvidenceState,
+    RemediationItem,
+    Status,
+)
 
 HISTORY_DIR = ".itscm"
 HISTORY_FILE = "history.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 60_000
 """How long a run waits for another run writing the same history before giving up."""
 
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _GAP = frozenset({Status.PARTIALLY_MET.value, Status.NOT_MET.value})
+_FAILING = frozenset(o.value for o in FAILING_OUTCOMES)
 _RANK = {s.value: r for s, r in STATUS_RANK.items()}
 
 
@@ -113,6 +124,8 @@ class StoredFramework:
 
 @dataclass(frozen=True)
 class StoredAction:
+    """A corrective action as it stood on the run's as-of date (an action closed later is open here)."""
+
     action_id: str
     finding_id: str | None
     status: str
@@ -121,6 +134,9 @@ class StoredAction:
     due: date | None
     closed: date | None
     description: str | None
+    overdue: bool | None = None
+    """As ``action.not_overdue`` decided (None: a run recorded before the history stored it)."""
+    days_overdue: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,8 @@ class StoredEvidence:
 
 @dataclass(frozen=True)
 class StoredService:
+    """The key attributes of one service that drive gaps, as the run's facts gave them."""
+
     service_id: str
     name: str
     tier: int | None
@@ -141,10 +159,33 @@ class StoredService:
     rpo_s: int | None
     mtpd_s: int | None
     in_scope: bool
+    owner: str | None = None
+    critical: bool | None = None
+    latest_exercise: str | None = None
+    """Latest exercise held on or before the as-of date."""
+    latest_exercise_date: date | None = None
+    exercised_in_window: bool | None = None
+
+
+@dataclass(frozen=True)
+class StoredEntity:
+    """One entity a rule kept in full (failing, partial or without data), with the rule's message."""
+
+    entity: str
+    entity_id: str
+    outcome: str
+    message: str
+
+    @property
+    def failing(self) -> bool:
+        return self.outcome in _FAILING
 
 
 @dataclass(frozen=True)
 class StoredExercise:
+    """Runs recorded with schema 1-2 kept every exercise; from schema 3 the history keeps each service's
+    latest exercise instead (:class:`StoredService`), and ``StoredRun.exercises`` is empty."""
+
     exercise_id: str
     date: date
     type: str | None
@@ -166,6 +207,10 @@ class StoredRun:
     services: tuple[StoredService, ...]
     exercises: tuple[StoredExercise, ...]
     remediation: tuple[RemediationItem, ...]
+    entities: dict[str, tuple[StoredEntity, ...]] | None = None
+    """Per rule id, the entities it kept in full; None for a run recorded before schema 3."""
+    service_fields: frozenset[str] = frozenset()
+    """The service attributes this run recorded (a migrated run lacks owner and latest exercise)."""
 
 
 # --------------------------------------------------------------------------- metrics
@@ -179,9 +224,10 @@ def _coverage(result: AssessmentResult) -> tuple[list[str], list[str]]:
 
 
 def _overdue(actions: Sequence[StoredAction], as_of: date, grace_days: int) -> list[StoredAction]:
-    """For runs recorded before the facts existed: actions not closed whose due date (plus the policy's
-    grace days) lies before as-of. Later runs store the rules' own list (``overdue_action_ids``)."""
-    return sorted((a for a in actions if a.status != "closed" and a.due is not None
+    """For runs recorded before the facts existed: actions open on the as-of date (one closed after it was
+    open on it, as ``asof`` decides) whose due date plus the policy's grace days lies before it. Later runs
+    store the rules' own list (``overdue_action_ids``)."""
+    return sorted((a for a in actions if (a.status != "closed" or after(a.closed, as_of)) and a.due is not None
                    and (as_of - a.due).days > grace_days), key=lambda a: (a.due or as_of, a.action_id))
 
 
@@ -227,9 +273,38 @@ def run_metrics(result: AssessmentResult) -> dict[str, Any]:
 
 
 def _actions(result: AssessmentResult) -> list[StoredAction]:
-    return [StoredAction(action_id=a.id, finding_id=a.finding_id, status=a.status.value, owner=a.owner,
-                         opened=a.opened, due=a.due, closed=a.closed, description=a.description)
-            for a in result.data.corrective_actions]
+    """Every corrective action on the as-of date: the records as known then, the status and overdue
+    verdict as the rules decided them (``result.facts``)."""
+    facts = result.facts.actions_by_id()
+    out: list[StoredAction] = []
+    seen: set[str] = set()
+    for a in result.data.corrective_actions:
+        if a.id in seen:
+            continue
+        seen.add(a.id)
+        fact = facts.get(a.id)
+        out.append(StoredAction(
+            action_id=a.id, finding_id=a.finding_id, status=(fact.status if fact else a.status).value, owner=a.owner,
+            opened=a.opened, due=a.due, closed=a.closed, description=a.description,
+            overdue=fact.overdue if fact else None, days_overdue=fact.days_overdue if fact else None))
+    return out
+
+
+def _services(result: AssessmentResult) -> list[StoredService]:
+    """Each service's key attributes, read from the facts (names from the records)."""
+    names = {s.id: s.name for s in result.data.services}
+    out = [StoredService(
+        service_id=f.service_id, name=names.get(f.service_id, ""), tier=f.tier, rto_s=_secs(f.rto),
+        rpo_s=_secs(f.rpo), mtpd_s=_secs(f.mtpd), in_scope=f.in_scope, owner=f.owner, critical=f.critical,
+        latest_exercise=f.latest_exercise, latest_exercise_date=f.latest_exercise_date,
+        exercised_in_window=f.exercised_in_window) for f in result.facts.services]
+    known = {f.service_id for f in result.facts.services}
+    for s in result.data.services:  # a result built without facts still records its services
+        if s.id not in known:
+            known.add(s.id)
+            out.append(StoredService(service_id=s.id, name=s.name, tier=s.tier, rto_s=_secs(s.rto),
+                                     rpo_s=_secs(s.rpo), mtpd_s=_secs(s.mtpd), in_scope=s.in_scope, owner=s.owner))
+    return out
 
 
 # --------------------------------------------------------------------------- schema and migrations
@@ -295,7 +370,34 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE run ADD COLUMN manifest_sha256 TEXT")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+_V3_PARTS = """CREATE TABLE run_part (
+    run_no INTEGER NOT NULL REFERENCES run(run_no) ON DELETE CASCADE,
+    part TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (run_no, part))"""
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Version 3 keeps each run's services (key attributes), corrective actions and failing entities per
+    rule as compressed parts (``run_part``) instead of a row per service, exercise and action: a large
+    organisation's run grew history.db by 6.7 MB, mostly exercise rows. Earlier runs' services and actions
+    move into parts as they were recorded; their exercise rows are dropped (a diff now reads each service's
+    latest exercise, which those runs did not record, and says so)."""
+    conn.execute(_V3_PARTS)
+    service_cols = ("service_id", "name", "tier", "rto_s", "rpo_s", "mtpd_s", "in_scope")
+    action_cols = ("action_id", "finding_id", "status", "owner", "opened", "due", "closed", "description")
+    for (run_no,) in conn.execute("SELECT run_no FROM run ORDER BY run_no").fetchall():
+        services = conn.execute(f"SELECT {', '.join(service_cols)} FROM service_snapshot WHERE run_no = ? "
+                                "ORDER BY rowid", (run_no,)).fetchall()
+        actions = conn.execute(f"SELECT {', '.join(action_cols)} FROM corrective_action WHERE run_no = ? "
+                               "ORDER BY rowid", (run_no,)).fetchall()
+        conn.executemany("INSERT INTO run_part (run_no, part, body) VALUES (?,?,?)", [
+            (run_no, "services", _pack({c: [r[i] for r in services] for i, c in enumerate(service_cols)})),
+            (run_no, "actions", _pack({c: [r[i] for r in actions] for i, c in enumerate(action_cols)}))])
+    for table in ("service_snapshot", "exercise_snapshot", "corrective_action"):
+        conn.execute(f"DROP TABLE {table}")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2,
+                                                                2: _migrate_2_to_3}
 """``MIGRATIONS[n]`` turns a version-n database into version n+1, inside the opening transaction."""
 
 
@@ -394,7 +496,6 @@ def _secs(value: Any) -> int | None:
 
 def _rows(result: AssessmentResult) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of every child table for one run (without the run number)."""
-    data = result.data
     return {
         "framework_score": [(f.framework, f.title, f.version, f.score, _j(f.counts)) for f in result.frameworks],
         "requirement_status": [
@@ -405,18 +506,44 @@ def _rows(result: AssessmentResult) -> dict[str, list[tuple[Any, ...]]]:
                              for o in result.objectives],
         "rule_outcome": [(c.rule_id, c.title, c.outcome.value, c.summary, _j(c.metrics), len(c.failing))
                          for c in result.checks],
-        "corrective_action": [(a.action_id, a.finding_id, a.status, a.owner, _d(a.opened), _d(a.due),
-                               _d(a.closed), a.description) for a in _actions(result)],
         "evidence_state": [(e.item.path, e.item.evidence_type, e.state.value, _d(e.expires), e.message)
                            for e in result.evidence],
-        "service_snapshot": [(s.id, s.name, s.tier, _secs(s.rto), _secs(s.rpo), _secs(s.mtpd), int(s.in_scope))
-                             for s in data.services],
-        "exercise_snapshot": [(e.id, e.date.isoformat(), None if e.type is None else e.type.value,
-                               None if e.result is None else e.result.value, _j(list(e.services)))
-                              for e in data.exercises],
         "remediation": [(m.rank, m.objective_id, m.title, m.action, _j(list(m.requirements)), m.weight,
                          m.failing_entities) for m in result.remediation],
     }
+
+
+# The parts of a run kept as one compressed JSON document each (``run_part``): a large organisation has
+# tens of thousands of services, actions and failing entities, and a row per item would grow history.db by
+# megabytes per run. Lists of records are stored by column ({"id": [...], "owner": [...]}), which
+# compresses well; the bytes are the same for the same result (sorted keys, fixed compression level).
+
+_SERVICE_COLUMNS = ("service_id", "name", "tier", "rto_s", "rpo_s", "mtpd_s", "in_scope", "owner", "critical",
+                    "latest_exercise", "latest_exercise_date", "exercised_in_window")
+_ACTION_COLUMNS = ("action_id", "finding_id", "status", "owner", "opened", "due", "closed", "description",
+                   "overdue", "days_overdue")
+
+
+def _pack(value: Any) -> bytes:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def _by_column(records: Sequence[Any], columns: Sequence[str]) -> dict[str, list[Any]]:
+    return {c: [_plain(getattr(r, c)) for r in records] for c in columns}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _parts(result: AssessmentResult) -> dict[str, bytes]:
+    """The compressed parts of one run: services' key attributes, actions, failing entities per rule."""
+    entities = {c.rule_id: [[e.entity, e.entity_id, e.outcome.value, e.message] for e in c.entities
+                            if e.outcome in KEPT_OUTCOMES] for c in result.checks}
+    return {"services": _pack(_by_column(_services(result), _SERVICE_COLUMNS)),
+            "actions": _pack(_by_column(_actions(result), _ACTION_COLUMNS)),
+            "entities": _pack(entities)}
 
 
 _AFTER_INSERT_HOOK: Callable[[str], None] | None = None
@@ -436,6 +563,7 @@ def record_run(root: Path, result: AssessmentResult, label: str | None = None, *
     run = result.run
     metrics = run_metrics(result)
     rows = _rows(result)
+    parts = _parts(result)
     path = history_path(root)
     with connect(root, create=True) as conn, _errors(path):
         conn.execute("BEGIN IMMEDIATE")
@@ -454,6 +582,10 @@ def record_run(root: Path, result: AssessmentResult, label: str | None = None, *
                     conn.executemany(f"INSERT INTO {table} VALUES ({marks})", [(run_no, *v) for v in values])
                 if _AFTER_INSERT_HOOK is not None:
                     _AFTER_INSERT_HOOK(table)
+            conn.executemany("INSERT INTO run_part (run_no, part, body) VALUES (?,?,?)",
+                             [(run_no, name, body) for name, body in parts.items()])
+            if _AFTER_INSERT_HOOK is not None:
+                _AFTER_INSERT_HOOK("run_part")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -574,6 +706,79 @@ def _resolve(conn: sqlite3.Connection, ref: str | int, path: Path) -> int:
     return int(row[0])
 
 
+def _unpack(body: Any) -> Any:
+    if not isinstance(body, bytes):
+        raise _Damaged(f"{str(body)[:40]!r} is not a compressed part")
+    try:
+        return json.loads(zlib.decompress(body).decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError):
+        raise _Damaged("a part that does not decompress to JSON") from None
+
+
+def _columns(body: Any, required: Sequence[str]) -> tuple[list[dict[str, Any]], frozenset[str]]:
+    """Records stored by column, and the columns present (a migrated run lacks the newer ones)."""
+    cols = _unpack(body)
+    if not isinstance(cols, dict) or not all(isinstance(v, list) for v in cols.values()):
+        raise _Damaged("a part that is not a table of columns")
+    missing = [c for c in required if c not in cols]
+    if missing:
+        raise _Damaged(f"a part without its column(s) {', '.join(missing)}")
+    lengths = {len(v) for v in cols.values()}
+    if len(lengths) > 1:
+        raise _Damaged("a part whose columns differ in length")
+    count = lengths.pop() if lengths else 0
+    return [{c: cols[c][i] for c in cols} for i in range(count)], frozenset(cols)
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise _Damaged(f"{value!r} is not text")
+    return value
+
+
+def _opt_int(value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise _Damaged(f"{value!r} is not a whole number")
+    return value
+
+
+def _opt_bool(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, (bool, int)):
+        raise _Damaged(f"{value!r} is not yes or no")
+    return None if value is None else bool(value)
+
+
+def _stored_services(body: Any) -> tuple[tuple[StoredService, ...], frozenset[str]]:
+    rows, present = _columns(body, ("service_id", "name", "tier", "rto_s", "rpo_s", "mtpd_s", "in_scope"))
+    return tuple(StoredService(
+        service_id=str(r["service_id"]), name=str(r["name"]), tier=_opt_int(r["tier"]), rto_s=_opt_int(r["rto_s"]),
+        rpo_s=_opt_int(r["rpo_s"]), mtpd_s=_opt_int(r["mtpd_s"]), in_scope=bool(_opt_bool(r["in_scope"])),
+        owner=_opt_str(r.get("owner")), critical=_opt_bool(r.get("critical")),
+        latest_exercise=_opt_str(r.get("latest_exercise")), latest_exercise_date=_opt_date(r.get("latest_exercise_date")),
+        exercised_in_window=_opt_bool(r.get("exercised_in_window"))) for r in rows), present
+
+
+def _stored_actions(body: Any) -> tuple[StoredAction, ...]:
+    rows, _ = _columns(body, ("action_id", "finding_id", "status", "owner", "opened", "due", "closed", "description"))
+    return tuple(StoredAction(
+        action_id=str(r["action_id"]), finding_id=_opt_str(r["finding_id"]), status=str(r["status"]),
+        owner=_opt_str(r["owner"]), opened=_opt_date(r["opened"]), due=_opt_date(r["due"]), closed=_opt_date(r["closed"]),
+        description=_opt_str(r["description"]), overdue=_opt_bool(r.get("overdue")),
+        days_overdue=_opt_int(r.get("days_overdue"))) for r in rows)
+
+
+def _stored_entities(body: Any) -> dict[str, tuple[StoredEntity, ...]]:
+    rules = _unpack(body)
+    if not isinstance(rules, dict):
+        raise _Damaged("the failing entities are not a table by rule")
+    out: dict[str, tuple[StoredEntity, ...]] = {}
+    for rule_id, rows in rules.items():
+        if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 4 for r in rows):
+            raise _Damaged(f"the failing entities of {rule_id} are not (kind, id, outcome, message) rows")
+        out[str(rule_id)] = tuple(StoredEntity(str(k), str(i), str(o), str(m)) for k, i, o, m in rows)
+    return out
+
+
 def _load(conn: sqlite3.Connection, run_no: int) -> StoredRun:
     def q(table: str, build: Callable[[Any], Any]) -> tuple[Any, ...]:
         rows = conn.execute(f"SELECT * FROM {table} WHERE run_no = ? ORDER BY rowid", (run_no,)).fetchall()
@@ -581,6 +786,11 @@ def _load(conn: sqlite3.Connection, run_no: int) -> StoredRun:
             return tuple(build(r) for r in rows)
 
     head = conn.execute(f"SELECT {_RUN_COLUMNS} FROM run WHERE run_no = ?", (run_no,)).fetchone()
+    parts = dict(conn.execute("SELECT part, body FROM run_part WHERE run_no = ?", (run_no,)).fetchall())
+    with _decoding("run_part", run_no):
+        services, fields = _stored_services(parts["services"]) if "services" in parts else ((), frozenset())
+        actions = _stored_actions(parts["actions"]) if "actions" in parts else ()
+        entities = _stored_entities(parts["entities"]) if "entities" in parts else None
     return StoredRun(
         record=_record(conn, head),
         frameworks=q("framework_score", lambda r: StoredFramework(r[1], r[2], r[3], float(r[4]),
@@ -590,15 +800,15 @@ def _load(conn: sqlite3.Connection, run_no: int) -> StoredRun:
         objectives=q("objective_status", lambda r: StoredObjective(r[1], r[2], r[3], r[4],
                                                                    tuple(_json_of(r[5], list)))),
         rules=q("rule_outcome", lambda r: StoredRule(r[1], r[2], r[3], r[4], _json_of(r[5], dict), int(r[6]))),
-        actions=q("corrective_action", lambda r: StoredAction(r[1], r[2], r[3], r[4], _opt_date(r[5]),
-                                                              _opt_date(r[6]), _opt_date(r[7]), r[8])),
+        actions=actions,
         evidence=q("evidence_state", lambda r: StoredEvidence(r[1], r[2], r[3], _opt_date(r[4]), r[5])),
-        services=q("service_snapshot", lambda r: StoredService(r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))),
-        exercises=q("exercise_snapshot", lambda r: StoredExercise(r[1], _stored_date(r[2]), r[3], r[4],
-                                                                  tuple(_json_of(r[5], list)))),
+        services=services,
+        exercises=(),
         remediation=q("remediation", lambda r: RemediationItem(
             rank=int(r[1]), objective_id=r[2], title=r[3], action=r[4], requirements=tuple(_json_of(r[5], list)),
             weight=float(r[6]), failing_entities=int(r[7]))),
+        entities=entities,
+        service_fields=fields,
     )
 
 
@@ -701,9 +911,50 @@ class ServiceChange:
     service_id: str
     name: str
     field: str
-    """``tier``, ``rto``, ``rpo``, ``mtpd``, ``name`` or ``in_scope``."""
+    """``tier``, ``rto``, ``rpo``, ``mtpd``, ``name``, ``in_scope``, ``owner`` or ``latest_exercise``."""
     before: str
     after: str
+
+
+@dataclass(frozen=True)
+class ObjectiveMovement:
+    """One control objective whose status differs between the two runs."""
+
+    objective_id: str
+    title: str
+    before: str
+    after: str
+    kinds: tuple[str, ...]
+    """As for a requirement: ``new_gap``, ``closed_gap``, ``regression``, ``improvement``, ``other``."""
+
+
+@dataclass(frozen=True)
+class EntityChange:
+    """An entity that entered or left a rule's failing set (failing or partial) between the two runs."""
+
+    entity: str
+    entity_id: str
+    before: str | None
+    """Its outcome under the rule in the earlier run; None when it was not kept (it passed, did not
+    apply, or did not exist)."""
+    after: str | None
+    message: str
+    """The rule's words where it fails: the later run's when it entered, the earlier run's when it left."""
+    reason: str
+    """What changed, in words: ``owner removed``, ``became overdue (due 2026-10-31)``, ``went stale on
+    2026-11-14``, ``new service``, ``no longer failing``..."""
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """A rule whose outcome or failing set changed, with the entities that entered and left it."""
+
+    rule_id: str
+    title: str
+    outcome_before: str
+    outcome_after: str
+    entered: tuple[EntityChange, ...]
+    left: tuple[EntityChange, ...]
 
 
 @dataclass(frozen=True)
@@ -748,6 +999,11 @@ class RunDiff:
     source: SourceDiff
     unlike: tuple[str, ...] = ()
     """Why the two runs are not like for like (framework sets, redaction): said before any figure."""
+    objective_movements: tuple[ObjectiveMovement, ...] = ()
+    rule_changes: tuple[RuleChange, ...] = ()
+    """Rules present in both runs whose outcome or failing set changed (see :class:`EntityChange`)."""
+    notes: tuple[str, ...] = ()
+    """What the diff could not compare (a run recorded before the history kept failing entities)."""
     overall: FrameworkDiff = field(init=False)
 
     def __post_init__(self) -> None:
@@ -779,6 +1035,21 @@ class RunDiff:
         return self._kind("improvement")
 
     @property
+    def inputs_unchanged(self) -> bool:
+        """Same input files (by SHA-256): every movement then comes from the passing of time."""
+        s = self.source
+        return not (s.files_added or s.files_removed or s.files_changed)
+
+    @property
+    def changed(self) -> bool:
+        """Anything at all to report."""
+        return bool(self.movements or self.objective_movements or self.rule_changes or self.catalogue
+                    or self.frameworks_added or self.frameworks_removed or self.newly_exercised
+                    or self.no_longer_exercised or not self.inputs_unchanged or self.source.services_added
+                    or self.source.services_removed or self.source.service_changes or self.actions_opened
+                    or self.actions_closed or self.actions_reopened or self.stale_evidence)
+
+    @property
     def coverage_change(self) -> float | None:
         if self.coverage_before is None or self.coverage_after is None:
             return None
@@ -793,6 +1064,7 @@ class RunDiff:
         for key in ("new_gaps", "closed_gaps", "regressions", "improvements"):
             out[key] = [f"{m.framework}:{m.requirement_id}" for m in getattr(self, key)]
         out["coverage_change"] = self.coverage_change
+        out["inputs_unchanged"] = self.inputs_unchanged
         for fw in out["frameworks"]:
             fw["score_change"] = (None if fw["score_before"] is None or fw["score_after"] is None
                                   else round(fw["score_after"] - fw["score_before"], 1))
@@ -859,9 +1131,34 @@ def _hours(seconds: int | None) -> str:
     return f"{hours:g} h" if hours >= 1 or hours == 0 else f"{seconds / 60:g} min"
 
 
+def _exercise(s: StoredService) -> str:
+    if s.latest_exercise is None:
+        return "none"
+    return f"{s.latest_exercise} ({s.latest_exercise_date})" if s.latest_exercise_date else s.latest_exercise
+
+
+def _exercise_changes(sa: dict[str, StoredService],
+                      sb: dict[str, StoredService]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(added, removed) exercises, read from each service's latest exercise: added, those that became a
+    service's latest exercise; removed, a latest exercise that is gone while its services remain with only
+    older exercises (the log lost it)."""
+    latest_a = {s.latest_exercise for s in sa.values() if s.latest_exercise}
+    latest_b = {s.latest_exercise for s in sb.values() if s.latest_exercise}
+    removed = set()
+    for sid, old in sa.items():
+        new = sb.get(sid)
+        if old.latest_exercise is None or old.latest_exercise in latest_b or new is None:
+            continue
+        if new.latest_exercise_date is None or old.latest_exercise_date is None \
+                or new.latest_exercise_date < old.latest_exercise_date:
+            removed.add(old.latest_exercise)
+    return tuple(sorted(latest_b - latest_a)), tuple(sorted(removed))
+
+
 def _source_diff(a: StoredRun, b: StoredRun) -> SourceDiff:
     sa = {s.service_id: s for s in a.services}
     sb = {s.service_id: s for s in b.services}
+    fields = a.service_fields & b.service_fields
     changes: list[ServiceChange] = []
     for sid in sorted(sa.keys() & sb.keys()):
         old, new = sa[sid], sb[sid]
@@ -873,21 +1170,190 @@ def _source_diff(a: StoredRun, b: StoredRun) -> SourceDiff:
             ("name", old.name, new.name),
             ("in_scope", "yes" if old.in_scope else "no", "yes" if new.in_scope else "no"),
         ]
+        if {"owner"} <= fields:
+            pairs.append(("owner", old.owner or "none", new.owner or "none"))
+        if {"latest_exercise"} <= fields:
+            pairs.append(("latest_exercise", _exercise(old), _exercise(new)))
         changes.extend(ServiceChange(sid, new.name, f, x, y) for f, x, y in pairs if x != y)
-    ea = {e.exercise_id for e in a.exercises}
-    eb = {e.exercise_id for e in b.exercises}
+    if a.exercises or b.exercises:  # runs built by hand with every exercise listed
+        ea, eb = {e.exercise_id for e in a.exercises}, {e.exercise_id for e in b.exercises}
+        added, removed = tuple(sorted(eb - ea)), tuple(sorted(ea - eb))
+    else:  # recorded runs keep each service's latest exercise
+        added, removed = _exercise_changes(sa, sb) if {"latest_exercise"} <= fields else ((), ())
     da, db = a.record.input_digests, b.record.input_digests
     return SourceDiff(
         services_added=tuple(sorted(sb.keys() - sa.keys())), services_removed=tuple(sorted(sa.keys() - sb.keys())),
-        service_changes=tuple(changes), exercises_added=tuple(sorted(eb - ea)),
-        exercises_removed=tuple(sorted(ea - eb)), files_added=tuple(sorted(db.keys() - da.keys())),
+        service_changes=tuple(changes), exercises_added=added, exercises_removed=removed, files_added=tuple(sorted(db.keys() - da.keys())),
         files_removed=tuple(sorted(da.keys() - db.keys())),
         files_changed=tuple(sorted(k for k in da.keys() & db.keys() if da[k] != db[k])))
 
 
-def _action_change(before: StoredAction | None, after: StoredAction) -> ActionChange:
-    return ActionChange(after.action_id, after.description, after.owner, after.due,
-                        None if before is None else before.status, after.status)
+def _action_at(action: StoredAction, as_of: date) -> StoredAction:
+    """A stored action as it stood on the run's as-of date: runs recorded before schema 3 kept the rows as
+    written, so one closed after the as-of date is read as open (``asof``); later runs already are."""
+    if action.status == "closed" and after(action.closed, as_of):
+        return replace(action, status="open", closed=None)
+    return action
+
+
+def _action_change(before: StoredAction | None, now: StoredAction) -> ActionChange:
+    return ActionChange(now.action_id, now.description, now.owner, now.due,
+                        None if before is None else before.status, now.status)
+
+
+def _objective_movements(a: StoredRun, b: StoredRun) -> tuple[ObjectiveMovement, ...]:
+    old = {o.objective_id: o for o in a.objectives}
+    return tuple(ObjectiveMovement(o.objective_id, o.title, old[o.objective_id].status, o.status,
+                                   _kinds(old[o.objective_id].status, o.status))
+                 for o in b.objectives if o.objective_id in old and old[o.objective_id].status != o.status)
+
+
+_SERVICE_ATTRIBUTES = frozenset({"owner", "tier", "rto", "rpo", "mtpd", "in_scope", "latest_exercise",
+                                 "exercised_in_window"})
+_RULE_ATTRIBUTES = {
+    "bia": frozenset({"owner", "tier", "rto", "rpo", "mtpd", "in_scope"}),
+    "exercise": frozenset({"tier", "rto", "rpo", "in_scope", "latest_exercise", "exercised_in_window"}),
+    "backup": frozenset({"rpo", "in_scope"}),
+}
+"""The service attributes that can move a service in or out of each family of rules: a service entering
+``bia.complete`` is explained by its owner, not by its latest exercise."""
+
+
+def _service_phrases(old: StoredService, new: StoredService, fields: frozenset[str]) -> list[str]:
+    """The key attributes of a service that changed, in words (``owner removed``, ``RTO 8 h -> 4 h``),
+    among ``fields``."""
+    out = []
+    if "owner" in fields and old.owner != new.owner:
+        out.append("owner removed" if new.owner is None else "owner recorded" if old.owner is None
+                   else "owner changed")
+    if "tier" in fields and old.tier != new.tier:
+        out.append(f"tier {'none' if old.tier is None else old.tier} -> {'none' if new.tier is None else new.tier}")
+    for attr, label in (("rto_s", "RTO"), ("rpo_s", "RPO"), ("mtpd_s", "MTPD")):
+        x, y = getattr(old, attr), getattr(new, attr)
+        if label.lower() in fields and x != y:
+            out.append(f"{label} removed" if y is None else f"{label} recorded ({_hours(y)})" if x is None
+                       else f"{label} {_hours(x)} -> {_hours(y)}")
+    if "in_scope" in fields and old.in_scope != new.in_scope:
+        out.append("brought into scope" if new.in_scope else "taken out of scope")
+    if "latest_exercise" in fields and old.latest_exercise != new.latest_exercise:
+        out.append(f"latest exercise {_exercise(old)} -> {_exercise(new)}")
+    if "exercised_in_window" in fields and old.exercised_in_window != new.exercised_in_window:
+        out.append("now exercised within the window" if new.exercised_in_window
+                   else "no longer exercised within the window")
+    return out
+
+
+def _action_phrases(old: StoredAction, new: StoredAction) -> list[str]:
+    out = []
+    if old.status != new.status:
+        out.append("closed" if new.status == "closed" else "reopened" if old.status == "closed"
+                   else f"status {old.status.replace('_', ' ')} -> {new.status.replace('_', ' ')}")
+    if old.due != new.due:
+        out.append(f"due date {old.due or 'none'} -> {new.due or 'none'}")
+    elif new.overdue and old.overdue is False:
+        out.append(f"became overdue (due {new.due})")
+    if old.owner != new.owner:
+        out.append("owner removed" if new.owner is None else "owner recorded" if old.owner is None
+                   else "owner changed")
+    return out
+
+
+def _evidence_phrase(old: StoredEvidence, new: StoredEvidence) -> str | None:
+    if old.state == new.state:
+        return None
+    if new.state == EvidenceState.STALE.value:
+        return f"went stale on {new.expires}" if new.expires else "went stale"
+    if new.state == EvidenceState.MISSING.value:
+        return "file missing from the locker"
+    if new.state == EvidenceState.CHANGED.value:
+        return "file changed since it was collected"
+    return "current again"
+
+
+class _Explainer:
+    """Words for why an entity entered or left a rule's failing set, from what the two runs stored."""
+
+    def __init__(self, a: StoredRun, b: StoredRun) -> None:
+        self.services = ({s.service_id: s for s in a.services}, {s.service_id: s for s in b.services})
+        self.actions = ({x.action_id: x for x in a.actions}, {x.action_id: x for x in b.actions})
+        self.evidence = ({e.path: e for e in a.evidence}, {e.path: e for e in b.evidence})
+        recorded = a.service_fields & b.service_fields
+        self.fields = (_SERVICE_ATTRIBUTES - {"owner", "latest_exercise", "exercised_in_window"}) | (
+            recorded & _SERVICE_ATTRIBUTES)
+
+    def phrases(self, kind: str, ident: str, rule_id: str) -> list[str] | None:
+        """The entity's own changes between the runs; None when it exists in only one of them."""
+        tables: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+            "service": self.services, "corrective_action": self.actions, "evidence": self.evidence}
+        if kind not in tables:
+            return []
+        old, new = tables[kind][0].get(ident), tables[kind][1].get(ident)
+        if old is None or new is None:
+            return None
+        if kind == "service":
+            return _service_phrases(old, new, self.fields & _RULE_ATTRIBUTES.get(rule_id.split(".")[0],
+                                                                                 _SERVICE_ATTRIBUTES))
+        if kind == "corrective_action":
+            return _action_phrases(old, new)
+        phrase = _evidence_phrase(old, new)
+        return [phrase] if phrase else []
+
+    def entered(self, rule_id: str, e: StoredEntity, before: StoredEntity | None) -> str:
+        found = self.phrases(e.entity, e.entity_id, rule_id)
+        if found is None:
+            return {"service": "new service", "corrective_action": "new action",
+                    "evidence": "new item in the locker"}.get(e.entity, "newly failing")
+        if before is not None:  # it was kept without data, and now fails
+            found.append("now checked (had no data)")
+        return "; ".join(found) or "newly failing"
+
+    def left(self, rule_id: str, e: StoredEntity, after: StoredEntity | None) -> str:
+        found = self.phrases(e.entity, e.entity_id, rule_id)
+        if found is None:
+            return {"service": "service removed", "corrective_action": "no longer listed",
+                    "evidence": "no longer in the locker"}.get(e.entity, "no longer failing")
+        if after is not None:
+            found.append("now without data")
+        return "; ".join(found) or "no longer failing"
+
+
+def _rule_changes(a: StoredRun, b: StoredRun) -> tuple[RuleChange, ...]:
+    """Rules in both runs whose outcome or failing set changed, with the entities that entered and left."""
+    if a.entities is None or b.entities is None:
+        return ()
+    explain = _Explainer(a, b)
+    outcome_a = {r.rule_id: r for r in a.rules}
+    out = []
+    for rule in b.rules:
+        if rule.rule_id not in outcome_a or rule.rule_id not in a.entities or rule.rule_id not in b.entities:
+            continue
+        kept_a = {(e.entity, e.entity_id): e for e in a.entities[rule.rule_id]}
+        kept_b = {(e.entity, e.entity_id): e for e in b.entities[rule.rule_id]}
+        entered = tuple(EntityChange(e.entity, e.entity_id, kept_a[k].outcome if k in kept_a else None, e.outcome,
+                                     e.message, explain.entered(rule.rule_id, e, kept_a.get(k)))
+                        for k, e in kept_b.items() if e.failing and not (k in kept_a and kept_a[k].failing))
+        left = tuple(EntityChange(e.entity, e.entity_id, e.outcome, kept_b[k].outcome if k in kept_b else None,
+                                  e.message, explain.left(rule.rule_id, e, kept_b.get(k)))
+                     for k, e in kept_a.items() if e.failing and not (k in kept_b and kept_b[k].failing))
+        before = outcome_a[rule.rule_id].outcome
+        if entered or left or before != rule.outcome:
+            out.append(RuleChange(rule.rule_id, rule.title, before, rule.outcome, entered, left))
+    return tuple(out)
+
+
+def _notes(a: StoredRun, b: StoredRun) -> tuple[str, ...]:
+    def runs(which: list[StoredRun]) -> str:
+        return " and ".join(f"run {r.record.run_no} ({r.record.label})" for r in which)
+
+    notes = []
+    older = [r for r in (a, b) if r.entities is None]
+    if older:
+        notes.append(f"{runs(older)} {'was' if len(older) == 1 else 'were'} recorded before the history kept each "
+                     "rule's failing entities: entities entering and leaving rules are not compared")
+    partial = [r for r in (a, b) if r.services and not {"owner", "latest_exercise"} <= r.service_fields]
+    if partial:
+        notes.append(f"{runs(partial)} did not record service owners and latest exercises: those are not compared")
+    return tuple(notes)
 
 
 def compare(a: StoredRun, b: StoredRun) -> RunDiff:
@@ -921,11 +1387,12 @@ def compare(a: StoredRun, b: StoredRun) -> RunDiff:
                                  e.state, e.message)
                   for e in b.evidence if e.state != EvidenceState.FRESH.value
                   and (e.path not in ev_a or ev_a[e.path].state == EvidenceState.FRESH.value))
-    act_a = {x.action_id: x for x in a.actions}
-    opened = tuple(_action_change(None, x) for x in b.actions if x.action_id not in act_a)
-    closed = tuple(_action_change(act_a.get(x.action_id), x) for x in b.actions if x.status == "closed"
+    act_a = {x.action_id: _action_at(x, a.record.as_of) for x in a.actions}
+    actions_b = [_action_at(x, b.record.as_of) for x in b.actions]
+    opened = tuple(_action_change(None, x) for x in actions_b if x.action_id not in act_a)
+    closed = tuple(_action_change(act_a.get(x.action_id), x) for x in actions_b if x.status == "closed"
                    and (x.action_id not in act_a or act_a[x.action_id].status != "closed"))
-    reopened = tuple(_action_change(act_a[x.action_id], x) for x in b.actions if x.status != "closed"
+    reopened = tuple(_action_change(act_a[x.action_id], x) for x in actions_b if x.status != "closed"
                      and x.action_id in act_a and act_a[x.action_id].status == "closed")
     over_a = set(_overdue_ids(a))
     over_b = _overdue_ids(b)
@@ -942,7 +1409,8 @@ def compare(a: StoredRun, b: StoredRun) -> RunDiff:
         oldest_overdue=m_b.get("oldest_overdue"),
         coverage_before=m_a.get("exercise_coverage"), coverage_after=m_b.get("exercise_coverage"),
         newly_exercised=tuple(sorted(ex_b - ex_a)), no_longer_exercised=tuple(sorted(ex_a - ex_b)),
-        source=_source_diff(a, b), unlike=unlike_runs((a.record, b.record)))
+        source=_source_diff(a, b), unlike=unlike_runs((a.record, b.record)),
+        objective_movements=_objective_movements(a, b), rule_changes=_rule_changes(a, b), notes=_notes(a, b))
 
 
 def diff_runs(root: Path, a: str | int, b: str | int) -> RunDiff:

@@ -108,6 +108,7 @@ def assess(
 
 def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, today: Callable[[], date],
             timer: StageTimer) -> AssessmentResult:
+    from itscm_audit.asof import attestations_at, known_at
     from itscm_audit.attestations import check_targets, read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
@@ -122,22 +123,25 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
         fw_ids = tuple(dict.fromkeys(frameworks)) if frameworks else config.frameworks
     with timer.stage("catalogues"):
         catalogues = load_catalogues(root, config)
-        known = {c.framework.id for c in catalogues.catalogues}
-        unknown = [f for f in fw_ids if f not in known]
+        shipped = {c.framework.id for c in catalogues.catalogues}
+        unknown = [f for f in fw_ids if f not in shipped]
         if unknown:
             raise UsageError(f"unknown framework id(s): {', '.join(unknown)}",
-                             hint=f"known: {', '.join(sorted(known))}")
+                             hint=f"known: {', '.join(sorted(shipped))}")
     with timer.stage("import"):
         imported = import_sources(root, config)
+        known = known_at(imported.data, as_of)  # what was true on the as-of date, and what was left out
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)
         attestations, att_issues, att_digest = read_attestations(root)
+        attestations, late = attestations_at(attestations, as_of)
+        att_issues = (*att_issues, *late)
         attestations, unknown_targets = check_targets(
             attestations, {f"{c.framework.id}:{r.id}" for c in catalogues.catalogues for r in c.requirements},
             {o.id for o in catalogues.objectives})
         att_issues = (*att_issues, *unknown_targets)
     with timer.stage("rules"):
-        ctx = RuleContext(data=imported.data, as_of=as_of, policy=config.policy, config=config,
+        ctx = RuleContext(data=known.data, as_of=as_of, policy=config.policy, config=config,
                           evidence=evidence)
         checks = run_rules(ctx)
     with timer.stage("facts"):
@@ -147,7 +151,7 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
     with timer.stage("requirements"):
         jurisdictions = config.organisation.jurisdictions
         requirements = evaluate_requirements(catalogues, fw_ids, objectives, checks, evidence.statuses,
-                                             attestations, imported.data, jurisdictions,
+                                             attestations, known.data, jurisdictions,
                                              config.organisation.sector)
         summaries = summarise(catalogues, fw_ids, requirements)
         critical = {s.service_id for s in facts.services if s.critical}
@@ -168,10 +172,10 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
         input_digests=digests,
         policy=config.policy.model_dump(mode="json"),
     )
-    issues: tuple[DataIssue, ...] = (*imported.issues, *evidence.issues, *att_issues)
+    issues: tuple[DataIssue, ...] = (*imported.issues, *known.issues, *evidence.issues, *att_issues)
     accounts: tuple[TableAccount, ...] = imported.accounts
     return AssessmentResult(
-        run=run, facts=facts, data=imported.data, issues=issues, accounts=accounts, checks=checks,
+        run=run, facts=facts, data=known.data, issues=issues, accounts=accounts, checks=checks,
         evidence=evidence.statuses, attestations=attestations, objectives=objectives,
         requirements=requirements, frameworks=summaries, remediation=remediation,
     )

@@ -86,43 +86,78 @@ def _relied_evidence(obj: Objective, checks: Sequence[CheckResult],
             or e.item.path in used_paths]
 
 
+def _rules_verdict(checks: Sequence[CheckResult]) -> tuple[Status, str]:
+    """The status the rule outcomes give (:func:`combine`) and the words that say how."""
+    status = combine([_OUTCOME_STATUS.get(c.outcome, Status.NOT_ASSESSED) for c in checks])
+    n = len(checks)
+    if n == 1:
+        return status, f"its rule {_OUTCOME_WORDS[checks[0].outcome][0]}"
+    tally = {o: sum(1 for c in checks if c.outcome == o) for o in Outcome}
+    if tally[Outcome.PASS] == n:
+        return status, f"all {n} rules behind it pass"
+    if tally[Outcome.FAIL] == n:
+        return status, f"all {n} rules behind it fail"
+    parts = [f"{tally[o]} {_OUTCOME_WORDS[o][tally[o] != 1]}" for o in Outcome if tally[o]]
+    return status, f"of its {n} rules, " + ", ".join(parts)
+
+
+_OUTCOME_WORDS = {
+    Outcome.PASS: ("passes", "pass"),
+    Outcome.PARTIAL: ("partly passes", "partly pass"),
+    Outcome.FAIL: ("fails", "fail"),
+    Outcome.NO_DATA: ("had no data", "had no data"),
+    Outcome.NOT_APPLICABLE: ("does not apply", "do not apply"),
+}
+"""How a rule's outcome is said (one rule, several rules) in an objective's rationale."""
+
+
+def _attested_by(att: Attestation) -> str:
+    return f"{att.attested_by or 'unnamed'}{f' on {att.date}' if att.date else ''}"
+
+
 def _decide(rules: Sequence[str], evidence_types: Sequence[str], attestation_only: bool,
             checks: Sequence[CheckResult], relied: Sequence[EvidenceStatus],
             att: Attestation | None) -> tuple[Status, str]:
-    """One status and its reasons from rule outcomes, the evidence relied on and an attestation: the
-    same decision for a whole objective and for the part of it a crosswalk row covers."""
-    reasons: list[str] = []
+    """One status and its rationale from rule outcomes, the evidence relied on and an attestation: the
+    same decision for a whole objective and for the part of it a crosswalk row covers.
+
+    The rationale starts with the status it arrives at (``Partially met: ...``), then says how: the rule
+    outcomes (or the evidence found), a downgrade for evidence that is not current ("downgraded from met"),
+    an attestation. Every step is written from the value it decides, so the words cannot disagree with
+    the status.
+    """
     if attestation_only or (not rules and not evidence_types):
         if att is not None:
             status = _ATTESTED[att.status]
-            reasons.append(f"Attested {status.label} by {att.attested_by or 'unnamed'}"
-                           f"{f' on {att.date}' if att.date else ''}.")
+            return status, f"{status.label.capitalize()}: attested {status.label} by {_attested_by(att)}."
+        return Status.NOT_ASSESSED, ("Not assessed: no data can decide this objective; it needs an attestation "
+                                     "(add a row to attestations.xlsx).")
+    details = [f"{c.title}: {c.summary}" for c in checks]
+    if rules:
+        if checks:
+            status, how = _rules_verdict(checks)
         else:
-            status = Status.NOT_ASSESSED
-            reasons.append("No data can decide this objective: it needs an attestation "
-                           "(add a row to attestations.xlsx).")
-        return status, " ".join(reasons)
-    status = combine([_OUTCOME_STATUS.get(c.outcome, Status.NOT_ASSESSED) for c in checks])
-    reasons.extend(f"{c.title}: {c.summary}" for c in checks)
-    if evidence_types and not rules:
-        fresh = [e for e in relied if e.state == EvidenceState.FRESH]
-        status = Status.MET if fresh else (Status.PARTIALLY_MET if relied else Status.NOT_MET)
-        if not relied:
-            reasons.append(f"No evidence of type {', '.join(evidence_types)} in the locker.")
+            status, how = Status.NOT_ASSESSED, "no rule behind it produced a result"
+    else:
+        kinds = ", ".join(evidence_types)
+        if relied:
+            status, how = Status.MET, f"{len(relied)} item(s) of type {kinds} in the evidence locker"
+        else:
+            status, how = Status.NOT_MET, f"no evidence of type {kinds} in the evidence locker"
     weak = [e for e in relied if e.state != EvidenceState.FRESH]
     if weak and status in STATUS_RANK:
-        before = status
-        status = downgrade(status) if status != Status.NOT_MET else status
         detail = "; ".join(e.message for e in weak[:3]) + (f" and {len(weak) - 3} more" if len(weak) > 3 else "")
-        reasons.append(f"Evidence relied on is not current ({detail})"
-                       + (f": downgraded from {before.label}." if status != before else "."))
+        lowered = downgrade(status)
+        how += f", but evidence relied on is not current ({detail})"
+        how += f": downgraded from {status.label} to {lowered.label}" if lowered != status else ""
+        status = lowered
     if att is not None and status in STATUS_RANK and _ATTESTED[att.status] != status:
-        reasons.append(f"An attestation by {att.attested_by or 'unnamed'} says "
-                       f"{_ATTESTED[att.status].label}; the data finding stands.")
+        details.append(f"An attestation by {_attested_by(att)} says {_ATTESTED[att.status].label}; the data "
+                       "finding stands.")
     elif att is not None and status == Status.NOT_ASSESSED:
         status = _ATTESTED[att.status]
-        reasons.append(f"No data: attested {status.label} by {att.attested_by or 'unnamed'}.")
-    return status, " ".join(reasons) or "No rule produced a result."
+        how += f"; attested {status.label} by {_attested_by(att)}"
+    return status, " ".join([f"{status.label.capitalize()}: {how}.", *details])
 
 
 def evaluate_objectives(objectives: Sequence[Objective], checks: Sequence[CheckResult],
@@ -238,17 +273,23 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
         reason = f"No data yet for the objectives behind it: {trace}."
     elif full_assessed:
         data_status = worst(c.objective_status for c in full_assessed)
-        if data_status == Status.MET and any(c.objective_status != Status.MET for c in part_assessed):
-            data_status = Status.PARTIALLY_MET
         reason = f"Through the crosswalk: {trace}."
+        if len({c.objective_status for c in full_assessed}) > 1:
+            reason += f" The worst of the objectives covering all of it decides: {data_status.label}."
+        short = [c for c in part_assessed if c.objective_status != Status.MET]
+        if data_status == Status.MET and short:
+            data_status = Status.PARTIALLY_MET
+            reason += (f" The objectives covering all of it are met, but {', '.join(c.objective_label for c in short)}"
+                       f", covering part of it, {'is' if len(short) == 1 else 'are'} not: partially met.")
     else:
         best = combine([c.objective_status for c in part_assessed])
         data_status = Status.NOT_MET if best == Status.NOT_MET else Status.PARTIALLY_MET
         uncovered = "; ".join(dict.fromkeys(c.uncovered for c in part if c.uncovered))
-        reason = (f"Through the crosswalk: {trace}. The objectives cover this requirement only in part"
+        reason = (f"Through the crosswalk: {trace}. The objectives cover this requirement only in part, so it is "
+                  f"{'not met' if data_status == Status.NOT_MET else 'at most partially met'}"
                   f"{f'; not covered: {uncovered}' if uncovered else ''}.")
         if best == Status.MET and attested == Status.MET:
-            return build(Status.MET, reason + f" The rest is attested met by {who}.", data_status)
+            return build(Status.MET, reason + f" The rest is attested met by {who}: met.", data_status)
     if len(failing) > MAX_FAILING_PER_REQUIREMENT:
         reason += f" {len(failing)} failing entities in all (first {MAX_FAILING_PER_REQUIREMENT} listed)."
     if data_status == Status.NOT_ASSESSED and attested is not None:

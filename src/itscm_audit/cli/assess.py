@@ -44,6 +44,7 @@ def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...],
       itscm-audit assess acme --redact --sign ~/.itscm/aurora-signing.pem
       itscm-audit assess acme --full-result     # result.json with every imported record
     """
+    from itscm_audit.asof import ISSUE_CODE
     from itscm_audit.service import assess_and_report
 
     with progress(interactive(as_json)) as hook:
@@ -65,6 +66,10 @@ def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...],
             click.echo(f"  {fw.framework:<18} score {fw.score:5.1f}  met {c['met']}, partially met "
                        f"{c['partially_met']}, not met {c['not_met']}, not assessed {c['not_assessed']}, "
                        f"n/a {c['not_applicable']}")
+        later = sum(1 for i in result.issues if i.code == ISSUE_CODE)
+        if later:
+            click.echo(f"  records dated after {result.run.as_of} were not considered: {later} note(s), one per "
+                       "kind, in the 'Data quality' sheet")
         if result.issues:
             click.echo(f"  {len(result.issues)} data-quality issue(s): see the 'Data quality' sheet")
         click.echo(f"Reports written to {outcome.out_dir}")

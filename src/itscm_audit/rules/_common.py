@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from itscm_audit.asof import is_known
 from itscm_audit.model import Exercise, Service, SourceRef
 from itscm_audit.periods import months_before
 from itscm_audit.result import EntityResult, Outcome
@@ -79,7 +80,7 @@ def exercises_until_as_of(ctx: RuleContext) -> tuple[Exercise, ...]:
     """Exercises held on or before the as-of date (later rows are plans, not evidence), oldest first."""
     held: tuple[Exercise, ...] | None = ctx.memo.get("exercises_until_as_of")
     if held is None:
-        held = tuple(sorted((e for e in ctx.data.exercises if e.date <= ctx.as_of), key=lambda e: (e.date, e.id)))
+        held = tuple(sorted((e for e in ctx.data.exercises if is_known(e, ctx.as_of)), key=lambda e: (e.date, e.id)))
         ctx.memo["exercises_until_as_of"] = held
     return held
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itscm_audit.asof import evidence_not_yet, is_known
 from itscm_audit.model import BackupRun, BackupStatus
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
@@ -94,10 +95,10 @@ def backup_restore_tested(ctx: RuleContext) -> CheckResult:
         if not in_scope(s, ctx):
             results.append(out_of_scope(s))
             continue
-        tests = [(r.completed.date(), r.source) for r in mine if r.restore_test and r.completed.date() <= ctx.as_of]
+        tests = [(r.completed.date(), r.source) for r in mine if r.restore_test and is_known(r, ctx.as_of)]
         if ctx.evidence is not None:
             for st in ctx.evidence.for_service(s.id):
-                if st.item.evidence_type == "restore_test_report" and st.item.collected <= ctx.as_of:
+                if st.item.evidence_type == "restore_test_report" and evidence_not_yet(st.item, ctx.as_of) is None:
                     day = st.item.effective_to or st.item.collected
                     tests.append((day, st.item.source))
                     used.append(st.item.path)

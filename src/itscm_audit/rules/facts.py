@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from itscm_audit.asof import action_status_at
 from itscm_audit.config import Organisation, Policy, WorkspaceConfig
 from itscm_audit.model import ActionStatus, CorrectiveAction, Exercise, OrgData
 from itscm_audit.result import (
@@ -100,9 +101,8 @@ def action_fact(action: CorrectiveAction, ctx: RuleContext, services: tuple[str,
     """One action at the as-of date. An action closed after as-of was still open on it; it is overdue
     when open and more than the grace period past its due date."""
     as_of = ctx.as_of
-    closed = action.status == ActionStatus.CLOSED and not (action.closed is not None and action.closed > as_of)
-    status = ActionStatus.CLOSED if closed else (
-        ActionStatus.OPEN if action.status == ActionStatus.CLOSED else action.status)
+    status = action_status_at(action, as_of)
+    closed = status == ActionStatus.CLOSED
     end = action.closed if closed and action.closed is not None else as_of
     age = (end - action.opened).days if action.opened is not None else None
     days = None if closed or action.due is None else max(0, (as_of - action.due).days)

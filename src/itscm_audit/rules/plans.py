@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from itscm_audit.asof import after
 from itscm_audit.model import SourceRef
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import at, critical_services, entity, window_start
@@ -15,7 +16,7 @@ def _recency(kind: str, entity_id: str, when: dt.date | None, start: dt.date, as
     """PASS when ``when`` falls within the look-back window; the metric is its age in days."""
     if when is None:
         return entity(kind, entity_id, Outcome.FAIL, f"never {what}", at(source, column))
-    if when > as_of:  # a date after as-of is a typing mistake or a plan, not evidence it was done
+    if after(when, as_of):  # a date after as-of is a typing mistake or a plan, not evidence it was done
         return entity(kind, entity_id, Outcome.FAIL, f"{what} date {when} is after the as-of date {as_of}: not "
                       "counted", at(source, column, when.isoformat()))
     age = float((as_of - when).days)
@@ -57,7 +58,7 @@ def plan_reviewed(ctx: RuleContext) -> CheckResult:
     start = window_start(ctx, months)
     results = []
     for p in ctx.data.plan_documents:
-        dates = [d for d in (p.last_reviewed, p.approved) if d is not None and d <= ctx.as_of]
+        dates = [d for d in (p.last_reviewed, p.approved) if d is not None and not after(d, ctx.as_of)]
         results.append(_recency("plan_document", p.id, max(dates) if dates else None, start, ctx.as_of,
                                 "reviewed", months, p.source, "Last Review"))
     return aggregate("plan.reviewed", "Plan documents reviewed within the interval", results,

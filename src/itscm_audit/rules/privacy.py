@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from itscm_audit.asof import is_known
 from itscm_audit.model import Incident
 from itscm_audit.periods import months_after
 from itscm_audit.result import CheckResult, EntityResult, Outcome
@@ -32,8 +33,7 @@ def _h(value: float) -> str:
 
 def _after_as_of(ctx: RuleContext, incident: Incident) -> bool:
     """Incidents first known after the as-of date belong to a later assessment."""
-    first = incident.aware or incident.detected
-    return first is not None and first.date() > ctx.as_of
+    return not is_known(incident, ctx.as_of)
 
 
 def clock_start(incident: Incident) -> tuple[dt.datetime, str] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from itscm_audit.asof import is_known
 from itscm_audit.model import SourceRef, TrainingRecord
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import at, entity, window_start
@@ -23,7 +24,7 @@ def training_current(ctx: RuleContext) -> CheckResult:
     start = window_start(ctx, months)
     records: dict[str, list[TrainingRecord]] = {}
     for t in ctx.data.training_records:
-        if t.completed is not None and t.completed <= ctx.as_of:
+        if t.completed is not None and is_known(t, ctx.as_of):
             records.setdefault(_person_key(t.person), []).append(t)
     people: dict[str, tuple[str, SourceRef]] = {}
     for c in ctx.data.contacts:
