@@ -1,6 +1,9 @@
-"""Helpers shared by the rules: scope, criticality, calendar arithmetic, readable durations.
+"""Helpers shared by the rules: scope, criticality, calendar arithmetic, readable durations, and the
+wording of a missing value.
 
-Kept in one place so every rule counts months, treats time zones and words durations the same way.
+Kept in one place so every rule counts months, treats time zones and words durations the same way, and
+says "RTO not given ('TBD' in row 15, column 'RTO')" the same way. Rules cite a record's field with
+``record.cite(field)``: the officer's own header and text, never a header written here.
 """
 
 from __future__ import annotations
@@ -9,24 +12,34 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from itscm_audit.model import Exercise, Service, SourceRef
+from itscm_audit.model import NOT_GIVEN_NOT_APPLICABLE, Exercise, Record, Service, SourceRef
 from itscm_audit.periods import months_before
 from itscm_audit.result import EntityResult, Outcome
 from itscm_audit.rules.base import RuleContext
 
-SERVICE_COLUMNS = {
-    "tier": "Tier",
-    "owner": "Business Owner",
-    "mtpd": "MTPD",
-    "rto": "RTO (hrs)",
-    "rpo": "RPO (hrs)",
-    "backup_interval": "Backup Frequency",
-    "personal_data": "Personal Data?",
-    "phi": "PHI?",
-    "depends_on": "Depends On",
-    "vendors": "Vendors",
-}
-"""Column headers of the BIA sheet as the example workspace names them, used to narrow SourceRefs."""
+
+def not_recorded(record: Record, field: str, label: str) -> str:
+    """How a rule says a value it needs is missing, quoting what the officer wrote and where:
+    "RTO not given ('TBD' in row 15, column 'RTO')", "RTO unreadable ('-48' in row 9, column 'RTO (hrs)')",
+    "RTO not recorded" (an empty cell), "RTO not recorded (no RTO column)"."""
+    written = record.raw.get(field)
+    columns = record.columns
+    where = f"row {record.source.row}, column {columns.get(field, field)!r}"
+    gap = record.not_given.get(field)
+    if gap == NOT_GIVEN_NOT_APPLICABLE:
+        return f"{label} marked not applicable ({written!r} in {where})"
+    if gap is not None:
+        return f"{label} not given ({written!r} in {where})"
+    if written:
+        return f"{label} unreadable ({written!r} in {where})"
+    if columns and field not in columns:
+        return f"{label} not recorded (no {label} column)"
+    return f"{label} not recorded"
+
+
+def plainly_missing(record: Record, field: str) -> bool:
+    """An empty cell (or no column): nothing written that a message should quote."""
+    return field not in record.not_given and not record.raw.get(field)
 
 
 def hours(value: dt.timedelta | None) -> str:
@@ -47,8 +60,12 @@ def window_start(ctx: RuleContext, months: int) -> dt.date:
 
 
 def in_scope(service: Service, ctx: RuleContext) -> bool:
+    """In scope of the assessment: not excluded in itscm.yaml, not marked out of scope, not retired or
+    planned (a lifecycle status other than active)."""
     scope = ctx.config.scope
     if not service.in_scope or service.id in scope.exclusions:
+        return False
+    if service.status is not None and service.status != "active":
         return False
     return scope.services == "all" or service.id in scope.services
 
@@ -58,6 +75,11 @@ def is_critical(service: Service, ctx: RuleContext) -> bool:
 
 
 def out_of_scope(service: Service) -> EntityResult:
+    """The not-applicable result of a service outside the assessment, saying why: retired, planned..."""
+    if service.status is not None and service.status != "active":
+        return EntityResult(entity="service", entity_id=service.id, outcome=Outcome.NOT_APPLICABLE,
+                            message=f"out of scope: {service.status.replace('_', ' ')}",
+                            sources=(service.cite("status"),))
     return EntityResult(entity="service", entity_id=service.id, outcome=Outcome.NOT_APPLICABLE,
                         message="out of scope", sources=(service.source,))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from itscm_audit.model import Incident
 from itscm_audit.result import CheckResult, EntityResult, Outcome
-from itscm_audit.rules._common import at, elapsed_hours, end_of_as_of, entity, services_by_id
+from itscm_audit.rules._common import elapsed_hours, end_of_as_of, entity, services_by_id
 from itscm_audit.rules.base import RuleContext, aggregate, rule
 
 _Builder = Callable[[RuleContext, Incident, dt.datetime, str], EntityResult]
@@ -49,6 +49,7 @@ class _Part:
     outcome: Outcome
     text: str
     column: str | None = None
+    """The incident field the part is about: cited with the officer's own header and text."""
     value: str | None = None
     hours: float | None = None
 
@@ -58,7 +59,7 @@ def _clock_or_skip(ctx: RuleContext, incident: Incident) -> tuple[dt.datetime, s
     start = clock_start(incident)
     if start is None:
         return entity("incident", incident.id, Outcome.NO_DATA, "no detection or awareness time recorded",
-                      at(incident.source, "Became Aware"))
+                      incident.cite("aware"))
     if _after_as_of(ctx, incident):
         return entity("incident", incident.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
                       incident.source)
@@ -92,7 +93,7 @@ def _deadline(ctx: RuleContext, start: dt.datetime, since: str, done: dt.datetim
 def _combine(incident: Incident, parts: list[_Part], metric: float | None) -> EntityResult:
     worst = max((p.outcome for p in parts), key=_SEVERITY.__getitem__, default=Outcome.PASS)
     failing = [p for p in parts if p.outcome != Outcome.PASS]
-    sources = [at(incident.source, p.column, p.value) for p in failing if p.column] or [incident.source]
+    sources = [incident.cite(p.column) for p in failing if p.column] or [incident.source]
     return entity("incident", incident.id, worst, "; ".join(p.text for p in parts), *sources, metric=metric)
 
 
@@ -103,7 +104,7 @@ def _applies(incident: Incident, jurisdiction: str) -> bool:
 def _register_part(incident: Incident, law: str) -> _Part:
     if incident.registered:
         return _Part(Outcome.PASS, "recorded in the breach register")
-    return _Part(Outcome.FAIL, f"not recorded in the breach register ({law})", "In Breach Register?",
+    return _Part(Outcome.FAIL, f"not recorded in the breach register ({law})", "registered",
                  None if incident.registered is None else "No")
 
 
@@ -151,14 +152,14 @@ def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Enti
                       "assessed as unlikely to result in a risk: no notification required (Art. 33(1))", i.source)
     limit = ctx.policy.notification_clocks.gdpr_regulator_hours
     reg = _deadline(ctx, start, since, i.regulator_notified, "notified the supervisory authority", limit,
-                    "GDPR Art. 33(1)", "Regulator Notified")
+                    "GDPR Art. 33(1)", "regulator_notified")
     parts = [reg]
     if not risk:
         parts.append(_Part(Outcome.PASS, "risk of harm not recorded, notification assumed required"))
     if risk == "high":
         if i.individuals_notified is None:
             parts.append(_Part(Outcome.FAIL, "high risk but individuals not notified (GDPR Art. 34)",
-                               "Individuals Notified"))
+                               "individuals_notified"))
         else:
             spent = elapsed_hours(start, i.individuals_notified)
             parts.append(_Part(Outcome.PASS, f"individuals notified {_h(spent)} after {since} (Art. 34)"))
@@ -181,14 +182,14 @@ def _canada(ctx: RuleContext, i: Incident, start: dt.datetime, since: str, law: 
     metric = None
     if (i.risk_of_harm or "").lower() in _SERIOUS:
         reg = _deadline(ctx, start, since, i.regulator_notified, f"reported to the {regulator}", limit, law,
-                        "Regulator Notified", soft=standard)
+                        "regulator_notified", soft=standard)
         ind = _deadline(ctx, start, since, i.individuals_notified, "notified individuals", limit, law,
-                        "Individuals Notified", soft=standard)
+                        "individuals_notified", soft=standard)
         parts.extend((reg, ind))
         metric = reg.hours
     elif not i.risk_of_harm:
         parts.append(_Part(Outcome.PARTIAL, "risk of harm not assessed: cannot tell whether reporting is due",
-                           "Risk of Harm"))
+                           "risk_of_harm"))
     else:
         parts.append(_Part(Outcome.PASS, f"risk of harm {i.risk_of_harm}: reporting not required"))
     return _combine(i, parts, metric)
@@ -245,20 +246,20 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
             continue
         aware, since = start
         parts = [_deadline(ctx, aware, since, i.initial_report, "sent the initial notification",
-                           clocks.dora_initial_hours_after_awareness, "DORA Art. 19(4)", "Initial Report")]
+                           clocks.dora_initial_hours_after_awareness, "DORA Art. 19(4)", "initial_report")]
         metric = parts[0].hours
         if i.classified_major is not None:
             parts.append(_deadline(ctx, i.classified_major, "classification as major", i.initial_report,
                                    "sent the initial notification", clocks.dora_initial_hours_after_classification,
-                                   "RTS 2025/301 Art. 5", "Initial Report"))
+                                   "RTS 2025/301 Art. 5", "initial_report"))
         if i.initial_report is not None:
             parts.append(_deadline(ctx, i.initial_report, "the initial notification", i.intermediate_report,
                                    "sent the intermediate report", clocks.dora_intermediate_hours,
-                                   "RTS 2025/301 Art. 5", "Intermediate Report"))
+                                   "RTS 2025/301 Art. 5", "intermediate_report"))
         if i.intermediate_report is not None:
             parts.append(_deadline(ctx, i.intermediate_report, "the intermediate report", i.final_report,
                                    "sent the final report", clocks.dora_final_days * 24, "RTS 2025/301 Art. 5",
-                                   "Final Report"))
+                                   "final_report"))
         results.append(_combine(i, parts, metric))
     return aggregate("privacy.dora_reporting", "DORA major ICT incident reporting", results,
                      ctx.policy.partial_threshold, "major ICT incidents")
@@ -284,7 +285,7 @@ def privacy_hipaa_notification(ctx: RuleContext) -> CheckResult:
             continue
         part = _deadline(ctx, start[0], "discovery" if start[1] == "awareness" else start[1],
                          i.individuals_notified, "notified individuals", days * 24, "45 CFR 164.404",
-                         "Individuals Notified")
+                         "individuals_notified")
         note = "" if linked else " (no service linked: PHI assumed)"
         result = _combine(i, [_Part(part.outcome, part.text + note, part.column, part.value, part.hours)],
                           None if part.hours is None else round(part.hours / 24, 1))

@@ -1,0 +1,828 @@
+"""Step 4 of an import: read the rows under the header into typed values, and account for every row.
+
+Every row read is accounted for: imported, rejected (a required value missing or unreadable, a
+duplicate id) or skipped (blank, template, example or description row, the header repeated, a
+totals row, a note, footnote or legend, a section band such as "Tier 1 services"), each skip and
+rejection with a located :class:`DataIssue`. Rows after the last row that has an identifier are the
+template's pre-filled tail and are not part of the table.
+
+Each cell is either read, or "not given" (TBD, N/A - reason, see note: the record keeps the text and
+a located issue quotes it), or rejected with a located issue (unreadable, or impossible such as a
+negative RTO). Values read by judgement ("1 business day" -> 24 h) are kept and listed, once per
+distinct text and column, as warnings to confirm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from itscm_audit.importers import values as V
+from itscm_audit.importers.columns import TableMapping
+from itscm_audit.importers.context import ImportContext, ref
+from itscm_audit.importers.fields import (
+    DONE_DATES,
+    PARENTS_WITH_CHILDREN,
+    ParserSettings,
+    compile_parser,
+    kind_of,
+    split_field,
+    vocabulary_words,
+)
+from itscm_audit.importers.locate import DELETE_ROWS, GUIDANCE_HEADER, horizontal_merges
+from itscm_audit.importers.records import EMPTY, Builder, source_ref, split_children
+from itscm_audit.importers.vocabulary import (
+    ACTIVE_LIFECYCLE,
+    BAND_ROW,
+    EXTRA_BLANKS,
+    FALLBACKS,
+    KEY_FIELDS,
+    LEGEND_ROW,
+    NOTE_ROW,
+    NULL_MARKERS,
+    PLACEHOLDER_PATTERN,
+    REQUIRED,
+    TOTAL_WORDS,
+    UNIQUE_ID,
+    fold_accents,
+    normalise_header,
+    normalise_value,
+)
+from itscm_audit.model import (
+    ENTITY_MODEL,
+    NOT_GIVEN_NOT_APPLICABLE,
+    ActionStatus,
+    BackupStatus,
+    EntityKind,
+    ExerciseResult,
+    ExerciseType,
+    Severity,
+)
+from itscm_audit.result import TableAccount
+
+_TYPE_HINTS = frozenset({
+    "text", "date", "number", "numeric", "integer", "decimal", "identifier", "unique identifier", "yes no",
+    "yes or no", "control number", "mandatory", "optional", "required", "string", "boolean", "free text",
+    "guidance", "valid values", "mandatory or optional", "date time", "datetime", "list", "email",
+})
+
+FIELD_LABELS = {"rto": "RTO", "rpo": "RPO", "mtpd": "MTPD", "id": "id", "phi": "PHI flag",
+                "personal_data": "personal-data flag", "bia_reviewed": "BIA review date",
+                "target_rto": "target RTO", "target_rpo": "target RPO"}
+
+
+def field_label(name: str) -> str:
+    """How a field is named in a message: ``RTO``, ``personal-data flag``, ``corrective action owner``."""
+    prefix, dot, rest = name.partition(".")
+    if dot:
+        return f"{prefix.replace('_', ' ')} {FIELD_LABELS.get(rest, rest.replace('_', ' '))}"
+    return FIELD_LABELS.get(name, name.replace("_", " "))
+
+
+# --- cells --------------------------------------------------------------------------------------------
+
+_MISS = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A cell value read after removing control characters; the row loop reports the removal."""
+
+    value: Any
+    text: str
+
+
+NULL = object()
+"""What a cell reader returns for an empty cell."""
+
+_NOT_GIVEN_START = re.compile(
+    r"(?:n/?a\b|n\.a|not (?:applicable|known|yet|defined|required|sure)|none required|s\.?/?o\b|sans objet|"
+    r"ne s.applique|non (?:applicable|d[ée]fini|d[ée]termin)|tb[dca]|unk|pending|to be |inconnue?|"
+    r"[aà] (?:d[ée]terminer|confirmer|d[ée]finir|venir)|en attente|see |voir |#|\?|[-—–]|<|\[|\(select|"
+    r"click here|cliquez|please select|choose an|choisir|select$|mm/|dd/|yyyy|aaaa|jj/|awaiting|undefined|"
+    r"n/d|n\.d|null$|nil$|do not know|don.?t know|ne sais)",
+    re.IGNORECASE,
+).match
+"""Matches the start of every text that may say "not given"; other texts skip the full check."""
+
+
+def cell_reader(parse: V.Parser, memo: bool, vocabulary: frozenset[str] = frozenset()
+                ) -> tuple[Callable[[Any], Any], dict[Any, Any] | None]:
+    """One column's reader and, for typed columns, its cache by raw text.
+
+    The reader never raises: it returns the typed value, ``NULL`` (empty), a
+    :class:`~itscm_audit.importers.values.NotGiven`, a :class:`~itscm_audit.importers.values.Guess`, a
+    :class:`~itscm_audit.importers.values.ValueProblem`, or a :class:`Cleaned` wrapper when control
+    characters were removed. Real columns repeat the same few words, durations and dates, so the cache
+    turns most cells into one dictionary look-up; free text is not cached. Words of the column's own
+    vocabulary (``Pending`` as an action status) are values, never "not given".
+    """
+    control = V.CONTROL_CHARS
+    cache: dict[Any, Any] | None = {} if memo else None
+    plain = getattr(parse, "plain_text", None)
+
+    def value_of(raw: Any) -> Any:
+        if type(raw) is str:
+            stripped = raw.strip()
+            if not stripped:
+                return NULL
+            if control.search(raw):
+                cleaned = control.sub("", raw)
+                return Cleaned(value_of(cleaned) if cleaned.strip() else NULL, cleaned)
+            if not vocabulary or normalise_value(stripped) not in vocabulary:
+                gap = V.not_given(stripped)
+                if gap is not None:
+                    return gap
+        try:
+            return parse(raw)
+        except V.ValueProblem as problem:
+            return problem
+
+    def read(raw: Any) -> Any:
+        result = value_of(raw)
+        # numbers are cached too (RTO 4.0, RPO 24.0), but not 0.0: -0.0 equals it and would be
+        # reported with the other's text
+        if cache is not None and (type(raw) is str or (type(raw) is float and raw)) and len(cache) < 20_000:
+            cache[raw] = result
+        return result
+
+    if plain is not None and cache is None:
+        return value_of, None
+    return read, cache
+
+
+@dataclass(frozen=True)
+class ColumnReader:
+    """One mapped column as the row function reads it."""
+
+    index: int
+    field: str
+    header: str
+    read: Callable[[Any], Any]
+    cache: dict[Any, Any] | None
+    what: str
+    """Parser kind (``date``, ``duration``, ``text``...): decides the inline fast path."""
+    low: Any = None
+    high: Any = None
+    """Bounds of a date column, checked on the fast path too (values outside go through the parser,
+    which reports them)."""
+
+
+RowFields: TypeAlias = Callable[
+    [list[Any], int], tuple[dict[str, Any], dict[str, str], dict[str, str], list[tuple[int, Any]] | None]]
+
+
+def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]]) -> RowFields:
+    """Compile the per-row work for one table into a single function, one block per column.
+
+    A large sheet spends most of its import time here; unrolling the columns (with their indexes and
+    caches bound as constants) cuts the Python overhead per cell. Values that need the row loop's
+    attention (problems, "not given", judged values, ambiguous dates, cleaned text) come back as
+    ``(position, value)``; positions from ``len(columns)`` on are the extra (unmapped) columns. The raw
+    text of every interpreted value is kept (``raw``), except dates already written as dates.
+    """
+    env: dict[str, Any] = {"NULL": NULL, "MISS": _MISS, "PLAIN": _PLAIN_TYPES, "DATETIME": dt.datetime,
+                           "DATE": dt.date, "EXTRA": extra_text, "FROMISO": dt.datetime.fromisoformat,
+                           "NULLS": NULL_MARKERS, "CONTROL": V.CONTROL_CHARS.search, "TXT": V.text,
+                           "NG": _NOT_GIVEN_START}
+    lines = ["def fields(cells, width):", "    record = {}", "    extra = {}", "    rawd = {}",
+             "    attention = None"]
+    for position, column in enumerate(columns):
+        index, field_name, what = column.index, column.field, column.what
+        env[f"R{position}"] = column.read
+        lines += [f"    if width > {index}:",
+                  f"        raw = cells[{index}]",
+                  "        if raw is not None and raw != '':"]
+        store_raw = ""
+        if what in ("date", "datetime"):
+            env[f"LO{position}"], env[f"HI{position}"] = column.low, column.high
+            bounds = f"value < LO{position} or value > HI{position}"
+            # real Excel dates and ISO 8601 text need no lookup; the rest goes through the reader
+            lines += ["            kind = type(raw)",
+                      "            if kind is DATETIME:",
+                      f"                value = raw{'.date()' if what == 'date' else ''}",
+                      f"                if {bounds}:",
+                      f"                    value = R{position}(raw)",
+                      "            elif kind is DATE:"]
+            if what == "date":
+                lines += ["                value = raw",
+                          f"                if {bounds}:",
+                          f"                    value = R{position}(raw)"]
+            else:
+                lines += [f"                value = R{position}(raw)"]
+            lines += ["            elif kind is str and len(raw) >= 10 and raw[4] == '-' and raw[7] == '-':",
+                      "                try:",
+                      "                    value = FROMISO(raw)",
+                      "                except ValueError:",
+                      f"                    value = R{position}(raw)",
+                      f"                    rawd[{field_name!r}] = raw",
+                      "                else:",
+                      "                    if value.tzinfo is not None:",
+                      f"                        value = R{position}(raw)",
+                      f"                        rawd[{field_name!r}] = raw",
+                      "                    else:",
+                      f"                        {'value = value.date()' if what == 'date' else 'pass'}",
+                      f"                        if {bounds}:",
+                      f"                            value = R{position}(raw)",
+                      "            else:",
+                      f"                value = C{position}(raw, MISS) if kind is str or kind is float else MISS",
+                      "                if value is MISS:",
+                      f"                    value = R{position}(raw)",
+                      f"                rawd[{field_name!r}] = raw if kind is str else TXT(raw)"]
+            env[f"C{position}"] = (column.cache if column.cache is not None else {}).get
+        elif what in ("text", "id") and column.cache is None:
+            # clean text goes straight in; anything unusual (empty, a text that may say "not given", a
+            # placeholder, line breaks, control characters, not a string) takes the reader's full path
+            collapse = ('                if "  " in value or "\\t" in value:\n'
+                        '                    value = " ".join(value.split())') if what == "id" else ""
+            lines += ["            if type(raw) is str:",
+                      "                value = raw.strip()",
+                      "                if (not value or (len(value) < 32 and value.casefold() in NULLS)"
+                      " or NG(value)"
+                      " or (not value.isprintable() and ('\\n' in value or CONTROL(value)))):",
+                      f"                    value = R{position}(raw)"]
+            if collapse:
+                lines += ["                else:", *["    " + line for line in collapse.split("\n")]]
+            lines += ["            else:",
+                      f"                value = R{position}(raw)"]
+        else:
+            env[f"C{position}"] = (column.cache if column.cache is not None else {}).get
+            lines += [f"            value = C{position}(raw, MISS) if type(raw) is str or type(raw) is float else MISS",
+                      "            if value is MISS:",
+                      f"                value = R{position}(raw)"]
+            store_raw = f"                    rawd[{field_name!r}] = raw if type(raw) is str else TXT(raw)"
+        lines += ["            if value is not NULL:",
+                  "                if type(value) in PLAIN:",
+                  f"                    record[{field_name!r}] = value"]
+        if store_raw:
+            lines.append(store_raw)
+        lines += ["                else:",
+                  "                    if attention is None:",
+                  "                        attention = []",
+                  f"                    attention.append(({position}, value))"]
+    for offset, (index, header) in enumerate(extras):
+        position = len(columns) + offset
+        lines += [f"    if width > {index}:",
+                  f"        raw = cells[{index}]",
+                  "        if raw is not None and raw != '':",
+                  "            value = EXTRA(raw)",
+                  "            if value is not NULL:",
+                  "                if type(value) is str:",
+                  f"                    extra[{header!r}] = value",
+                  "                else:",
+                  "                    if attention is None:",
+                  "                        attention = []",
+                  f"                    attention.append(({position}, value))"]
+    lines.append("    return record, extra, rawd, attention")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<itscm-audit row reader>", "exec"), env, namespace)
+    function: RowFields = namespace["fields"]
+    return function
+
+
+def extra_text(raw: Any) -> Any:
+    """An unmapped column's cell as text (kept in ``extra``), ``NULL`` or :class:`Cleaned`."""
+    if type(raw) is str:
+        stripped = raw.strip()
+        if not stripped or (len(stripped) < 32 and stripped.casefold() in EXTRA_BLANKS) or (
+                stripped[0] in "<[" and PLACEHOLDER_PATTERN.match(stripped)):
+            return NULL
+        if V.CONTROL_CHARS.search(stripped):
+            cleaned = V.CONTROL_CHARS.sub("", stripped)
+            return Cleaned(cleaned, cleaned)
+        return stripped
+    return V.text(raw)
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool, tuple, dt.date, dt.datetime, dt.timedelta, ExerciseType,
+                          ExerciseResult, ActionStatus, BackupStatus})
+"""Types a cell reader returns that go straight into the record (anything else needs attention)."""
+
+
+def fill_down(cells: list[Any], row0: int, fill: dict[int, list[tuple[int, int, int]]],
+              origin: dict[tuple[int, int], Any], origin_rows: set[int]) -> list[Any]:
+    """Give each cell of a vertically merged block the value written in its first row."""
+    if row0 in origin_rows:
+        for c in range(len(cells)):
+            origin[(row0, c)] = cells[c]
+    if row0 not in fill:
+        return cells
+    cells = list(cells)
+    for c0, c1, r0 in fill[row0]:
+        for c in range(c0, c1 + 1):
+            if c < len(cells) and (cells[c] == "" or cells[c] is None):
+                cells[c] = origin.get((r0, c), "")
+    return cells
+
+
+def join_continuations(cells: list[Any], continuation: dict[int, list[int]]) -> list[Any]:
+    """One logical column spread over several physical ones (under a merged header): one value per line."""
+    cells = list(cells)
+    width = len(cells)
+    for index, others in continuation.items():
+        if index >= width:
+            continue
+        parts = [V.text(cells[i]) for i in [index, *others] if i < width]
+        cells[index] = "\n".join(p for p in parts if p and not V.is_null(p))
+    return cells
+
+
+# --- rows that are not records ------------------------------------------------------------------------------
+
+def is_guidance_row(cells: list[Any], id_text: str) -> bool:
+    """A description or data-type row under the header ("Unique identifier for each item", "Date")."""
+    texts = [V.text(c) for c in cells if isinstance(c, str) and c.strip()]
+    if not texts:
+        return False
+    hinty = 0
+    for t in texts:
+        low = normalise_header(t)
+        if low in _TYPE_HINTS or t.casefold().startswith(("e.g", "example:", "[")) or (
+                len(t) > 30 and len(t.split()) >= 5):
+            hinty += 1
+    id_low = normalise_header(id_text)
+    id_is_prose = id_low in _TYPE_HINTS or len(id_text.split()) >= 3
+    return id_is_prose and hinty * 2 >= len(texts)
+
+
+def repeats_header(cells: list[Any], mapping: TableMapping, header_norms: dict[int, str]) -> bool:
+    """The header row again (a page break pasted from a printout): most filled cells equal their header."""
+    width = len(cells)
+    same = sum(1 for c in mapping.columns
+               if c.index < width and isinstance(cells[c.index], str) and cells[c.index].strip()
+               and normalise_header(cells[c.index]) == header_norms[c.index])
+    return same * 2 >= max(2, len([c for c in cells if c not in ("", None)]))
+
+
+_PREFIX4 = frozenset(w[:4] for w in (*TOTAL_WORDS, "total", "note", "nb:", "nb ", "n.b.", "rema", "comm", "sour",
+                                     "lege", "key:", "key ", "key-", "foot", "disc", "prep", "revi", "appr",
+                                     "last", "upda", "mise", "avert", "conf", "page"))
+_TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    return [V.text(c) for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())]
+
+
+def _numeric(text: str) -> bool:
+    cleaned = text.replace(",", "").replace(" ", "").replace("%", "").replace("$", "").replace("h", "")
+    return bool(cleaned) and (cleaned.replace(".", "", 1).isdigit() or cleaned[:1].isdigit())
+
+
+def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float) -> str | None:
+    """Why a row with something in its identifying column is still not a record (``None``: it is one).
+
+    Totals and count rows, notes, footnotes and legends under or inside a table, and section bands
+    ("Tier 1 services": one cell, merged across the table or alone where records fill several) are
+    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average.
+    """
+    texts = _texts(cells)
+    if not texts:
+        return None
+    first = texts[0]
+    folded = normalise_value(fold_accents(first))
+    if (folded in TOTAL_WORDS or _TOTAL_START.match(folded)) and all(
+            _numeric(t) for t in texts[1:] if normalise_value(fold_accents(t)) not in TOTAL_WORDS):
+        return f"totals row ({first!r}), not a record"
+    if NOTE_ROW.match(fold_accents(first)):
+        return "note, footnote or sign-off line, not a record"
+    if nonempty <= 2 and LEGEND_ROW.match(first):
+        return "legend row, not a record"
+    if nonempty == 1 or merged_width >= 3:
+        words = first.split()
+        if BAND_ROW.search(fold_accents(first)) and len(words) <= 8 and (merged_width >= 3 or typical >= 2.5):
+            return f"section band ({first!r}), not a record"
+        if len(words) >= 8 and (merged_width >= 3 or typical >= 2.5):
+            return "a sentence on its own row (a note), not a record"
+    return None
+
+
+def _implausible_id(id_text: str, from_name: bool, kind: EntityKind) -> str | None:
+    """An identifying value that cannot name a record: a bare number where a name is expected, prose."""
+    if from_name and _numeric(id_text) and not any(ch.isalpha() for ch in id_text):
+        return f"{id_text!r} is not a plausible {kind.value.replace('_', ' ')} name"
+    if len(id_text) > 120 or len(id_text.split()) > 15:
+        return f"a paragraph is not a plausible {kind.value.replace('_', ' ')} identifier"
+    return None
+
+
+def _band_tier(read_tier: V.Parser, text: str, number: int) -> tuple[int, str, int] | None:
+    """The tier a section band names ("Tier 1 services", "Niveau 2"), with its text and row."""
+    try:
+        tier = read_tier(text)
+    except V.ValueProblem:
+        return None
+    value = tier.value if isinstance(tier, V.Guess) else tier
+    return (int(value), text, number) if isinstance(value, int) else None
+
+
+@dataclass
+class _Interpretations:
+    """Values read by judgement, per column and distinct text: first row, count, and why."""
+
+    seen: dict[tuple[int, str], list[Any]]
+
+    def note(self, position: int, raw: str, row: int, why: str) -> None:
+        entry = self.seen.get((position, raw))
+        if entry is None:
+            self.seen[(position, raw)] = [row, 1, why]
+        else:
+            entry[1] += 1
+
+
+# --- one table -----------------------------------------------------------------------------------------------
+
+def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]], mapping: TableMapping,
+               rows: Iterable[tuple[int, list[Any]]]) -> None:
+    """Read every row of one table into records (``ctx.records``), issues and the table's row accounting."""
+    kind = mapping.entity
+    file, sheet_name = mapping.file, mapping.sheet
+    settings: ParserSettings = ctx.settings
+    evidence: dict[int, dict[str, int]] = {}
+    readers: list[ColumnReader] = []
+    extras: list[tuple[int, str]] = []
+    continuation: dict[int, list[int]] = {}
+    low_date, low_stamp = V.MIN_DATE, dt.datetime.combine(V.MIN_DATE, dt.time())
+    for column in mapping.columns:
+        if column.continues is not None:
+            continuation.setdefault(column.continues, []).append(column.index)
+            continue
+        if column.field is None:
+            extras.append((column.index, column.header))
+            continue
+        evidence[column.index] = {}
+        parse = compile_parser(kind, column.field, column.header, settings, evidence[column.index])
+        what = kind_of(kind, column.field)
+        reader, cache = cell_reader(parse, what not in ("text", "id"),
+                                    vocabulary_words(kind, column.field, settings.vocab))
+        low: Any = None
+        high: Any = None
+        if what in ("date", "datetime"):
+            owner, base = split_field(kind, column.field)
+            latest = settings.latest_done() if base in DONE_DATES.get(owner, ()) else None
+            if what == "date":
+                low, high = low_date, latest or dt.date.max
+            else:
+                low = low_stamp
+                high = dt.datetime.combine(latest, dt.time.max) if latest else dt.datetime.max
+        readers.append(ColumnReader(column.index, column.field, column.header, reader, cache, what, low, high))
+    by_field = {c.field: c for c in mapping.columns if c.field and c.continues is None}
+    key_columns = [by_field[k].index for k in KEY_FIELDS[kind] if k in by_field]
+    key_columns += [by_field[f].index for f in FALLBACKS.get(kind, {}).values()
+                    if f in by_field and by_field[f].index not in key_columns]
+    id_column = by_field.get("id") or by_field.get(KEY_FIELDS[kind][0])
+    if id_column is None:
+        id_column = next((by_field[f] for f in (*KEY_FIELDS[kind], *FALLBACKS.get(kind, {}).values())
+                          if f in by_field), None)
+    from_name = id_column is not None and id_column.field not in ("id", "service_id", "date")
+    name_fields = (FALLBACKS.get(kind, {}).get("id"), *KEY_FIELDS[kind])
+    name_columns = [by_field[f].index for f in name_fields if f and f in by_field and f not in ("id", "service_id",
+                                                                                                 "date")]
+    header_norms = {c.index: normalise_header(c.header) for c in mapping.columns}
+    header_folded = {c.header.strip().casefold() for c in mapping.columns if c.header.strip()}
+    fallbacks = FALLBACKS.get(kind, {})
+    required = REQUIRED[kind]
+    required_keys = frozenset(required)
+    fallback_items = tuple(fallbacks.items())
+    model = ENTITY_MODEL[kind]
+    seen = ctx.seen_ids.setdefault(kind, {})
+    headers = mapping.headers()
+    own_headers = headers[""]
+    has_children = kind in PARENTS_WITH_CHILDREN and len(headers) > 1
+    derive_ids = kind is EntityKind.EXERCISE and "id" not in by_field and "scenario" not in by_field
+    derived_counts: dict[str, int] = {}
+    lifecycle = kind is EntityKind.SERVICE and "status" in by_field
+    explicit_scope = "in_scope" in by_field
+
+    # vertical merges below the header are filled down (a category written once for many rows)
+    header0 = mapping.header_row - 1
+    fill: dict[int, list[tuple[int, int, int]]] = {}
+    budget = 200_000
+    for r0, c0, r1, c1 in sheet_merges:
+        if r1 > r0 and r0 > header0:
+            for r in range(r0 + 1, r1 + 1):
+                budget -= 1
+                if budget < 0:
+                    break
+                fill.setdefault(r, []).append((c0, c1, r0))
+    origin: dict[tuple[int, int], Any] = {}
+    origin_rows = {r0 for lst in fill.values() for (_c0, _c1, r0) in lst}
+    wide_merges = horizontal_merges(sheet_merges, header0)
+
+    # a guidance column ("DELETE COLUMN A AND ROWS 3-12 BEFORE SUBMITTING") names the template's own rows
+    template_rows: range = range(0)
+    guidance_columns: list[int] = []
+    for column in mapping.columns:
+        if GUIDANCE_HEADER.match(column.header):
+            guidance_columns.append(column.index)
+            found = DELETE_ROWS.search(column.header)
+            if found:
+                template_rows = range(int(found.group(1)), int(found.group(2)) + 1)
+
+    records: list[dict[str, Any]] = []
+    children: list[tuple[EntityKind, dict[str, Any]]] = []
+    ambiguous: list[tuple[int, str, int, V.AmbiguousDate, str]] = []
+    judged = _Interpretations({})
+    pending_rows: list[tuple[int, str, str]] = []
+    read = imported = rejected = skipped = filled = 0
+    mapped_width = sum(1 for c in mapping.columns if c.field and c.continues is None)
+    started = False
+    band_tier: tuple[int, str, int] | None = None
+    tier_reader = V.tier_parser(settings.vocab["tier"]) if kind is EntityKind.SERVICE else None
+
+    def flush_pending() -> None:
+        nonlocal skipped, read
+        for number, reason, raw in pending_rows:
+            read += 1
+            skipped += 1
+            ctx.issue("row.skipped", reason, ref(file, sheet_name, number, None, raw or None), Severity.INFO)
+        pending_rows.clear()
+
+    null_markers = NULL_MARKERS
+    placeholder = PLACEHOLDER_PATTERN
+    unique = kind in UNIQUE_ID
+    row_fields = row_function(readers, extras)
+    n_readers = len(readers)
+    id_header = id_column.header if id_column else None
+    id_index = id_column.index if id_column else -1
+    has_continuation = bool(continuation)
+    append_record = records.append
+    filling = bool(fill or origin_rows)
+    prefix4 = _PREFIX4
+    first_index = min((c.index for c in mapping.columns), default=0)
+    # the identifier is usually the first key column: when it holds a clean value, the key check and
+    # the identifier's text share one strip and casefold
+    id_first = bool(key_columns) and key_columns[0] == id_index
+    for number, cells in rows:
+        if filling:
+            cells = fill_down(cells, number - 1, fill, origin, origin_rows)
+        width = len(cells)
+        if id_first and id_index < width and type(id_raw := cells[id_index]) is str and (
+                id_text := id_raw.strip()) and ((folded := id_text.casefold()) not in null_markers
+                                                or len(id_text) >= 32) and not (
+                id_text[0] in "<[" and placeholder.match(id_text)):
+            pass
+        else:
+            has_key = False
+            for k in key_columns:
+                if k < width:
+                    value = cells[k]
+                    if value is None or value == "":
+                        continue
+                    if type(value) is str:
+                        stripped = value.strip()
+                        if not stripped or (len(stripped) < 32 and stripped.casefold() in null_markers) or (
+                                stripped[0] in "<[" and placeholder.match(stripped)):
+                            continue
+                    has_key = True
+                    break
+            if not has_key:
+                blank = all(c is None or c == "" or (isinstance(c, str) and not c.strip()) for c in cells)
+                reason = "blank row" if blank else "no identifier in this row (template or filler row)"
+                pending_rows.append((number, reason, ""))
+                continue
+            id_raw = cells[id_index] if 0 <= id_index < width else ""
+            id_text = id_raw.strip() if type(id_raw) is str else V.text(id_raw)
+            folded = id_text.casefold()
+        # rows that are not records: skipped, with the reason
+        skip_reason = None
+        nonempty = width - cells.count("") - cells.count(None)
+        key_text, by_name = id_text, from_name
+        if not key_text:
+            # no id on this row: the name (or title, role...) that stands in for it must be plausible
+            key_text = next((V.text(cells[k]) for k in name_columns if k < width and V.text(cells[k])), "")
+            by_name = True
+        if folded in header_folded and repeats_header(cells, mapping, header_norms):
+            skip_reason = "the header repeated"
+        elif not started and is_guidance_row(cells, id_text):
+            skip_reason = "description or data-type row under the header"
+        elif number in template_rows:
+            skip_reason = f"template row: the sheet says to delete rows {template_rows.start}-{template_rows.stop - 1}"
+        elif "example" in folded or folded.startswith(("e.g", "sample ")) or (guidance_columns and any(
+                g < width and "example" in V.text(cells[g]).casefold() for g in guidance_columns)):
+            skip_reason = "example row from the template"
+        elif (nonempty <= 2 or folded[:4] in prefix4 or (key_text and not key_text[0].isalnum())
+              or number in wide_merges or (type(lead := cells[first_index] if first_index < width else None) is str
+                                           and lead.strip()[:4].casefold() in prefix4)):
+            typical = filled / imported if imported else float(mapped_width)
+            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical)
+            if skip_reason is not None and tier_reader is not None and skip_reason.startswith("section band"):
+                band_text = _texts(cells)[0]
+                band_tier = _band_tier(tier_reader, band_text, number)
+                if band_tier is not None:
+                    skip_reason += f"; its tier {band_tier[0]} is given to the services below it that have none"
+        if skip_reason is None and key_text and ((by_name and key_text[0].isdigit()) or len(key_text) > 60):
+            skip_reason = _implausible_id(key_text, by_name, kind)
+        if pending_rows:
+            flush_pending()
+        read += 1
+        if skip_reason:
+            skipped += 1
+            ctx.issue("row.skipped", skip_reason, ref(file, sheet_name, number, None, id_text[:200] or None),
+                      Severity.INFO)
+            continue
+        started = True
+        if has_continuation:
+            cells = join_continuations(cells, continuation)
+        record, extra, rawd, attention = row_fields(cells, width)
+        gaps: dict[str, str] | None = None
+        problems: list[tuple[str, str, Any, str]] | None = None
+        if attention:
+            problems = []
+            for position, value in attention:
+                if position >= n_readers:
+                    header = extras[position - n_readers][1]
+                    _control_issue(ctx, file, sheet_name, number, header, value.text)
+                    extra[header] = value.value
+                    continue
+                column_reader = readers[position]
+                index, fld, header = column_reader.index, column_reader.field, column_reader.header
+                if type(value) is Cleaned:
+                    _control_issue(ctx, file, sheet_name, number, header, value.text)
+                    value = value.value
+                    if value is NULL:
+                        continue
+                kind_of_value = type(value)
+                if kind_of_value is V.ValueProblem:
+                    problems.append((header, value.message, cells[index], value.severity))
+                    rawd[fld] = V.text(cells[index])[:200]
+                elif kind_of_value is V.NotGiven:
+                    if gaps is None:
+                        gaps = {}
+                    gaps[fld] = value.kind
+                    rawd[fld] = value.text
+                    why = "does not apply" if value.kind == NOT_GIVEN_NOT_APPLICABLE else "not known"
+                    reason = f"; reason: {value.reason}" if value.reason else ""
+                    ctx.issue("value.not_given", f"{field_label(fld)} not given ({why}): {value.text!r}{reason}",
+                              ref(file, sheet_name, number, header, value.text[:200]),
+                              Severity.INFO if value.kind == NOT_GIVEN_NOT_APPLICABLE else Severity.WARNING)
+                elif kind_of_value is V.Guess:
+                    record[fld] = value.value
+                    text = V.text(cells[index])
+                    rawd[fld] = text
+                    judged.note(position, text, number, value.why)
+                elif kind_of_value is V.AmbiguousDate:
+                    ambiguous.append((len(records), fld, index, value, header))
+                    record[fld] = value
+                    rawd[fld] = value.raw
+                else:
+                    record[fld] = value
+        ref_column, ref_value = id_header, id_text[:200] or None
+        for target, source_field in fallback_items:
+            if target not in record and source_field in record:
+                record[target] = record[source_field]
+                if gaps is not None:
+                    gaps.pop(target, None)
+                if target == "id" and source_field in by_field:
+                    ref_column, ref_value = by_field[source_field].header, str(record[target])[:200]
+        if derive_ids and "id" not in record and "date" in record:
+            when = record["date"]
+            stem = "EX-" + (when.raw if isinstance(when, V.AmbiguousDate) else when.isoformat()[:10])
+            derived_counts[stem] = derived_counts.get(stem, 0) + 1
+            record["id"] = stem if derived_counts[stem] == 1 else f"{stem}-{derived_counts[stem]}"
+        if problems:
+            for header, message, raw, severity in problems:
+                sev = Severity.INFO if severity == "info" else Severity.WARNING
+                ctx.issue("value.unreadable", message, ref(file, sheet_name, number, header, V.text(raw)[:200]), sev)
+        if not required_keys <= record.keys():
+            missing = [f for f in required if f not in record]
+            rejected += 1
+            names = ", ".join(missing)
+            ctx.issue("row.rejected", f"{kind.value} rejected: required {names} missing or unreadable",
+                      ref(file, sheet_name, number, id_header, id_text[:200] or None), Severity.ERROR)
+            continue
+        if unique:
+            id_value = record["id"]
+            first = seen.get(id_value)
+            if first is not None:
+                rejected += 1
+                ctx.issue("row.duplicate", f"{kind.value} id {id_value!r} already imported (row {first})",
+                          ref(file, sheet_name, number, id_header, id_value), Severity.ERROR)
+                continue
+            seen[id_value] = number
+        if band_tier is not None and "tier" not in record and not (gaps and "tier" in gaps):
+            record["tier"] = band_tier[0]
+            rawd["tier"] = band_tier[1]
+        if lifecycle and "status" in record and record["status"] != ACTIVE_LIFECYCLE:
+            if explicit_scope and record.get("in_scope") is True:
+                ctx.issue("value.conflict", f"service is {record['status'].replace('_', ' ')} but marked in "
+                          "scope: read as out of scope", ref(file, sheet_name, number, by_field["status"].header,
+                                                             rawd.get("status")))
+            record["in_scope"] = False
+        record["extra"] = extra
+        record["columns"] = own_headers
+        record["raw"] = rawd or EMPTY
+        record["not_given"] = gaps or EMPTY
+        record["source"] = source_ref(file, sheet_name, number, ref_column, ref_value)
+        append_record(record)
+        imported += 1
+        filled += nonempty
+    trailing = len(pending_rows)
+    if trailing and imported + rejected + skipped:
+        first_row, last_row = pending_rows[0][0], pending_rows[-1][0]
+        if trailing > 1:
+            ctx.issue("table.end", f"table ends at row {first_row - 1}: rows {first_row}-{last_row} after the last "
+                      "row with an identifier are empty or pre-filled template rows and were not read",
+                      ref(file, sheet_name, first_row), Severity.INFO)
+    elif trailing and not (imported + rejected + skipped):
+        flush_pending()
+    for (position, raw_text), (row, count, why) in judged.seen.items():
+        times = f"{count} rows, first here" if count > 1 else "1 row"
+        ctx.issue("value.interpreted", f"{why} ({times}): check this reading, or set it under vocabularies: in "
+                  "itscm.yaml", ref(file, sheet_name, row, readers[position].header, raw_text[:200]),
+                  Severity.WARNING)
+    dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence)
+    gone = set(dropped) & set(range(len(records)))
+    imported -= len(gone)
+    rejected += len(gone)
+    if has_children:
+        for position, values in enumerate(records):
+            children.extend(split_children(kind, values, headers) if position not in gone else ())
+    ctx.records.setdefault(kind, []).extend(Builder(model).build_all(records, gone, frozenset(
+        {"extra", "source", "columns", "raw", "not_given"})))
+    if children:
+        _add_children(ctx, mapping, children)
+    ctx.accounts.append(TableAccount.model_construct(
+        file=file, sheet=sheet_name, entity=kind.value, rows_read=read, imported=imported, rejected=rejected,
+        skipped=skipped))
+
+
+def _add_children(ctx: ImportContext, mapping: TableMapping, children: list[tuple[EntityKind, dict[str, Any]]]
+                  ) -> None:
+    """The findings and corrective actions written on the parents' rows, with one note saying so."""
+    counts: dict[EntityKind, int] = {}
+    for child_kind, values in children:
+        seen = ctx.seen_ids.setdefault(child_kind, {})
+        if values["id"] in seen:
+            ctx.issue("row.duplicate", f"{child_kind.value} id {values['id']!r} (from this row) already imported",
+                      values["source"], Severity.ERROR)
+            continue
+        seen[values["id"]] = values["source"].row
+        ctx.records.setdefault(child_kind, []).append(Builder(ENTITY_MODEL[child_kind])(values))
+        counts[child_kind] = counts.get(child_kind, 0) + 1
+    if counts:
+        what = " and ".join(f"{n} {k.value.replace('_', ' ')}(s)" for k, n in counts.items())
+        ctx.issue("table.linked_records", f"{what} read from the {mapping.entity.value} rows themselves (ids: the "
+                  "row's id + '-F1' for its finding, + '-A1' for its corrective action)",
+                  ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
+
+
+def _control_issue(ctx: ImportContext, file: str, sheet: str | None, number: int, header: str, cleaned: str) -> None:
+    ctx.issue("cell.control_characters", "control characters (NUL, etc.) removed from the text",
+              ref(file, sheet, number, header, cleaned[:200]))
+
+
+def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                  ambiguous: list[tuple[int, str, int, V.AmbiguousDate, str]],
+                  evidence: dict[int, dict[str, int]]) -> set[int]:
+    """Settle day/month order per column: the column's own evidence, else the workspace policy.
+
+    Returns the positions of records rejected because a required date could not be settled.
+    """
+    dropped: set[int] = set()
+    if not ambiguous:
+        return dropped
+    kind = mapping.entity
+    for position, fld, index, value, header in ambiguous:
+        seen = evidence.get(index, {})
+        if seen.get("dmy") and not seen.get("mdy"):
+            order = "dmy"
+        elif seen.get("mdy") and not seen.get("dmy"):
+            order = "mdy"
+        elif ctx.date_order in ("dmy", "mdy"):
+            order = ctx.date_order
+        else:
+            order = ""
+        record = records[position]
+        source = record["source"]
+        owner, base = split_field(kind, fld)
+        if not order:
+            record.pop(fld, None)
+            ctx.issue("date.ambiguous",
+                      f"{value.raw!r} could be day-first or month-first and nothing in the column settles it",
+                      source.model_copy(update={"column": header, "value": value.raw}), Severity.WARNING)
+            if fld in REQUIRED[kind] and position not in dropped:
+                dropped.add(position)
+                ctx.issue("row.rejected", f"{kind.value} rejected: its {fld} is ambiguous; set "
+                          "policy.date_order (dmy or mdy) in itscm.yaml", source, Severity.ERROR)
+            continue
+        want_datetime = kind_of(kind, fld) == "datetime"
+        try:
+            day = value.resolve(order, want_datetime)
+            latest = ctx.settings.latest_done() if base in DONE_DATES.get(owner, ()) else None
+            V.check_date(day.date() if isinstance(day, dt.datetime) else day, value.raw, latest)
+        except (ValueError, V.ValueProblem) as exc:
+            record.pop(fld, None)
+            message = exc.message if isinstance(exc, V.ValueProblem) else f"{value.raw!r} is not a valid date " \
+                                                                           f"read as {order}"
+            ctx.issue("value.unreadable", message, source.model_copy(update={"column": header, "value": value.raw}))
+            if fld in REQUIRED[kind] and position not in dropped:
+                dropped.add(position)
+                ctx.issue("row.rejected", f"{kind.value} rejected: required {fld} unreadable", source,
+                          Severity.ERROR)
+            continue
+        record[fld] = day
+    return dropped
