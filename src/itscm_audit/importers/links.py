@@ -51,34 +51,36 @@ def fold_key(text: str) -> str:
 
 @dataclass
 class _Index:
-    """Ids and folded names of one entity's records."""
+    """Ids of one entity's records and, built on the first reference that is not an id, their folded
+    ids and names."""
 
+    kind: EntityKind
+    records: list[Record]
     ids: set[str]
-    keys: dict[str, str]
+    _keys: dict[str, str] | None = None
 
     @classmethod
     def of(cls, kind: EntityKind, records: list[Record]) -> _Index:
-        ids: set[str] = set()
-        keys: dict[str, str] = {}
-        name_field = _NAME_FIELD.get(kind)
-        for r in records:
-            rid = str(getattr(r, "id", ""))
-            if not rid:
-                continue
-            ids.add(rid)
-            keys.setdefault(fold_key(rid), rid)
-        if name_field:
-            for r in records:
-                name = getattr(r, name_field, None)
-                rid = str(getattr(r, "id", ""))
-                if not name or not rid:
-                    continue
-                key = fold_key(str(name))
-                if key in keys and keys[key] != rid and fold_key(rid) != key:
-                    keys[key] = _AMBIGUOUS
-                else:
-                    keys.setdefault(key, rid)
-        return cls(ids, keys)
+        return cls(kind, records, {str(rid) for r in records if (rid := getattr(r, "id", None))})
+
+    @property
+    def keys(self) -> dict[str, str]:
+        if self._keys is None:
+            keys: dict[str, str] = {fold_key(rid): rid for rid in sorted(self.ids, reverse=True)}
+            name_field = _NAME_FIELD.get(self.kind)
+            if name_field:
+                for r in self.records:
+                    name = getattr(r, name_field, None)
+                    rid = str(getattr(r, "id", ""))
+                    if not name or not rid:
+                        continue
+                    key = fold_key(str(name))
+                    if key in keys and keys[key] != rid and fold_key(rid) != key:
+                        keys[key] = _AMBIGUOUS
+                    else:
+                        keys.setdefault(key, rid)
+            self._keys = keys
+        return self._keys
 
     def resolve(self, text: str) -> tuple[str | None, str]:
         """(id, how) for a reference as written; ``(None, "unknown")`` or ``(None, "ambiguous")``."""
@@ -124,9 +126,14 @@ def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str,
         value = getattr(record, fld, None)
         if not value:
             continue
-        items = value if isinstance(value, tuple) else (value,)
-        if all(item in known for item in items):
+        if type(value) is tuple:
+            items = value
+            if known.issuperset(items):
+                continue
+        elif value in known:
             continue
+        else:
+            items = (value,)
         changed = False
         resolved: list[str] = []
         for item in items:

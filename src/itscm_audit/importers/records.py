@@ -91,6 +91,27 @@ class Builder:
             append(record)
         return out
 
+    def adopt_all(self, rows: list[dict[str, Any]], skip: set[int]) -> list[Any]:
+        """Records whose dicts already hold every field in the model's order (see ``rows.row_function``):
+        each dict becomes the record's ``__dict__`` as it is."""
+        if not self.fast:
+            return [self.model.model_construct(**values) for i, values in enumerate(rows) if i not in skip]
+        model, fields_set = self.model, self.all_fields
+        new = object.__new__
+        set_dict, set_fields, set_extra, set_private = self.setters
+        out: list[Any] = []
+        append = out.append
+        for i, values in enumerate(rows):
+            if i in skip:
+                continue
+            record = new(model)
+            set_dict(record, values)
+            set_fields(record, fields_set)
+            set_extra(record, None)
+            set_private(record, None)
+            append(record)
+        return out
+
     def make(self, data: dict[str, Any]) -> Any:
         record = object.__new__(self.model)
         object.__setattr__(record, "__dict__", data)
@@ -100,16 +121,16 @@ class Builder:
         return record
 
 
-_SOURCE_FIELDS = {"file", "sheet", "row", "column", "value"}
-_SOURCE_SETTERS = slot_setters(SourceRef)
+SOURCE_FIELDS = {"file", "sheet", "row", "column", "value"}
+SOURCE_SETTERS = slot_setters(SourceRef)
 
 
 def source_ref(file: str, sheet: str | None, row: int | None, column: str | None, value: str | None) -> SourceRef:
     """A :class:`SourceRef` built directly, like the records themselves (see :class:`Builder`)."""
     ref = object.__new__(SourceRef)
-    set_dict, set_fields, set_extra, set_private = _SOURCE_SETTERS
+    set_dict, set_fields, set_extra, set_private = SOURCE_SETTERS
     set_dict(ref, {"file": file, "sheet": sheet, "row": row, "column": column, "value": value})
-    set_fields(ref, _SOURCE_FIELDS)
+    set_fields(ref, SOURCE_FIELDS)
     set_extra(ref, None)
     set_private(ref, None)
     return ref
@@ -124,7 +145,9 @@ def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str
     gaps: dict[str, dict[str, str]] = {"finding": {}, "corrective_action": {}}
     for key in [k for k in record if "." in k]:
         prefix, _dot, name = key.partition(".")
-        parts[prefix][name] = record.pop(key)
+        value = record.pop(key)
+        if value is not None:
+            parts[prefix][name] = value
     for store, target in ((record.get("raw"), raw_parts), (record.get("not_given"), gaps)):
         if store and any("." in k for k in store):
             for key in [k for k in store if "." in k]:

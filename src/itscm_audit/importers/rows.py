@@ -15,6 +15,7 @@ distinct text and column, as warnings to confirm.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from itscm_audit.importers.fields import (
     vocabulary_words,
 )
 from itscm_audit.importers.locate import DELETE_ROWS, GUIDANCE_HEADER, horizontal_merges
-from itscm_audit.importers.records import EMPTY, Builder, source_ref, split_children
+from itscm_audit.importers.records import EMPTY, SOURCE_FIELDS, SOURCE_SETTERS, Builder, split_children
 from itscm_audit.importers.vocabulary import (
     ACTIVE_LIFECYCLE,
     BAND_ROW,
@@ -60,6 +61,7 @@ from itscm_audit.model import (
     ExerciseResult,
     ExerciseType,
     Severity,
+    SourceRef,
 )
 from itscm_audit.result import TableAccount
 
@@ -98,15 +100,7 @@ class Cleaned:
 NULL = object()
 """What a cell reader returns for an empty cell."""
 
-_NOT_GIVEN_START = re.compile(
-    r"(?:n/?a\b|n\.a|not (?:applicable|known|yet|defined|required|sure)|none required|s\.?/?o\b|sans objet|"
-    r"ne s.applique|non (?:applicable|d[ée]fini|d[ée]termin)|tb[dca]|unk|pending|to be |inconnue?|"
-    r"[aà] (?:d[ée]terminer|confirmer|d[ée]finir|venir)|en attente|see |voir |#|\?|[-—–]|<|\[|\(select|"
-    r"click here|cliquez|please select|choose an|choisir|select$|mm/|dd/|yyyy|aaaa|jj/|awaiting|undefined|"
-    r"n/d|n\.d|null$|nil$|do not know|don.?t know|ne sais)",
-    re.IGNORECASE,
-).match
-"""Matches the start of every text that may say "not given"; other texts skip the full check."""
+_NOT_GIVEN_START = V.MAY_BE_NOT_GIVEN
 
 
 def cell_reader(parse: V.Parser, memo: bool, vocabulary: frozenset[str] = frozenset()
@@ -175,20 +169,23 @@ RowFields: TypeAlias = Callable[
     [list[Any], int], tuple[dict[str, Any], dict[str, str], dict[str, str], list[tuple[int, Any]] | None]]
 
 
-def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]]) -> RowFields:
+def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]],
+                 template: dict[str, Any] | None = None) -> RowFields:
     """Compile the per-row work for one table into a single function, one block per column.
 
     A large sheet spends most of its import time here; unrolling the columns (with their indexes and
     caches bound as constants) cuts the Python overhead per cell. Values that need the row loop's
     attention (problems, "not given", judged values, ambiguous dates, cleaned text) come back as
     ``(position, value)``; positions from ``len(columns)`` on are the extra (unmapped) columns. The raw
-    text of every interpreted value is kept (``raw``), except dates already written as dates.
+    text of every interpreted value is kept (``raw``), except dates already written as dates. The record
+    starts as a copy of ``template`` (every field of the model with its default, in the model's order), so
+    a field left at ``None`` was not given a value.
     """
     env: dict[str, Any] = {"NULL": NULL, "MISS": _MISS, "PLAIN": _PLAIN_TYPES, "DATETIME": dt.datetime,
                            "DATE": dt.date, "EXTRA": extra_text, "FROMISO": dt.datetime.fromisoformat,
-                           "NULLS": NULL_MARKERS, "CONTROL": V.CONTROL_CHARS.search, "TXT": V.text,
-                           "NG": _NOT_GIVEN_START}
-    lines = ["def fields(cells, width):", "    record = {}", "    extra = {}", "    rawd = {}",
+                           "NULLS": NULL_MARKERS, "CONTROL": V.CONTROL_CHARS.search, "TXT": _NumberText(),
+                           "NG": _NOT_GIVEN_START, "TEMPLATE": template if template is not None else {}}
+    lines = ["def fields(cells, width):", "    record = TEMPLATE.copy()", "    extra = {}", "    rawd = {}",
              "    attention = None"]
     for position, column in enumerate(columns):
         index, field_name, what = column.index, column.field, column.what
@@ -231,17 +228,18 @@ def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]]) -> 
                       f"                value = C{position}(raw, MISS) if kind is str or kind is float else MISS",
                       "                if value is MISS:",
                       f"                    value = R{position}(raw)",
-                      f"                rawd[{field_name!r}] = raw if kind is str else TXT(raw)"]
+                      f"                rawd[{field_name!r}] = raw if kind is str else TXT[raw]"]
             env[f"C{position}"] = (column.cache if column.cache is not None else {}).get
         elif what in ("text", "id") and column.cache is None:
             # clean text goes straight in; anything unusual (empty, a text that may say "not given", a
             # placeholder, line breaks, control characters, not a string) takes the reader's full path
             collapse = ('                if "  " in value or "\\t" in value:\n'
                         '                    value = " ".join(value.split())') if what == "id" else ""
+            # (identifiers only check the exact null words: a row without one is not a record anyway)
+            maybe_empty = "(len(value) < 32 and value.casefold() in NULLS)" if what == "id" else "NG(value)"
             lines += ["            if type(raw) is str:",
                       "                value = raw.strip()",
-                      "                if (not value or (len(value) < 32 and value.casefold() in NULLS)"
-                      " or NG(value)"
+                      f"                if (not value or {maybe_empty}"
                       " or (not value.isprintable() and ('\\n' in value or CONTROL(value)))):",
                       f"                    value = R{position}(raw)"]
             if collapse:
@@ -253,7 +251,7 @@ def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]]) -> 
             lines += [f"            value = C{position}(raw, MISS) if type(raw) is str or type(raw) is float else MISS",
                       "            if value is MISS:",
                       f"                value = R{position}(raw)"]
-            store_raw = f"                    rawd[{field_name!r}] = raw if type(raw) is str else TXT(raw)"
+            store_raw = f"                    rawd[{field_name!r}] = raw if type(raw) is str else TXT[raw]"
         lines += ["            if value is not NULL:",
                   "                if type(value) in PLAIN:",
                   f"                    record[{field_name!r}] = value"]
@@ -281,6 +279,16 @@ def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]]) -> 
     exec(compile("\n".join(lines), "<itscm-audit row reader>", "exec"), env, namespace)
     function: RowFields = namespace["fields"]
     return function
+
+
+class _NumberText(dict[Any, str]):
+    """The text of a number cell, remembered (an RTO column repeats the same few numbers)."""
+
+    def __missing__(self, key: Any) -> str:
+        shown = V.text(key)
+        if len(self) < 10_000 and key == key:  # NaN never equals itself: not remembered
+            self[key] = shown
+        return shown
 
 
 def extra_text(raw: Any) -> Any:
@@ -357,9 +365,14 @@ def repeats_header(cells: list[Any], mapping: TableMapping, header_norms: dict[i
     return same * 2 >= max(2, len([c for c in cells if c not in ("", None)]))
 
 
-_PREFIX4 = frozenset(w[:4] for w in (*TOTAL_WORDS, "total", "note", "nb:", "nb ", "n.b.", "rema", "comm", "sour",
-                                     "lege", "key:", "key ", "key-", "foot", "disc", "prep", "revi", "appr",
-                                     "last", "upda", "mise", "avert", "conf", "page"))
+_SUSPICIOUS = re.compile(
+    r"[^\w]|_|" + "|".join(sorted({re.escape(w[:4]) for w in TOTAL_WORDS}))
+    + r"|note|nb\b|n\.b|rema|comm|sour|lege|key\b|foot|disc|prep|revi|appr|last|upda|mise|avert|conf|page|.{61}",
+).match
+"""First letters of an identifying text (lower case) that may make its row a totals, note or legend row
+rather than a record; only those rows get the full check."""
+_SUSPICIOUS_NAME = re.compile(_SUSPICIOUS.__self__.pattern + r"|\d").match  # type: ignore[attr-defined]
+"""The same where a name stands in for the identifier: a bare number is no name either."""
 _TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
 
 
@@ -478,6 +491,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         id_column = next((by_field[f] for f in (*KEY_FIELDS[kind], *FALLBACKS.get(kind, {}).values())
                           if f in by_field), None)
     from_name = id_column is not None and id_column.field not in ("id", "service_id", "date")
+    id_index = id_column.index if id_column else -1
     name_fields = (FALLBACKS.get(kind, {}).get("id"), *KEY_FIELDS[kind])
     name_columns = [by_field[f].index for f in name_fields if f and f in by_field and f not in ("id", "service_id",
                                                                                                  "date")]
@@ -485,7 +499,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     header_folded = {c.header.strip().casefold() for c in mapping.columns if c.header.strip()}
     fallbacks = FALLBACKS.get(kind, {})
     required = REQUIRED[kind]
-    required_keys = frozenset(required)
+    required_values = operator.itemgetter(*required, required[0])  # always a tuple, even for one field
     fallback_items = tuple(fallbacks.items())
     model = ENTITY_MODEL[kind]
     seen = ctx.seen_ids.setdefault(kind, {})
@@ -544,15 +558,21 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     null_markers = NULL_MARKERS
     placeholder = PLACEHOLDER_PATTERN
     unique = kind in UNIQUE_ID
-    row_fields = row_function(readers, extras)
+    builder = Builder(model)
+    # every record starts as the model's defaults; one headers dict per table, and one empty dict for
+    # all the records without raw text or gaps
+    template = {**builder.template, "columns": own_headers, "raw": EMPTY, "not_given": EMPTY}
+    row_fields = row_function(readers, extras, template)
     n_readers = len(readers)
     id_header = id_column.header if id_column else None
-    id_index = id_column.index if id_column else -1
     has_continuation = bool(continuation)
     append_record = records.append
+    new_object, source_fields = object.__new__, SOURCE_FIELDS
+    set_dict, set_fields, set_extra, set_private = SOURCE_SETTERS
     filling = bool(fill or origin_rows)
-    prefix4 = _PREFIX4
+    suspicious = _SUSPICIOUS_NAME if from_name else _SUSPICIOUS
     first_index = min((c.index for c in mapping.columns), default=0)
+    lead_elsewhere = first_index != id_index  # a "Total" or "Notes:" in a first column that is not the id
     # the identifier is usually the first key column: when it holds a clean value, the key check and
     # the identifier's text share one strip and casefold
     id_first = bool(key_columns) and key_columns[0] == id_index
@@ -589,12 +609,12 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             folded = id_text.casefold()
         # rows that are not records: skipped, with the reason
         skip_reason = None
-        nonempty = width - cells.count("") - cells.count(None)
-        key_text, by_name = id_text, from_name
+        nonempty = width - cells.count("")
+        key_text, by_name, suspect = id_text, from_name, False
         if not key_text:
             # no id on this row: the name (or title, role...) that stands in for it must be plausible
             key_text = next((V.text(cells[k]) for k in name_columns if k < width and V.text(cells[k])), "")
-            by_name = True
+            by_name = suspect = True
         if folded in header_folded and repeats_header(cells, mapping, header_norms):
             skip_reason = "the header repeated"
         elif not started and is_guidance_row(cells, id_text):
@@ -604,18 +624,19 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         elif "example" in folded or folded.startswith(("e.g", "sample ")) or (guidance_columns and any(
                 g < width and "example" in V.text(cells[g]).casefold() for g in guidance_columns)):
             skip_reason = "example row from the template"
-        elif (nonempty <= 2 or folded[:4] in prefix4 or (key_text and not key_text[0].isalnum())
-              or number in wide_merges or (type(lead := cells[first_index] if first_index < width else None) is str
-                                           and lead.strip()[:4].casefold() in prefix4)):
+        elif (suspect or nonempty <= 2 or suspicious(folded) or (wide_merges and number in wide_merges)
+              or (lead_elsewhere and first_index < width and type(lead := cells[first_index]) is str
+                  and suspicious(lead.strip().casefold()))):
+            # a totals, note, legend or band row, or an identifier no record would have
             typical = filled / imported if imported else float(mapped_width)
-            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical)
+            skip_reason = not_a_record(cells, nonempty - cells.count(None), wide_merges.get(number, 0), typical)
             if skip_reason is not None and tier_reader is not None and skip_reason.startswith("section band"):
                 band_text = _texts(cells)[0]
                 band_tier = _band_tier(tier_reader, band_text, number)
                 if band_tier is not None:
                     skip_reason += f"; its tier {band_tier[0]} is given to the services below it that have none"
-        if skip_reason is None and key_text and ((by_name and key_text[0].isdigit()) or len(key_text) > 60):
-            skip_reason = _implausible_id(key_text, by_name, kind)
+            if skip_reason is None and key_text and ((by_name and key_text[0].isdigit()) or len(key_text) > 60):
+                skip_reason = _implausible_id(key_text, by_name, kind)
         if pending_rows:
             flush_pending()
         read += 1
@@ -672,13 +693,13 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                     record[fld] = value
         ref_column, ref_value = id_header, id_text[:200] or None
         for target, source_field in fallback_items:
-            if target not in record and source_field in record:
+            if record[target] is None and record[source_field] is not None:
                 record[target] = record[source_field]
                 if gaps is not None:
                     gaps.pop(target, None)
                 if target == "id" and source_field in by_field:
                     ref_column, ref_value = by_field[source_field].header, str(record[target])[:200]
-        if derive_ids and "id" not in record and "date" in record:
+        if derive_ids and record["id"] is None and record["date"] is not None:
             when = record["date"]
             stem = "EX-" + (when.raw if isinstance(when, V.AmbiguousDate) else when.isoformat()[:10])
             derived_counts[stem] = derived_counts.get(stem, 0) + 1
@@ -687,8 +708,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             for header, message, raw, severity in problems:
                 sev = Severity.INFO if severity == "info" else Severity.WARNING
                 ctx.issue("value.unreadable", message, ref(file, sheet_name, number, header, V.text(raw)[:200]), sev)
-        if not required_keys <= record.keys():
-            missing = [f for f in required if f not in record]
+        if None in required_values(record):
+            missing = [f for f in required if record[f] is None]
             rejected += 1
             names = ", ".join(missing)
             ctx.issue("row.rejected", f"{kind.value} rejected: required {names} missing or unreadable",
@@ -703,20 +724,28 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                           ref(file, sheet_name, number, id_header, id_value), Severity.ERROR)
                 continue
             seen[id_value] = number
-        if band_tier is not None and "tier" not in record and not (gaps and "tier" in gaps):
+        if band_tier is not None and record["tier"] is None and not (gaps and "tier" in gaps):
             record["tier"] = band_tier[0]
             rawd["tier"] = band_tier[1]
-        if lifecycle and "status" in record and record["status"] != ACTIVE_LIFECYCLE:
-            if explicit_scope and record.get("in_scope") is True:
+        if lifecycle and record["status"] is not None and record["status"] != ACTIVE_LIFECYCLE:
+            if explicit_scope and record["in_scope"] is True and "in_scope" in rawd:
                 ctx.issue("value.conflict", f"service is {record['status'].replace('_', ' ')} but marked in "
                           "scope: read as out of scope", ref(file, sheet_name, number, by_field["status"].header,
                                                              rawd.get("status")))
             record["in_scope"] = False
         record["extra"] = extra
-        record["columns"] = own_headers
-        record["raw"] = rawd or EMPTY
-        record["not_given"] = gaps or EMPTY
-        record["source"] = source_ref(file, sheet_name, number, ref_column, ref_value)
+        if rawd:
+            record["raw"] = rawd
+        if gaps:
+            record["not_given"] = gaps
+        # the record's SourceRef, built directly like the records themselves (see records.Builder)
+        source = new_object(SourceRef)
+        set_dict(source, {"file": file, "sheet": sheet_name, "row": number, "column": ref_column,
+                          "value": ref_value})
+        set_fields(source, source_fields)
+        set_extra(source, None)
+        set_private(source, None)
+        record["source"] = source
         append_record(record)
         imported += 1
         filled += nonempty
@@ -741,8 +770,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     if has_children:
         for position, values in enumerate(records):
             children.extend(split_children(kind, values, headers) if position not in gone else ())
-    ctx.records.setdefault(kind, []).extend(Builder(model).build_all(records, gone, frozenset(
-        {"extra", "source", "columns", "raw", "not_given"})))
+    ctx.records.setdefault(kind, []).extend(builder.adopt_all(records, gone))
     if children:
         _add_children(ctx, mapping, children)
     ctx.accounts.append(TableAccount.model_construct(
@@ -800,7 +828,7 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
         source = record["source"]
         owner, base = split_field(kind, fld)
         if not order:
-            record.pop(fld, None)
+            _clear(record, fld)
             ctx.issue("date.ambiguous",
                       f"{value.raw!r} could be day-first or month-first and nothing in the column settles it",
                       source.model_copy(update={"column": header, "value": value.raw}), Severity.WARNING)
@@ -815,7 +843,7 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
             latest = ctx.settings.latest_done() if base in DONE_DATES.get(owner, ()) else None
             V.check_date(day.date() if isinstance(day, dt.datetime) else day, value.raw, latest)
         except (ValueError, V.ValueProblem) as exc:
-            record.pop(fld, None)
+            _clear(record, fld)
             message = exc.message if isinstance(exc, V.ValueProblem) else f"{value.raw!r} is not a valid date " \
                                                                            f"read as {order}"
             ctx.issue("value.unreadable", message, source.model_copy(update={"column": header, "value": value.raw}))
@@ -826,3 +854,11 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
             continue
         record[fld] = day
     return dropped
+
+
+def _clear(record: dict[str, Any], fld: str) -> None:
+    """No value for ``fld``: the model's default for the table's own fields, nothing for a carried record's."""
+    if "." in fld:
+        record.pop(fld, None)
+    else:
+        record[fld] = None

@@ -96,16 +96,26 @@ def is_null(value: Any) -> bool:
         stripped = value.strip()
         if not stripped:
             return True
-        return normalise_value(stripped) in NULL_MARKERS or stripped.casefold() in NULL_MARKERS or bool(
-            PLACEHOLDER_PATTERN.match(stripped))
+        return stripped.casefold() in NULL_MARKERS or bool(PLACEHOLDER_PATTERN.match(stripped))
     return False
+
+
+MAY_BE_NOT_GIVEN = re.compile(
+    r"(?:n/?a\b|n\.a|not (?:applicable|known|yet|defined|required|sure)|none required|s\.?/?o\b|sans objet|"
+    r"ne s.applique|nsp\b|non (?:applicable|d[ée]fini|d[ée]termin)|tb[dca]|unk|pending|to be |inconnue?|"
+    r"[aà] (?:d[ée]terminer|confirmer|d[ée]finir|venir)|en attente|see |voir |#|\?|[-—–]|<|\[|\(select|"
+    r"click here|cliquez|please select|choose an|choisir|select$|mm/|dd/|yyyy|aaaa|jj/|awaiting|undefined|"
+    r"n/d|n\.d|null$|nil$|do not know|don.?t know|dont know|ne sais|so$)",
+    re.IGNORECASE,
+).match
+"""Matches the start of every text that may say "not given"; other texts skip the full check."""
 
 
 def not_given(raw: str) -> NotGiven | None:
     """``"TBD"`` -> unknown; ``"N/A - vendor dependency"`` -> not applicable, with its reason; ``None``
     when the text is a value (or blank, which is simply empty)."""
     stripped = raw.strip()
-    if not stripped:
+    if not stripped or not MAY_BE_NOT_GIVEN(stripped):
         return None
     if len(stripped) <= 40:
         kind = NOT_GIVEN_WORDS.get(normalise_value(stripped)) or NOT_GIVEN_WORDS.get(stripped.casefold())
