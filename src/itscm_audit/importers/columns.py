@@ -152,7 +152,8 @@ def exact_fields(kind: EntityKind, normalised: str) -> tuple[str, ...]:
     """The fields whose synonym this header is, allowing a unit word, a plural or an abbreviation."""
     reverse = SYNONYM_FIELDS[kind]
     found = reverse.get(normalised)
-    if found is None and normalised.endswith((" hrs", " hours", " minutes", " days", " heures", " jours")):
+    if found is None and normalised.endswith((" hrs", " hours", " minutes", " days", " heures", " jours", " le",
+                                              " on", " at", " date", " yes no", " oui non")):
         found = reverse.get(normalised.rsplit(" ", 1)[0])
     if found is None:
         canonical = _canonical_words(normalised)

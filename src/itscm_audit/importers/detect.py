@@ -101,11 +101,16 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
     kinds = [override] if override is not None else list(HEADER_SYNONYMS)
     sheet_hint, file_hint = fold_accents(sheet_hint.casefold()), fold_accents(file_hint.casefold())
     scored: list[tuple[float, int, EntityKind]] = []
+    seen: set[tuple[str, ...]] = set()
     for pos, (_number, row) in enumerate(preview):
         texts = [V.text(v).replace("\n", " ").strip() if isinstance(v, str) and v.strip() else "" for v in row]
         width = sum(1 for t in texts if t)
         if width < (1 if override else 2):
             continue
+        signature = tuple(t.casefold() for t in texts if t)
+        if signature in seen:
+            continue  # the header repeated further down (a page break): the first one is the header
+        seen.add(signature)
         sample: list[list[Any]] | None = None
         for kind in kinds:
             base = _score(kind, texts, None, settings, override is not None)

@@ -48,6 +48,7 @@ VOCABULARY_OF: dict[tuple[EntityKind, str], str] = {
     (EntityKind.CORRECTIVE_ACTION, "status"): "action_status",
     (EntityKind.BACKUP_RUN, "status"): "backup_status",
     (EntityKind.SERVICE, "status"): "lifecycle",
+    (EntityKind.INCIDENT, "risk_of_harm"): "risk_of_harm",
 }
 """The value table that reads each vocabulary field (extended under ``vocabularies:`` in itscm.yaml)."""
 

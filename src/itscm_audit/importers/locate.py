@@ -48,7 +48,10 @@ def header_texts(row: list[Any], row_index0: int, merges: list[Merge],
 def sample_below(preview: list[tuple[int, list[Any]]], pos: int) -> list[list[Any]]:
     """The non-blank rows under the header at ``pos`` in the preview (the cells content is judged by)."""
     out = []
+    header = [c.strip().casefold() if isinstance(c, str) else c for c in preview[pos][1]]
     for _number, cells in preview[pos + 1:]:
+        if [c.strip().casefold() if isinstance(c, str) else c for c in cells] == header:
+            continue  # the header repeated: not content
         if any(c not in (None, "") and not (isinstance(c, str) and not c.strip()) for c in cells):
             out.append(cells)
             if len(out) >= SAMPLE_ROWS:

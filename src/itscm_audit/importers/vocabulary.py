@@ -46,12 +46,13 @@ def header_words(text: str) -> str:
 
 
 _NUMBER_SIGN = re.compile(r"#|\bn[°º]|\bno\.")
+_ELISION = re.compile(r"\b(?:d|l|qu)['’]")
 
 
 def _fold_marks(text: str) -> str:
-    """Lower case without accents, ``&`` as "and", apostrophes as spaces, ``#`` / ``N°`` as "no", and
-    yes/no hints (``(Y/N)``, ``(O/N)``) removed."""
-    lowered = text.casefold().replace("&", " and ").replace("'", " ").replace("’", " ")
+    """Lower case without accents, ``&`` as "and", French elisions dropped (``d'échéance`` -> ``échéance``),
+    apostrophes as spaces, ``#`` / ``N°`` as "no", and yes/no hints (``(Y/N)``, ``(O/N)``) removed."""
+    lowered = _ELISION.sub("", text.casefold()).replace("&", " and ").replace("'", " ").replace("’", " ")
     lowered = _NUMBER_SIGN.sub(" no ", lowered)
     return _YES_NO_HINT.sub(" ", fold_accents(lowered))
 
@@ -70,17 +71,17 @@ _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
     "corrective_action.description": ("corrective action", "remediation", "remediation action", "remediation plan",
                                       "action required", "action plan", "recommended action", "recommendation",
                                       "action", "actions", "mitigation", "action corrective", "mesure corrective",
-                                      "mesures correctives", "plan d action", "recommandation", "correctif"),
+                                      "mesures correctives", "plan action", "recommandation", "correctif"),
     "corrective_action.owner": ("action owner", "remediation owner", "owner of action", "action responsible",
                                 "action assigned to", "assigned to", "responsible", "remediation lead",
-                                "responsable de l action", "responsable action", "responsable du suivi",
-                                "responsable", "porteur", "porteur de l action", "assigne a"),
+                                "responsable de action", "responsable action", "responsable du suivi",
+                                "responsable", "porteur", "porteur de action", "assigne a"),
     "corrective_action.due": ("target date", "remediation due", "remediation due date", "action due",
                               "action due date", "due date", "due", "due by", "deadline", "target completion date",
-                              "target completion", "echeance", "date d echeance", "date cible", "date prevue",
-                              "date limite", "echeance de l action"),
+                              "target completion", "echeance", "date echeance", "date cible", "date prevue",
+                              "date limite", "echeance de action"),
     "corrective_action.status": ("action status", "remediation status", "status of action", "status", "statut",
-                                 "statut de l action", "statut action", "statut du suivi", "etat de l action",
+                                 "statut de action", "statut action", "statut du suivi", "etat de action",
                                  "suivi"),
     "corrective_action.closed": ("action closed", "closed on", "date closed", "closure date", "remediated on",
                                  "date de fermeture", "ferme le", "date de cloture", "corrige le"),
@@ -97,22 +98,22 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                "identifiant du service", "id du service", "reference"),
         "name": ("service name", "service", "name", "asset", "asset name", "application", "application name",
                  "system", "system name", "business service", "it service", "process", "business process",
-                 "process name", "service title", "nom du service", "nom", "systeme", "nom de l application",
-                 "processus", "service d affaires", "service ti", "actif", "nom de l actif"),
+                 "process name", "service title", "nom du service", "nom", "systeme", "nom de application",
+                 "processus", "service affaires", "service ti", "actif", "nom de actif"),
         "tier": ("tier", "service tier", "criticality", "criticality tier", "priority", "recovery tier",
                  "recovery priority", "impact level", "criticality level", "importance", "criticality rating",
                  "business criticality", "criticite", "niveau de criticite", "palier", "priorite",
                  "priorite de reprise", "classe de criticite", "cote de criticite", "niveau"),
         "owner": ("business owner", "owner", "service owner", "system owner", "process owner",
                   "system administrator owner", "accountable", "responsible", "application owner",
-                  "proprietaire", "proprietaire d affaires", "responsable", "responsable du service",
-                  "detenteur", "proprietaire du service", "responsable d affaires"),
+                  "proprietaire", "proprietaire affaires", "responsable", "responsable du service",
+                  "detenteur", "proprietaire du service", "responsable affaires"),
         "mtpd": ("mtpd", "mtd", "maximum tolerable period of disruption", "maximum tolerable downtime",
                  "maximum acceptable outage", "mao", "how long can it be down", "how long can it be down mtd",
-                 "mtpod", "mtdp", "dmia", "dmt", "dmia dmt", "duree maximale d interruption acceptable",
-                 "duree maximale d interruption admissible", "delai maximal tolerable",
-                 "delai maximal d interruption tolerable", "duree maximale d interruption tolerable",
-                 "periode maximale d interruption tolerable", "pmit"),
+                 "mtpod", "mtdp", "dmia", "dmt", "dmia dmt", "duree maximale interruption acceptable",
+                 "duree maximale interruption admissible", "delai maximal tolerable",
+                 "delai maximal interruption tolerable", "duree maximale interruption tolerable",
+                 "periode maximale interruption tolerable", "pmit"),
         "rto": ("rto", "recovery time objective", "rto hours", "rto hrs", "recovery time", "target rto",
                 "rto target", "required rto", "business rto", "delai de reprise", "dmr",
                 "delai maximal de reprise", "objectif de temps de reprise", "otr", "delai de retablissement",
@@ -159,19 +160,20 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     EntityKind.EXERCISE: {
         "id": ("exercise id", "test id", "exercise ref", "drill id", "exercise", "id", "ref id", "test ref", "ref",
                "reference", "exercise no", "exercise number", "test no", "test number", "drill ref", "drill no",
-               "dr test id", "test", "no exercice", "numero d exercice", "id exercice", "exercice",
+               "dr test id", "test", "no exercice", "numero exercice", "id exercice", "exercice",
                "identifiant", "no", "numero", "code"),
         "date": ("date", "exercise date", "test date", "date of exercise", "date tested", "conducted on",
                  "drill date", "performed on", "task date", "date held", "held on", "date of test",
-                 "date de l exercice", "date du test", "realise le", "tenu le", "date de realisation"),
+                 "date de exercice", "date du test", "realise le", "tenu le", "date de realisation"),
         "type": ("type", "exercise type", "test type", "kind of test", "test method", "exercise format",
-                 "format", "type d exercice", "type de test", "type d essai"),
+                 "format", "type exercice", "type de test", "type essai"),
         "scenario": ("scenario", "scenario tested", "description", "objective", "test scenario", "name",
-                     "exercise name", "test name", "title", "exercise title", "objectif", "nom de l exercice",
+                     "exercise name", "test name", "title", "exercise title", "objectif", "nom de exercice",
                      "titre", "scenario teste"),
         "services": ("services tested", "services", "service", "systems tested", "scope", "scope services",
                      "services in scope", "systems in scope", "in scope services", "services scope",
-                     "applications tested", "services exercised", "services covered", "systems", "applications",
+                     "applications tested", "services exercised", "services covered", "systems", "applications", "system",
+                     "application", "systems tested", "system tested",
                      "systems services", "services systems", "services testes", "systemes testes", "portee",
                      "services vises", "perimetre", "services couverts", "portee services"),
         "achieved_recovery_time": ("achieved recovery time", "actual recovery time", "recovery time achieved",
@@ -185,10 +187,10 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                "perte de donnees reelle", "rpo atteint", "rpo reel", "pdma atteinte",
                                "perte de donnees constatee"),
         "result": ("result", "outcome", "test result", "successful", "pass fail", "status", "overall result",
-                   "exercise result", "exercise outcome", "resultat", "statut", "resultat de l exercice",
+                   "exercise result", "exercise outcome", "resultat", "statut", "resultat de exercice",
                    "reussi echec"),
         "report": ("report", "report path", "post exercise report", "after action report", "aar", "evidence",
-                   "rapport", "rapport d exercice", "preuve", "rapport post exercice"),
+                   "rapport", "rapport exercice", "preuve", "rapport post exercice"),
         "target_rto": ("target rto", "rto target", "rto objective", "planned rto", "rto at the time",
                        "target recovery time", "rto tested against", "expected rto", "rto", "rto cible",
                        "objectif rto", "dmr cible", "delai de reprise cible", "delai de reprise vise", "rto vise"),
@@ -213,27 +215,27 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                      "gravite", "severite", "priorite", "cote de risque"),
         "raised": ("raised", "date raised", "identified", "date identified", "found on", "opened",
                    "original detection date", "raised on", "date du constat", "identifie le", "releve le",
-                   "date d identification"),
+                   "date identification"),
     },
     EntityKind.CORRECTIVE_ACTION: {
         "id": ("action id", "poam id", "poa and m id", "corrective action id", "remediation id", "id",
-               "action ref", "action no", "ref", "no action", "id action", "numero de l action", "reference"),
+               "action ref", "action no", "ref", "no action", "id action", "numero de action", "reference"),
         "finding_id": ("finding id", "finding", "finding ref", "related finding", "issue id", "no constat",
                        "id constat", "constat", "constat lie"),
         "description": ("action", "corrective action", "description", "overall remediation plan",
                         "remediation plan", "remediation", "action description", "remediation action",
                         "action required", "recommendation", "recommended action", "action corrective",
-                        "mesure corrective", "plan d action", "recommandation", "description de l action"),
+                        "mesure corrective", "plan action", "recommandation", "description de action"),
         "owner": ("owner", "action owner", "point of contact", "responsible", "assigned to", "poc",
                   "remediation owner", "responsable", "proprietaire", "porteur", "assigne a",
-                  "responsable de l action"),
+                  "responsable de action"),
         "opened": ("opened", "date opened", "raised", "original detection date", "created", "start date",
-                   "opened on", "date d ouverture", "ouvert le", "cree le"),
+                   "opened on", "date ouverture", "ouvert le", "cree le"),
         "due": ("due date", "due", "target date", "scheduled completion date", "deadline",
                 "planned completion", "remediation due", "remediation due date", "target completion date",
-                "due by", "echeance", "date d echeance", "date cible", "date prevue", "date limite"),
+                "due by", "echeance", "date echeance", "date cible", "date prevue", "date limite"),
         "status": ("status", "action status", "state", "remediation status", "statut", "etat",
-                   "statut de l action"),
+                   "statut de action"),
         "closed": ("closed on", "closed", "date closed", "completion date", "completed on", "closure date",
                    "date de fermeture", "ferme le", "date de cloture", "complete le"),
     },
@@ -305,7 +307,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "version": ("version", "rev", "revision", "version no"),
         "approved_by": ("approved by", "approver", "signed off by", "approuve par", "approbateur"),
         "approved": ("approved on", "approved", "approval date", "date approved", "signed off",
-                     "date d approbation", "approuve le"),
+                     "date approbation", "approuve le"),
         "last_reviewed": ("last review", "last reviewed", "reviewed on", "review date", "date reviewed",
                           "derniere revue", "derniere revision", "revise le", "date de revision",
                           "date de la derniere revue"),
@@ -313,7 +315,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     },
     EntityKind.TRAINING_RECORD: {
         "person": ("name", "person", "employee", "staff member", "participant", "trainee", "attendee",
-                   "employee name", "nom", "employe", "personne", "participant e", "nom de l employe"),
+                   "employee name", "nom", "employe", "personne", "participant e", "nom de employe"),
         "role": ("role", "job title", "position", "poste", "fonction", "titre du poste"),
         "course": ("course", "training", "module", "course name", "training course", "formation", "cours",
                    "nom de la formation"),
@@ -323,15 +325,15 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     },
     EntityKind.INCIDENT: {
         "id": ("incident id", "incident ref", "ticket", "ref id", "id", "incident number", "incident no", "ref",
-               "ticket no", "reference", "no incident", "numero d incident", "id incident", "identifiant",
+               "ticket no", "reference", "no incident", "numero incident", "id incident", "identifiant",
                "no", "numero"),
         "title": ("title", "incident", "name", "summary", "incident title", "description",
                   "incident description", "short description", "titre", "resume", "sommaire",
-                  "description de l incident"),
+                  "description de incident"),
         "detected": ("detected", "detected at", "detection", "detection date", "date detected", "occurred",
                      "detected on", "date time detected", "detection time", "date reported", "reported",
                      "detecte le", "date de detection", "date et heure de detection", "survenu le",
-                     "date de l incident"),
+                     "date de incident"),
         "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness", "date aware",
                   "awareness date", "pris connaissance le", "date de prise de connaissance",
                   "prise de connaissance"),
@@ -348,7 +350,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "regulator_notified": ("regulator notified", "notified regulator", "authority notified",
                                "dpa notified", "commissioner notified", "opc notified", "cai notified",
                                "ico notified", "date regulator notified", "regulator notification",
-                               "cai avisee", "commission avisee", "avis a la cai", "date d avis a la cai",
+                               "cai avisee", "commission avisee", "avis a la cai", "date avis a la cai",
                                "commissaire avise", "autorite avisee", "avis au commissaire"),
         "individuals_notified": ("individuals notified", "data subjects notified", "affected notified",
                                  "individuals notified on", "customers notified", "personnes avisees",
@@ -379,7 +381,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                        "probabilite", "vraisemblance"),
         "impact": ("impact", "current impact", "consequence", "severity", "gravite"),
         "treatment": ("treatment", "risk treatment", "response", "mitigation", "treatment plan", "traitement",
-                      "plan de traitement", "mesure d attenuation"),
+                      "plan de traitement", "mesure attenuation"),
         "owner": ("owner", "risk owner", "proprietaire", "responsable", "proprietaire du risque"),
         "services": ("services", "assets", "affected services", "services affected", "actifs",
                      "services touches"),
@@ -417,6 +419,7 @@ FALLBACKS: dict[EntityKind, dict[str, str]] = {
     EntityKind.VENDOR: {"id": "name", "name": "id"},
     EntityKind.PLAN_DOCUMENT: {"id": "title", "title": "id"},
     EntityKind.RISK: {"title": "id"},
+    EntityKind.INCIDENT: {"id": "title"},
 }
 """When a required field is empty, take it from this other field of the same row (e.g. a vendor list
 with names only)."""
@@ -678,6 +681,19 @@ LIFECYCLE: dict[str, str] = {
 
 ACTIVE_LIFECYCLE = "active"
 
+RISK_OF_HARM: dict[str, str] = {
+    **dict.fromkeys(("none", "no", "nil", "no risk", "unlikely", "aucun", "aucune", "non", "nul", "nulle",
+                     "aucun risque"), "none"),
+    **dict.fromkeys(("low", "minor", "limited", "faible", "bas", "mineur", "limite"), "low"),
+    **dict.fromkeys(("real", "real risk of significant harm", "rrosh", "significant", "significant harm",
+                     "serious", "serious injury", "yes", "medium", "moderate", "reel", "serieux", "oui",
+                     "risque de prejudice serieux", "prejudice serieux", "moyen", "modere"), "real"),
+    **dict.fromkeys(("high", "high risk", "severe", "critical", "eleve", "elevee", "grave", "tres eleve",
+                     "critique"), "high"),
+}
+"""Risk of harm to the people concerned -> ``none``, ``low``, ``real`` (PIPEDA real risk of significant harm,
+Law 25 risk of serious injury) or ``high`` (GDPR Art. 34 high risk)."""
+
 VOCABULARIES: dict[str, dict[str, str]] = {
     "tier": TIER,
     "backup_frequency": BACKUP_FREQUENCY,
@@ -687,6 +703,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "backup_status": BACKUP_STATUS,
     "yes_no": YES_NO,
     "lifecycle": LIFECYCLE,
+    "risk_of_harm": RISK_OF_HARM,
 }
 """Every value table by the name a workspace uses to extend it in ``itscm.yaml``."""
 
@@ -697,11 +714,13 @@ LOW_CONFIDENCE: dict[str, frozenset[str]] = {
                                   "non atteint", "conforme", "non conforme"}),
     "action_status": frozenset({"risk accepted", "risque accepte", "pending", "en attente", "planned", "delayed",
                                 "deferred", "on hold", "verified", "implemented"}),
-    "yes_no": frozenset({"x", "1", "0", "checked", "unchecked", "o", "si", "ja", "✓", "✔", "✗", "✘"}),
+    "yes_no": frozenset({"x", "1", "0", "checked", "unchecked", "si", "ja", "✓", "✔", "✗", "✘"}),
     "backup_status": frozenset({"completed", "complete", "termine", "warning", "avertissement"}),
     "exercise_type": frozenset({"drill", "discussion", "technical", "parallel", "checklist", "orientation",
                                 "dr test", "recovery test", "test de reprise", "cutover"}),
     "lifecycle": frozenset({"pilot", "pilote", "inactive", "inactif", "future", "current", "in test", "en test"}),
+    "risk_of_harm": frozenset({"yes", "oui", "no", "non", "medium", "moderate", "moyen", "modere", "significant",
+                               "critical", "critique", "limited", "limite"}),
 }
 """Words a table maps by judgement rather than by definition: each distinct one is a warning in the import
 (with the row where it first appears) so the officer confirms or overrides it under ``vocabularies:``."""
