@@ -98,7 +98,7 @@ def assess(
             raise UsageError(f"unknown framework id(s): {', '.join(unknown)}",
                              hint=f"known: {', '.join(sorted(known))}")
     with timer.stage("import"):
-        imported = import_sources(root, config)
+        imported = import_sources(root, config, as_of=as_of)
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)
         attestations, att_issues, att_digest = read_attestations(root)

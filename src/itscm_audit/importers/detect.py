@@ -64,7 +64,7 @@ def _has_key(kind: EntityKind, fields: set[str]) -> bool:
 
 
 def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, settings: ParserSettings,
-           override: bool) -> tuple[float, float] | None:
+           override: bool, forced: dict[str, str | None]) -> tuple[float, float] | None:
     """The header score of one row for one entity: its own fields, and the fields of the records its
     rows may carry (a bonus, never enough alone). ``None``: the row cannot be this entity's header."""
     contributions: dict[str, tuple[float, int, str]] = {}
@@ -72,9 +72,14 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
         if not text:
             continue
         stripped = normalise_header(text)
-        full = header_words(text)
-        fields = exact_fields(kind, full) or exact_fields(kind, stripped)
-        fields = tuple(f for f in fields if field_exists(kind, f))
+        pinned = forced.get(text, forced.get(" ".join(text.split()).casefold(), ...))
+        if pinned is not ...:
+            # the officer said what this column is: it counts as a synonym of that field
+            fields: tuple[str, ...] = (pinned,) if pinned and field_exists(kind, pinned) else ()
+        else:
+            full = header_words(text)
+            fields = exact_fields(kind, full) or exact_fields(kind, stripped)
+            fields = tuple(f for f in fields if field_exists(kind, f))
         if not fields:
             continue
         fld = fields[0]
@@ -96,8 +101,12 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
 
 
 def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: EntityKind | None,
-           sheet_hint: str, file_hint: str, settings: ParserSettings) -> Detection | None:
-    """The best (header row, entity) of a sheet, or ``None`` when no row reads as a continuity table."""
+           sheet_hint: str, file_hint: str, settings: ParserSettings,
+           forced: dict[str, str | None] | None = None) -> Detection | None:
+    """The best (header row, entity) of a sheet, or ``None`` when no row reads as a continuity table.
+
+    ``forced``: the officer's own mapping (header -> field), which counts as a synonym."""
+    forced = forced or {}
     kinds = [override] if override is not None else list(HEADER_SYNONYMS)
     sheet_hint, file_hint = fold_accents(sheet_hint.casefold()), fold_accents(file_hint.casefold())
     scored: list[tuple[float, int, EntityKind]] = []
@@ -113,12 +122,12 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
         seen.add(signature)
         sample: list[list[Any]] | None = None
         for kind in kinds:
-            base = _score(kind, texts, None, settings, override is not None)
+            base = _score(kind, texts, None, settings, override is not None, forced)
             if base is None:
                 continue
             if sample is None:
                 sample = sample_below(preview, pos)
-            own, carried = _score(kind, texts, sample, settings, override is not None) or (0.0, 0.0)
+            own, carried = _score(kind, texts, sample, settings, override is not None, forced) or (0.0, 0.0)
             score = own
             if _HINTS[kind].search(sheet_hint):
                 score += 1.0

@@ -136,7 +136,7 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
                     entity: EntityKind | None, forced: dict[str, str | None], csv_like: bool) -> TableMapping | None:
     """Detect a sheet's header row, entity and column mapping; ``None`` (with a note) when there is none."""
     found = detect(preview, merges, entity, name_hint.replace("_", " "),
-                   Path(label).stem.replace("_", " ").replace("-", " "), ctx.settings)
+                   Path(label).stem.replace("_", " ").replace("-", " "), ctx.settings, forced)
     if found is None:
         if csv_like or entity is not None:
             ctx.issue("sheet.not_recognised", "no header row matching a continuity table was found in the "

@@ -57,8 +57,9 @@ def interpretations(result: ImportResult) -> list[Interpretation]:
                     continue
                 shown = value_text(value)
                 written = text.strip()
-                if shown == written:
-                    continue
+                if shown.casefold() == " ".join(written.replace("_", " ").split()).casefold() or (
+                        shown.replace("_", " ") == written.casefold()):
+                    continue  # the same word, written with capitals or spaces: nothing was interpreted
                 key = (src.file, src.sheet, record.columns.get(name, name), name, written, shown)
                 counts[key] = counts.get(key, 0) + 1
     out = [Interpretation(file, sheet, column, name, written, shown, count,
