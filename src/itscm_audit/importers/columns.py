@@ -153,7 +153,7 @@ def exact_fields(kind: EntityKind, normalised: str) -> tuple[str, ...]:
     reverse = SYNONYM_FIELDS[kind]
     found = reverse.get(normalised)
     if found is None and normalised.endswith((" hrs", " hours", " minutes", " days", " heures", " jours", " le",
-                                              " on", " at", " date", " yes no", " oui non")):
+                                              " on", " at", " yes no", " oui non")):
         found = reverse.get(normalised.rsplit(" ", 1)[0])
     if found is None:
         canonical = _canonical_words(normalised)
