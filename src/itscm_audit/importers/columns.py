@@ -124,6 +124,23 @@ def _candidates_by_synonym() -> dict[EntityKind, dict[str, tuple[str, ...]]]:
 SYNONYM_FIELDS = _candidates_by_synonym()
 """Normalised header -> fields, per entity (several fields when the header is shared, e.g. "Status")."""
 
+SYNONYM_RANK: dict[EntityKind, dict[tuple[str, str], int]] = {
+    kind: {(syn, fld): rank for fld, synonyms in fields.items() for rank, syn in enumerate(synonyms)}
+    for kind, fields in HEADER_SYNONYMS.items()
+}
+"""Position of a synonym in its field's list: the specific ones come first ("Exercise ID" before "#"), so
+when two columns name the same field the more specific header takes it."""
+
+
+def _rank_score(kind: EntityKind, fld: str, header: str) -> float:
+    """1.0 for a field's own first synonyms, a little less for the generic ones further down its list."""
+    ranks = SYNONYM_RANK[kind]
+    for form in (header, _canonical_words(header), header.rsplit(" ", 1)[0]):
+        rank = ranks.get((form, fld))
+        if rank is not None:
+            return 1.0 - 0.002 * min(rank, 20)
+    return 1.0
+
 _WORD_FORMS = {"identifier": "id", "ident": "id", "reference": "ref", "number": "no", "nr": "no", "num": "no",
                "svc": "service", "app": "application", "apps": "application", "sys": "system",
                "info": "information", "dept": "department", "mgr": "manager", "freq": "frequency",
@@ -169,7 +186,7 @@ def header_fields(kind: EntityKind, header: str) -> list[tuple[str, float]]:
     found: dict[str, float] = {}
     if full != stripped:
         for fld in exact_fields(kind, full):
-            found.setdefault(fld, 1.0)
+            found[fld] = _rank_score(kind, fld, full)
     if stripped:
         bracket = set(full.split()) - set(stripped.split())
         qualified = not bracket or bracket <= _UNIT_WORDS or V.header_unit(header) is not None
@@ -177,7 +194,7 @@ def header_fields(kind: EntityKind, header: str) -> list[tuple[str, float]]:
         for fld in exact:
             if not qualified and any(fld in exact_fields(kind, w) for w in bracket):
                 qualified = True
-            found.setdefault(fld, 1.0 if qualified else 0.9)
+            found[fld] = max(found.get(fld, 0.0), _rank_score(kind, fld, stripped) if qualified else 0.9)
     if not found and stripped:
         loose, score = fuzzy_field(kind, stripped)
         if loose is not None:
@@ -293,7 +310,7 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
             columns.append(ColumnMapping(index, header, pinned[index], 1.0, forced=True))
         elif header:
             fld_t, score = taken.get(index, (None, 1.0))
-            columns.append(ColumnMapping(index, header, fld_t, round(score, 2)))
+            columns.append(ColumnMapping(index, header, fld_t, round(score, 2) if score < 0.995 else 1.0))
     return tuple(columns)
 
 

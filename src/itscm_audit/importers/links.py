@@ -101,6 +101,18 @@ class _Index:
                     return candidate, "name"
         return None, "unknown"
 
+    def resolve_parts(self, text: str) -> list[str] | None:
+        """``"Core Banking and Payments"``, ``"SVC-01/SVC-02"``: several references in one item, when every
+        part resolves (``None`` otherwise)."""
+        parts = [p.strip() for p in _JOINED.split(text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        found = [self.resolve(part)[0] for part in parts]
+        return [f for f in found if f is not None] if all(found) else None
+
+
+_JOINED = re.compile(r"\s+(?:and|et|&|\+)\s+|\s*/\s*", re.IGNORECASE)
+
 
 def link_references(ctx: ImportContext) -> None:
     """Resolve every reference of the run's records in place (``ctx.records``), reporting the rest."""
@@ -143,7 +155,13 @@ def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str,
             target_id, how = index.resolve(str(item))
             column = record.columns.get(fld, fld)
             key = (record.source.file, record.source.sheet, column, str(item))
-            if target_id is None:
+            several = index.resolve_parts(str(item)) if target_id is None and isinstance(value, tuple) else None
+            if several:
+                entry = by_name.setdefault(key, [record.source.row, 0, ", ".join(several)])
+                entry[1] += 1
+                resolved.extend(several)
+                changed = True
+            elif target_id is None:
                 entry = unknown.setdefault(key, [record.source.row, 0, how])
                 entry[1] += 1
                 resolved.append(item)

@@ -42,6 +42,7 @@ from itscm_audit.importers.vocabulary import (
     FALLBACKS,
     KEY_FIELDS,
     LEGEND_ROW,
+    LONE_NOTE,
     NOTE_ROW,
     NULL_MARKERS,
     PLACEHOLDER_PATTERN,
@@ -373,6 +374,7 @@ _SUSPICIOUS = re.compile(
 rather than a record; only those rows get the full check."""
 _SUSPICIOUS_NAME = re.compile(_SUSPICIOUS.__self__.pattern + r"|\d").match  # type: ignore[attr-defined]
 """The same where a name stands in for the identifier: a bare number is no name either."""
+_NUMBERS_AND_MARKS = re.compile(r"[\d:()%.,=#*-]+")
 _TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
 
 
@@ -397,10 +399,11 @@ def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: fl
         return None
     first = texts[0]
     folded = normalise_value(fold_accents(first))
-    if (folded in TOTAL_WORDS or _TOTAL_START.match(folded)) and all(
+    words_only = " ".join(_NUMBERS_AND_MARKS.sub(" ", folded).split())
+    if (folded in TOTAL_WORDS or words_only in TOTAL_WORDS or _TOTAL_START.match(folded)) and all(
             _numeric(t) for t in texts[1:] if normalise_value(fold_accents(t)) not in TOTAL_WORDS):
         return f"totals row ({first!r}), not a record"
-    if NOTE_ROW.match(fold_accents(first)):
+    if NOTE_ROW.match(fold_accents(first)) or (nonempty == 1 and LONE_NOTE.match(folded)):
         return "note, footnote or sign-off line, not a record"
     if nonempty <= 2 and LEGEND_ROW.match(first):
         return "legend row, not a record"
@@ -422,14 +425,26 @@ def _implausible_id(id_text: str, from_name: bool, kind: EntityKind) -> str | No
     return None
 
 
+_BAND_TIER = re.compile(r"\b(?:tier|niveau|palier|level|priority|priorite|t|p)\s*[-:#]?\s*(\d)\b")
+
+
 def _band_tier(read_tier: V.Parser, text: str, number: int) -> tuple[int, str, int] | None:
-    """The tier a section band names ("Tier 1 services", "Niveau 2"), with its text and row."""
-    try:
-        tier = read_tier(text)
-    except V.ValueProblem:
-        return None
-    value = tier.value if isinstance(tier, V.Guess) else tier
-    return (int(value), text, number) if isinstance(value, int) else None
+    """The tier a section band names ("Tier 1 services", "Services critiques (niveau 1)", "Critical
+    applications"), with its text and row."""
+    folded = normalise_value(fold_accents(text))
+    explicit = _BAND_TIER.search(folded)
+    if explicit:
+        return max(1, int(explicit.group(1))), text, number
+    words = folded.replace("(", " ").replace(")", " ").split()
+    for candidate in (folded, *(" ".join(words[i:i + 2]) for i in range(len(words) - 1)), *words):
+        try:
+            tier = read_tier(candidate)
+        except V.ValueProblem:
+            continue
+        value = tier.value if isinstance(tier, V.Guess) else tier
+        if isinstance(value, int):
+            return value, text, number
+    return None
 
 
 @dataclass

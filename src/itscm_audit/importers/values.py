@@ -473,16 +473,40 @@ def check_date(day: dt.date, raw: str, latest: dt.date | None) -> None:
 
 # --- other kinds ----------------------------------------------------------------------------------------
 
+_NOTE_AFTER = re.compile(r"\s+[-–—:]\s+|\s*[(\[]|\n")
+_WORD_SPLIT = re.compile(r"[^\w']+")
+
+
 def vocab_parser(table: dict[str, str], table_name: str, doubtful: frozenset[str] = frozenset()) -> Parser:
     """Look a word up in a vocabulary table; unknown words are reported with the table to extend.
 
-    Words in ``doubtful`` are read by judgement: they come back as a :class:`Guess`.
+    Words in ``doubtful`` are read by judgement: they come back as a :class:`Guess`. A word followed
+    by a note ("Retired (2025)", "Closed - verified") is read as the word. Otherwise, when the text
+    holds exactly one meaning of the table as a phrase ("Full failover test" -> failover), that meaning
+    is a :class:`Guess`.
     """
+    phrases = sorted((k for k in table if len(k) >= 4), key=len, reverse=True)
+
+    def by_phrase(key: str) -> str | None:
+        padded = f" {' '.join(_WORD_SPLIT.split(key))} "
+        found: list[str] = []
+        for phrase in phrases:
+            if f" {phrase} " in padded and not any(phrase in longer for longer in found):
+                found.append(phrase)
+        meanings = {table[f] for f in found}
+        return meanings.pop() if len(meanings) == 1 else None
 
     def parse(value: Any) -> str | Guess:
         raw = text(value)
         key = normalise_value(raw)
         found = table.get(key)
+        if found is None:
+            head = normalise_value(_NOTE_AFTER.split(raw, maxsplit=1)[0])
+            found = table.get(head) if head and head != key else None
+            if found is not None:
+                key = head
+            elif len(key) <= 80 and (meaning := by_phrase(key)) is not None:
+                return Guess(meaning, f"{raw!r} read as {meaning.replace('_', ' ')} (by a word in it)")
         if found is None:
             raise ValueProblem(f"{raw!r} is not in the {table_name} vocabulary "
                                f"(add it under vocabularies: {table_name}: in itscm.yaml)")
@@ -503,9 +527,9 @@ def bool_parser(table: dict[str, str], doubtful: frozenset[str] = frozenset()) -
             return value == 1
         raw = text(value)
         low = normalise_value(raw)
-        if low.startswith(("yes ", "yes,", "yes -", "oui ", "oui,", "oui -")):
+        if low.startswith(("yes ", "yes,", "yes -", "oui ", "oui,", "oui -", "y -", "y (", "o -", "o (")):
             return True
-        if low.startswith(("no ", "no,", "no -", "non ", "non,", "non -")):
+        if low.startswith(("no ", "no,", "no -", "non ", "non,", "non -", "n -", "n (")):
             return False
         found = words(raw)
         if isinstance(found, Guess):

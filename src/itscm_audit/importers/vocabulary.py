@@ -167,9 +167,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                  "date de exercice", "date du test", "realise le", "tenu le", "date de realisation"),
         "type": ("type", "exercise type", "test type", "kind of test", "test method", "exercise format",
                  "format", "type exercice", "type de test", "type essai"),
-        "scenario": ("scenario", "scenario tested", "description", "objective", "test scenario", "name",
-                     "exercise name", "test name", "title", "exercise title", "objectif", "nom de exercice",
-                     "titre", "scenario teste"),
+        "scenario": ("scenario", "scenario tested", "exercise name", "test name", "name", "title",
+                     "exercise title", "test scenario", "description", "objective", "objectif",
+                     "nom de exercice", "titre", "scenario teste"),
         "services": ("services tested", "services", "service", "systems tested", "scope", "scope services",
                      "services in scope", "systems in scope", "in scope services", "services scope",
                      "applications tested", "services exercised", "services covered", "systems", "applications", "system",
@@ -332,6 +332,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                   "description de incident"),
         "detected": ("detected", "detected at", "detection", "detection date", "date detected", "occurred",
                      "detected on", "date time detected", "detection time", "date reported", "reported",
+                     "date discovered", "discovered", "discovery date", "discovered on", "incident date",
+                     "date of incident", "date occurred",
                      "detecte le", "date de detection", "date et heure de detection", "survenu le",
                      "date de incident"),
         "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness", "date aware",
@@ -617,7 +619,9 @@ EXERCISE_RESULT: dict[str, str] = {
     "partially passed": "partial", "partial": "partial", "partially": "partial", "partial pass": "partial",
     "partially met": "partial", "partially successful": "partial", "pass with issues": "partial",
     "passed with issues": "partial", "passed with observations": "partial", "pass with observations": "partial",
-    "successful with issues": "partial", "partially achieved": "partial",
+    "successful with issues": "partial", "partially achieved": "partial", "pass w/ issues": "partial",
+    "passed w/ issues": "partial", "pass with exceptions": "partial", "passed with exceptions": "partial",
+    "completed with issues": "partial", "passed with minor issues": "partial", "partial success": "partial",
     "failed": "failed", "fail": "failed", "unsuccessful": "failed", "no": "failed", "not met": "failed",
     "not achieved": "failed", "did not pass": "failed",
     "reussi": "passed", "reussie": "passed", "succes": "passed", "conforme": "passed", "atteint": "passed",
@@ -740,6 +744,16 @@ TOTAL_WORDS: frozenset[str] = frozenset({
     "sous-total", "moyenne", "somme", "nombre", "nombre total", "total general", "nombre de services",
 })
 """A row whose first text is one of these (alone, or followed by ":") sums the table: not a record."""
+
+LONE_NOTE = re.compile(
+    r"^(?:(?:prepared|updated|reviewed|approved|compiled|maintained|owned|signed off) by\b|"
+    r"last (?:updated|reviewed|modified|revised)\b|(?:version|rev\.?|revision)\s*\d|source\b|sources\b|"
+    r"notes?\b|legend\b|legende\b|key\b|footnote|disclaimer|confidential|confidentiel|page \d|"
+    r"(?:prepare|mis a jour|revise|approuve) par\b|derniere mise a jour|end of (?:table|list|report)|"
+    r"fin du (?:tableau|registre))",
+    re.IGNORECASE,
+)
+"""The same kinds of lines without a colon, when they stand alone on their row ("Prepared by J. Smith")."""
 
 NOTE_ROW = re.compile(
     r"^(?:(?:notes?|nb|n\.b|remarks?|remarques?|comments?|commentaires?|sources?|legend|legende|key|"
