@@ -287,7 +287,7 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
         for fld, score in options:
             fit = content_fit(kind, fld, header, cells, settings) if (len(options) > 1 or score < 1.0
                                                                       or kind_of(kind, fld) != "text") else None
-            if fit is not None and score < 1.0 and fit < 0.3:
+            if fit is not None and score < CONFIRM_BELOW and fit < 0.3:
                 continue  # a loose header match that the column's content contradicts
             adjusted = score if fit is None else score * (0.6 + 0.4 * fit)
             candidates.append((adjusted, score, index, fld))
