@@ -211,3 +211,63 @@ def test_required_fields_cover_what_the_model_requires() -> None:
     for kind, model in ENTITY_MODEL.items():
         needed = {n for n, f in model.model_fields.items() if f.is_required() and n != "source"}
         assert needed <= set(REQUIRED[kind]), kind
+
+
+@pytest.mark.parametrize(("raw", "kind", "reason"), [
+    ("TBD", "unknown", None), ("tbc", "unknown", None), ("?", "unknown", None), ("Unknown", "unknown", None),
+    ("pending", "unknown", None), ("To be confirmed", "unknown", None), ("-", "unknown", None),
+    ("see note", "unknown", None), ("See note 3", "unknown", "refers to a note"),
+    ("À déterminer", "unknown", None), ("Inconnu", "unknown", None), ("<Enter date>", "unknown", "template placeholder"),
+    ("TBD (Q3)", "unknown", "Q3"), ("N/A", "not_applicable", None), ("n/a", "not_applicable", None),
+    ("Not applicable", "not_applicable", None), ("S.O.", "not_applicable", None), ("sans objet", "not_applicable", None),
+    ("N/A - vendor dependency", "not_applicable", "vendor dependency"),
+])
+def test_texts_that_say_not_given(raw: str, kind: str, reason: str | None) -> None:
+    gap = V.not_given(raw)
+    assert gap is not None and (gap.kind, gap.text, gap.reason) == (kind, raw, reason)
+
+
+@pytest.mark.parametrize("raw", ["4 hours", "Pending review", "None", "SVC-01", "N/Avail", "Total", "Tabletop"])
+def test_values_are_not_taken_for_placeholders(raw: str) -> None:
+    assert V.not_given(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("4 heures", 4 * H), ("1,5 heure", dt.timedelta(minutes=90)), ("2 jours", 48 * H), ("1 semaine", 168 * H),
+    ("30 min", dt.timedelta(minutes=30)), ("PT4H", 4 * H), ("P1DT2H", 26 * H), ("1 jour ouvrable", 24 * H),
+])
+def test_french_and_iso_durations(raw: str, expected: dt.timedelta) -> None:
+    assert read(V.duration_parser(None), raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("15 mars 2026", dt.date(2026, 3, 15)), ("1er avril 2026", dt.date(2026, 4, 1)),
+    ("lundi 15 mars 2026", dt.date(2026, 3, 15)), ("3 décembre 2025", dt.date(2025, 12, 3)),
+    ("15 août 2026", dt.date(2026, 8, 15)), ("15-Mar-2026", dt.date(2026, 3, 15)), ("2026/03/15", dt.date(2026, 3, 15)),
+    ("15 janv. 2026", dt.date(2026, 1, 15)),
+])
+def test_french_and_other_dates(raw: str, expected: dt.date) -> None:
+    assert V.date_parser(False)(raw) == expected
+
+
+def test_a_month_without_a_day_is_a_judged_first_of_the_month() -> None:
+    value = V.date_parser(False)("March 2026")
+    assert isinstance(value, V.Guess) and value.value == dt.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(("table", "raw", "expected"), [
+    ("exercise_result", "Réussi", "passed"), ("exercise_result", "Échec", "failed"), ("exercise_result", "Partiel", "partial"),
+    ("exercise_type", "Exercice sur table", "tabletop"), ("exercise_type", "Basculement", "failover"),
+    ("action_status", "Terminé", "closed"), ("action_status", "En cours", "in_progress"),
+    ("lifecycle", "Retired (2025)", "retired"), ("lifecycle", "En production", "active"),
+    ("risk_of_harm", "Élevé", "high"), ("risk_of_harm", "Real risk of significant harm", "real"),
+])
+def test_french_and_annotated_vocabulary_words(table: str, raw: str, expected: str) -> None:
+    assert read(V.vocab_parser(VOCAB[table], table), raw) == expected
+
+
+def test_a_phrase_holding_one_meaning_is_a_judged_reading() -> None:
+    value = V.vocab_parser(VOCAB["exercise_type"], "exercise_type")("Full failover test")
+    assert isinstance(value, V.Guess) and value.value == "failover"
+    with pytest.raises(V.ValueProblem, match="exercise_result vocabulary"):
+        V.vocab_parser(VOCAB["exercise_result"], "exercise_result")("No issues")
