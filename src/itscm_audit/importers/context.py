@@ -51,6 +51,9 @@ class ImportContext:
     digests: dict[str, str] = field(default_factory=dict)
     mappings: list[TableMapping] = field(default_factory=list)
     seen_ids: dict[EntityKind, dict[str, int]] = field(default_factory=dict)
+    written: dict[tuple[EntityKind, str], set[str]] = field(default_factory=dict)
+    """Every reference written, per (entity, field), collected as the rows are read: when they are all
+    ids of the records they name, linking has nothing to do."""
 
     @property
     def vocab(self) -> dict[str, dict[str, str]]:

@@ -11,30 +11,17 @@ so no rule ever treats it as silently absent data.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from itscm_audit.importers import values as V
 from itscm_audit.importers.context import ImportContext, ref
+from itscm_audit.importers.references import REFERENCES
 from itscm_audit.importers.vocabulary import fold_accents
-from itscm_audit.model import EntityKind, Record, Severity
-
-REFERENCES: tuple[tuple[EntityKind, str, EntityKind], ...] = (
-    (EntityKind.SERVICE, "depends_on", EntityKind.SERVICE),
-    (EntityKind.SERVICE, "vendors", EntityKind.VENDOR),
-    (EntityKind.SERVICE, "plan_id", EntityKind.PLAN_DOCUMENT),
-    (EntityKind.EXERCISE, "services", EntityKind.SERVICE),
-    (EntityKind.FINDING, "exercise_id", EntityKind.EXERCISE),
-    (EntityKind.FINDING, "incident_id", EntityKind.INCIDENT),
-    (EntityKind.FINDING, "vendor_id", EntityKind.VENDOR),
-    (EntityKind.CORRECTIVE_ACTION, "finding_id", EntityKind.FINDING),
-    (EntityKind.VENDOR, "services", EntityKind.SERVICE),
-    (EntityKind.PLAN_DOCUMENT, "services", EntityKind.SERVICE),
-    (EntityKind.INCIDENT, "services", EntityKind.SERVICE),
-    (EntityKind.RISK, "services", EntityKind.SERVICE),
-    (EntityKind.BACKUP_RUN, "service_id", EntityKind.SERVICE),
-)
-"""(entity, field, entity it names): every reference the importer resolves."""
+from itscm_audit.model import ENTITY_MODEL, EntityKind, Record, Severity
 
 _NAME_FIELD = {EntityKind.SERVICE: "name", EntityKind.VENDOR: "name", EntityKind.PLAN_DOCUMENT: "title",
                EntityKind.INCIDENT: "title", EntityKind.EXERCISE: "scenario"}
@@ -61,7 +48,10 @@ class _Index:
 
     @classmethod
     def of(cls, kind: EntityKind, records: list[Record]) -> _Index:
-        return cls(kind, records, {str(rid) for r in records if (rid := getattr(r, "id", None))})
+        ids = set(map(operator.attrgetter("id"), records))
+        ids.discard(None)
+        ids.discard("")
+        return cls(kind, records, ids)
 
     @property
     def keys(self) -> dict[str, str]:
@@ -125,12 +115,19 @@ def link_references(ctx: ImportContext) -> None:
         index = indexes.get(target)
         if index is None:
             index = indexes[target] = _Index.of(target, targets)
-        _link(ctx, records, kind, fld, target, index)
+        _link(ctx, records, kind, fld, target, index, ctx.written.get((kind, fld)))
 
 
 def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str, target: EntityKind,
-          index: _Index) -> None:
+          index: _Index, written: set[str] | None) -> None:
     known = index.ids
+    if written is None:
+        get = operator.attrgetter(fld)
+        many = V.field_kind(ENTITY_MODEL[kind].model_fields[fld].annotation) == "list"
+        written = set(itertools.chain.from_iterable(map(get, records))) if many else set(map(get, records))
+    written.discard(None)
+    if written <= known:
+        return  # every reference is an id (the common case): nothing to resolve, nothing to report
     unknown: dict[tuple[str, str | None, str, str], list[Any]] = {}
     by_name: dict[tuple[str, str | None, str, str], list[Any]] = {}
     label = target.value.replace("_", " ")
@@ -184,4 +181,3 @@ def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str,
         times = f" ({count} rows)" if count > 1 else ""
         ctx.issue("reference.by_name", f"{text!r} read as {label} {found} (by its name){times}",
                   ref(file, sheet, row, header, text[:200]), Severity.INFO)
-    del kind

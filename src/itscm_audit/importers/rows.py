@@ -15,6 +15,7 @@ distinct text and column, as warnings to confirm.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ from itscm_audit.importers.fields import (
 )
 from itscm_audit.importers.locate import DELETE_ROWS, GUIDANCE_HEADER, horizontal_merges
 from itscm_audit.importers.records import EMPTY, SOURCE_FIELDS, SOURCE_SETTERS, Builder, split_children
+from itscm_audit.importers.references import REFERENCES
 from itscm_audit.importers.vocabulary import (
     ACTIVE_LIFECYCLE,
     BAND_ROW,
@@ -101,7 +103,6 @@ class Cleaned:
 NULL = object()
 """What a cell reader returns for an empty cell."""
 
-_NOT_GIVEN_START = V.MAY_BE_NOT_GIVEN
 
 
 def cell_reader(parse: V.Parser, memo: bool, vocabulary: frozenset[str] = frozenset()
@@ -185,7 +186,8 @@ def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]],
     env: dict[str, Any] = {"NULL": NULL, "MISS": _MISS, "PLAIN": _PLAIN_TYPES, "DATETIME": dt.datetime,
                            "DATE": dt.date, "EXTRA": extra_text, "FROMISO": dt.datetime.fromisoformat,
                            "NULLS": NULL_MARKERS, "CONTROL": V.CONTROL_CHARS.search, "TXT": _NumberText(),
-                           "NG": _NOT_GIVEN_START, "TEMPLATE": template if template is not None else {}}
+                           "NG1": V.NOT_GIVEN_FIRST, "NG2": V.NOT_GIVEN_PAIRS,
+                           "TEMPLATE": template if template is not None else {}}
     lines = ["def fields(cells, width):", "    record = TEMPLATE.copy()", "    extra = {}", "    rawd = {}",
              "    attention = None"]
     for position, column in enumerate(columns):
@@ -237,7 +239,8 @@ def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]],
             collapse = ('                if "  " in value or "\\t" in value:\n'
                         '                    value = " ".join(value.split())') if what == "id" else ""
             # (identifiers only check the exact null words: a row without one is not a record anyway)
-            maybe_empty = "(len(value) < 32 and value.casefold() in NULLS)" if what == "id" else "NG(value)"
+            maybe_empty = ("(len(value) < 32 and value.casefold() in NULLS)" if what == "id" else
+                           "value[:1] in NG1 or value[:2].casefold() in NG2")
             lines += ["            if type(raw) is str:",
                       "                value = raw.strip()",
                       f"                if (not value or {maybe_empty}"
@@ -366,14 +369,18 @@ def repeats_header(cells: list[Any], mapping: TableMapping, header_norms: dict[i
     return same * 2 >= max(2, len([c for c in cells if c not in ("", None)]))
 
 
-_SUSPICIOUS = re.compile(
-    r"[^\w]|_|" + "|".join(sorted({re.escape(w[:4]) for w in TOTAL_WORDS}))
-    + r"|note|nb\b|n\.b|rema|comm|sour|lege|key\b|foot|disc|prep|revi|appr|last|upda|mise|avert|conf|page|.{61}",
-).match
-"""First letters of an identifying text (lower case) that may make its row a totals, note or legend row
-rather than a record; only those rows get the full check."""
-_SUSPICIOUS_NAME = re.compile(_SUSPICIOUS.__self__.pattern + r"|\d").match  # type: ignore[attr-defined]
-"""The same where a name stands in for the identifier: a bare number is no name either."""
+_SUSPICIOUS_PREFIXES = frozenset({w[:4] for w in TOTAL_WORDS} | {
+    "note", "nb:", "nb ", "n.b.", "rema", "comm", "sour", "lege", "key:", "key ", "key-", "foot", "disc", "prep",
+    "revi", "appr", "last", "upda", "mise", "aver", "conf", "page", "sum ", "sum:", "vers", "rev.", "end ",
+    "fin ", "sign", "owne", "main", "comp", "mis ", "prép", "révi"})
+"""First four letters (lower case) of an identifying text that may make its row a totals, note or legend
+row rather than a record; only those rows (and rows with a symbol first, or a long text) get the full
+check."""
+
+
+def _suspicious(folded: str) -> bool:
+    return folded[:4] in _SUSPICIOUS_PREFIXES or not folded[:1].isalnum() or len(folded) > 60
+
 _NUMBERS_AND_MARKS = re.compile(r"[\d:()%.,=#*-]+")
 _TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
 
@@ -556,7 +563,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     ambiguous: list[tuple[int, str, int, V.AmbiguousDate, str]] = []
     judged = _Interpretations({})
     pending_rows: list[tuple[int, str, str]] = []
-    read = imported = rejected = skipped = filled = 0
+    read = imported = rejected = skipped = filled = sampled = 0
     mapped_width = sum(1 for c in mapping.columns if c.field and c.continues is None)
     started = False
     band_tier: tuple[int, str, int] | None = None
@@ -573,6 +580,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     null_markers = NULL_MARKERS
     placeholder = PLACEHOLDER_PATTERN
     unique = kind in UNIQUE_ID
+    reference_fields = [f for k, f, _target in REFERENCES if k is kind and f in by_field]
     builder = Builder(model)
     # every record starts as the model's defaults; one headers dict per table, and one empty dict for
     # all the records without raw text or gaps
@@ -585,7 +593,11 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     new_object, source_fields = object.__new__, SOURCE_FIELDS
     set_dict, set_fields, set_extra, set_private = SOURCE_SETTERS
     filling = bool(fill or origin_rows)
-    suspicious = _SUSPICIOUS_NAME if from_name else _SUSPICIOUS
+    suspicious_prefixes = _SUSPICIOUS_PREFIXES
+    # a cell that a record fills and a band, note or totals row leaves empty: the second mapped column
+    probe = next((c.index for c in mapping.columns if c.field and c.continues is None and c.index != id_index),
+                 1_000_000)
+    special = derive_ids or lifecycle or kind is EntityKind.SERVICE  # per-row work only some tables need
     first_index = min((c.index for c in mapping.columns), default=0)
     lead_elsewhere = first_index != id_index  # a "Total" or "Notes:" in a first column that is not the id
     # the identifier is usually the first key column: when it holds a clean value, the key check and
@@ -624,12 +636,6 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             folded = id_text.casefold()
         # rows that are not records: skipped, with the reason
         skip_reason = None
-        nonempty = width - cells.count("")
-        key_text, by_name, suspect = id_text, from_name, False
-        if not key_text:
-            # no id on this row: the name (or title, role...) that stands in for it must be plausible
-            key_text = next((V.text(cells[k]) for k in name_columns if k < width and V.text(cells[k])), "")
-            by_name = suspect = True
         if folded in header_folded and repeats_header(cells, mapping, header_norms):
             skip_reason = "the header repeated"
         elif not started and is_guidance_row(cells, id_text):
@@ -639,12 +645,20 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         elif "example" in folded or folded.startswith(("e.g", "sample ")) or (guidance_columns and any(
                 g < width and "example" in V.text(cells[g]).casefold() for g in guidance_columns)):
             skip_reason = "example row from the template"
-        elif (suspect or nonempty <= 2 or suspicious(folded) or (wide_merges and number in wide_merges)
+        elif (not id_text or (probe < width and cells[probe] == "") or folded[:4] in suspicious_prefixes
+              or not folded[:1].isalnum() or len(folded) > 60 or (from_name and folded[:1].isdigit())
+              or (wide_merges and number in wide_merges)
               or (lead_elsewhere and first_index < width and type(lead := cells[first_index]) is str
-                  and suspicious(lead.strip().casefold()))):
-            # a totals, note, legend or band row, or an identifier no record would have
-            typical = filled / imported if imported else float(mapped_width)
-            skip_reason = not_a_record(cells, nonempty - cells.count(None), wide_merges.get(number, 0), typical)
+                  and _suspicious(lead.strip().casefold()))):
+            # perhaps a totals, note, legend or band row, or an identifier no record would have
+            key_text, by_name = id_text, from_name
+            if not key_text:
+                # no id on this row: the name (or title, role...) that stands in for it must be plausible
+                key_text = next((V.text(cells[k]) for k in name_columns if k < width and V.text(cells[k])), "")
+                by_name = True
+            nonempty = width - cells.count("") - cells.count(None)
+            typical = filled / sampled if sampled else float(mapped_width)
+            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical)
             if skip_reason is not None and tier_reader is not None and skip_reason.startswith("section band"):
                 band_text = _texts(cells)[0]
                 band_tier = _band_tier(tier_reader, band_text, number)
@@ -714,7 +728,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                     gaps.pop(target, None)
                 if target == "id" and source_field in by_field:
                     ref_column, ref_value = by_field[source_field].header, str(record[target])[:200]
-        if derive_ids and record["id"] is None and record["date"] is not None:
+        if special and derive_ids and record["id"] is None and record["date"] is not None:
             when = record["date"]
             stem = "EX-" + (when.raw if isinstance(when, V.AmbiguousDate) else when.isoformat()[:10])
             derived_counts[stem] = derived_counts.get(stem, 0) + 1
@@ -739,10 +753,10 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                           ref(file, sheet_name, number, id_header, id_value), Severity.ERROR)
                 continue
             seen[id_value] = number
-        if band_tier is not None and record["tier"] is None and not (gaps and "tier" in gaps):
+        if special and band_tier is not None and record["tier"] is None and not (gaps and "tier" in gaps):
             record["tier"] = band_tier[0]
             rawd["tier"] = band_tier[1]
-        if lifecycle and record["status"] is not None and record["status"] != ACTIVE_LIFECYCLE:
+        if special and lifecycle and record["status"] is not None and record["status"] != ACTIVE_LIFECYCLE:
             if explicit_scope and record["in_scope"] is True and "in_scope" in rawd:
                 ctx.issue("value.conflict", f"service is {record['status'].replace('_', ' ')} but marked in "
                           "scope: read as out of scope", ref(file, sheet_name, number, by_field["status"].header,
@@ -763,7 +777,10 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         record["source"] = source
         append_record(record)
         imported += 1
-        filled += nonempty
+        if sampled < 50:
+            # how many cells a record of this table fills, from its first records (bands fill one)
+            filled += width - cells.count("")
+            sampled += 1
     trailing = len(pending_rows)
     if trailing and imported + rejected + skipped:
         first_row, last_row = pending_rows[0][0], pending_rows[-1][0]
@@ -785,6 +802,10 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     if has_children:
         for position, values in enumerate(records):
             children.extend(split_children(kind, values, headers) if position not in gone else ())
+    for fld in reference_fields:
+        written = ctx.written.setdefault((kind, fld), set())
+        cells_of = map(operator.itemgetter(fld), records)
+        written.update(itertools.chain.from_iterable(cells_of) if kind_of(kind, fld) == "list" else cells_of)
     ctx.records.setdefault(kind, []).extend(builder.adopt_all(records, gone))
     if children:
         _add_children(ctx, mapping, children)

@@ -100,23 +100,28 @@ def is_null(value: Any) -> bool:
     return False
 
 
-MAY_BE_NOT_GIVEN = re.compile(
-    r"(?:n/?a\b|n\.a|not (?:applicable|known|yet|defined|required|sure)|none required|s\.?/?o\b|sans objet|"
-    r"ne s.applique|nsp\b|non (?:applicable|d[ée]fini|d[ée]termin)|tb[dca]|unk|pending|to be |inconnue?|"
-    r"[aà] (?:d[ée]terminer|confirmer|d[ée]finir|venir)|en attente|see |voir |#|\?|[-—–]|<|\[|\(select|"
-    r"click here|cliquez|please select|choose an|choisir|select$|mm/|dd/|yyyy|aaaa|jj/|awaiting|undefined|"
-    r"n/d|n\.d|null$|nil$|do not know|don.?t know|dont know|ne sais|so$)",
-    re.IGNORECASE,
-).match
-"""Matches the start of every text that may say "not given"; other texts skip the full check."""
+NOT_GIVEN_FIRST = frozenset("<[-—–?#(")
+"""First characters of the texts that may say "not given" without a letter first."""
+NOT_GIVEN_PAIRS = frozenset({word[:2] for word in NOT_GIVEN_WORDS} | {"à ", "n/", "s/", "s."})
+"""First two letters (lower case) of every word that may say "not given"."""
+
+
+def may_be_not_given(text: str) -> bool:
+    """Whether ``text`` may say "not given" (two set look-ups): other texts skip the full check."""
+    return text[:1] in NOT_GIVEN_FIRST or text[:2].casefold() in NOT_GIVEN_PAIRS
 
 
 def not_given(raw: str) -> NotGiven | None:
     """``"TBD"`` -> unknown; ``"N/A - vendor dependency"`` -> not applicable, with its reason; ``None``
     when the text is a value (or blank, which is simply empty)."""
     stripped = raw.strip()
-    if not stripped or not MAY_BE_NOT_GIVEN(stripped):
+    if not stripped or not may_be_not_given(stripped):
         return None
+    return classify_not_given(stripped)
+
+
+def classify_not_given(stripped: str) -> NotGiven | None:
+    """The full "not given" check of a stripped text (:func:`not_given` first asks the quick gate)."""
     if len(stripped) <= 40:
         kind = NOT_GIVEN_WORDS.get(normalise_value(stripped)) or NOT_GIVEN_WORDS.get(stripped.casefold())
         if kind is not None:
@@ -514,7 +519,7 @@ def vocab_parser(table: dict[str, str], table_name: str, doubtful: frozenset[str
             return Guess(found, f"{raw!r} read as {found.replace('_', ' ')}")
         return found
 
-    return _safe(parse)
+    return parse  # text and dictionary look-ups only: nothing but ValueProblem can be raised
 
 
 def bool_parser(table: dict[str, str], doubtful: frozenset[str] = frozenset()) -> Parser:
@@ -611,7 +616,7 @@ def list_parser() -> Parser:
                 items.append(item)
         return tuple(dict.fromkeys(items))
 
-    return _safe(parse)
+    return parse  # text operations only: nothing can be raised
 
 
 _PRIMARY = re.compile(r"primary\s*:\s*(.*?)\s*(?:\n|$)", re.IGNORECASE)
