@@ -24,6 +24,7 @@ from itscm_audit.importers.vocabulary import fold_accents
 from itscm_audit.model import ENTITY_MODEL, EntityKind, Record, Severity
 
 _NAME_FIELD = {EntityKind.SERVICE: "name", EntityKind.VENDOR: "name", EntityKind.PLAN_DOCUMENT: "title",
+               EntityKind.FINDING: "description",
                EntityKind.INCIDENT: "title", EntityKind.EXERCISE: "scenario"}
 _PUNCTUATION = re.compile(r"[\s\-_/.,:;'’\"()]+")
 _WITH_CODE = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<code>[^()\[\]]+)[)\]]\s*$")
