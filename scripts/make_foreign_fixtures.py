@@ -135,6 +135,34 @@ def vendors_with_bc_review(folder: Path) -> Path:
     return _save(_workbook("Vendors", rows), folder / "vendors_with_bc_review.xlsx")
 
 
+def exercise_log_without_ids(folder: Path) -> Path:
+    """A CSV drill log with no id column: exercises known by their date, services named by name (two joined
+    by "and"), lessons learned with an owner and a due date on the same row."""
+    lines = [
+        "Date,Exercise Type,Systems Tested,Recovery Time,Result,Lessons Learned,Owner,Due",
+        "2026-03-10,Tabletop,Core Banking,,Successful,None,,",
+        "2026-05-12,DR failover test,Payments and Core Banking,3 hrs,Partially Successful,Runbook gaps,Ops Lead,"
+        "2026-07-01",
+        "2026-05-12,Restore test,Legacy CRM,6 hours,Failed,Backup corrupted,DBA,2026-06-15",
+    ]
+    path = folder / "exercise_log_without_ids.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def incident_register(folder: Path) -> Path:
+    """An English breach register with the usual Canadian headings."""
+    lines = [
+        "Incident #,Date Discovered,Description,Personal data involved?,Risk of harm,OPC notified,"
+        "Individuals notified,Recorded in breach register,Jurisdiction",
+        "INC-1,2026-03-01 10:00,Lost laptop,Yes,Real risk of significant harm,2026-03-03 09:00,2026-03-04 09:00,Yes,CA",
+        "INC-2,2026-04-11 08:00,Phishing e-mail reported,No,None,,,Yes,CA",
+    ]
+    path = folder / "incident_register.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def impossible_values(folder: Path) -> Path:
     """Values no register should hold: overflowing and negative durations, a negative tier, a date
     before 1950 and a review "done" years after the as-of date."""
@@ -229,6 +257,8 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "exercise_register.xlsx": exercise_register,
     "dr_log_one_sheet.xlsx": dr_log_one_sheet,
     "vendors_with_bc_review.xlsx": vendors_with_bc_review,
+    "exercise_log_without_ids.csv": exercise_log_without_ids,
+    "incident_register.csv": incident_register,
     "impossible_values.csv": impossible_values,
     "bia_fr.xlsx": bia_fr,
     "exercices_fr.xlsx": exercices_fr,

@@ -238,6 +238,33 @@ def test_a_vendor_row_carries_its_last_bc_review_and_what_it_found(tmp_path: Pat
     assert reviewed["Nordic Hosting"].outcome == Outcome.PASS
 
 
+def test_a_log_without_ids_names_exercises_after_their_date(tmp_path: Path) -> None:
+    result = _import(shapes.bia_register_with_noise(tmp_path), shapes.exercise_log_without_ids(tmp_path))
+    assert [(e.id, e.type, e.services) for e in result.data.exercises] == [
+        ("EX-2026-03-10", ExerciseType.TABLETOP, ("SVC-01",)),
+        ("EX-2026-05-12", ExerciseType.FAILOVER, ("SVC-02", "SVC-01")),
+        ("EX-2026-05-12-2", ExerciseType.FUNCTIONAL, ("Legacy CRM",))]
+    assert result.data.exercises[1].raw["services"] == "Payments and Core Banking"
+    assert _issues(result, "table.derived_ids") == [(1, None, None)]
+    assert _issues(result, "reference.unresolved") == [(4, "Systems Tested", "Legacy CRM")]
+    assert [i for i in result.issues if i.code == "value.interpreted" and i.source.file.endswith(".csv")] == []
+    assert [(a.id, a.owner, a.due) for a in result.data.corrective_actions] == [
+        ("EX-2026-05-12-A1", "Ops Lead", dt.date(2026, 7, 1)), ("EX-2026-05-12-2-A1", "DBA", dt.date(2026, 6, 15))]
+    assert _accounts(result)["exercise_log_without_ids"] == (3, 3, 0, 0)
+
+
+def test_english_breach_register(tmp_path: Path) -> None:
+    result = _import(shapes.incident_register(tmp_path))
+    lost, phishing = result.data.incidents
+    assert (lost.id, lost.title, lost.detected, lost.personal_data_breach, lost.risk_of_harm,
+            lost.regulator_notified, lost.registered, lost.jurisdictions) == (
+        "INC-1", "Lost laptop", dt.datetime(2026, 3, 1, 10), True, "real", dt.datetime(2026, 3, 3, 9), True, ("CA",))
+    assert (phishing.personal_data_breach, phishing.risk_of_harm) == (False, "none")
+    pipeda = _check(result.data, "privacy.pipeda_notification")
+    assert pipeda["INC-1"].outcome == Outcome.PASS and pipeda["INC-2"].outcome == Outcome.NOT_APPLICABLE
+    assert _accounts(result) == {"incident_register": (2, 2, 0, 0)}
+
+
 # --- impossible values ----------------------------------------------------------------------------------------
 
 def test_impossible_values_are_located_issues_with_their_text(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ _NAME_FIELD = {EntityKind.SERVICE: "name", EntityKind.VENDOR: "name", EntityKind
                EntityKind.INCIDENT: "title", EntityKind.EXERCISE: "scenario"}
 _PUNCTUATION = re.compile(r"[\s\-_/.,:;'’\"()]+")
 _WITH_CODE = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<code>[^()\[\]]+)[)\]]\s*$")
-_CODE_FIRST = re.compile(r"^(?P<code>\S+)\s*(?:[-–—:|]\s*|\s)(?P<name>.+)$")
+_CODE_FIRST = re.compile(r"^(?P<code>\S*\d\S*)\s*(?:[-–—:|]\s*|\s)(?P<name>.+)$|^(?P<code2>\S+)\s*[-–—:|]\s*(?P<name2>.+)$")
+"""``SVC-03 Core Banking``, ``SVC-03 - Core Banking``, ``CB: Core Banking`` (a code with a digit, or a separator)."""
 _AMBIGUOUS = "\0ambiguous"
 
 
@@ -86,8 +87,9 @@ class _Index:
             match = pattern.match(text.strip())
             if match is None:
                 continue
-            for part in ("code", "name"):
-                candidate = self.keys.get(fold_key(match.group(part)))
+            for part in ("code", "name", "code2", "name2"):
+                written = match.groupdict().get(part)
+                candidate = self.keys.get(fold_key(written)) if written else None
                 if candidate is not None and candidate != _AMBIGUOUS:
                     return candidate, "name"
         return None, "unknown"

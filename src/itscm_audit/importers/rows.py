@@ -790,6 +790,10 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                       ref(file, sheet_name, first_row), Severity.INFO)
     elif trailing and not (imported + rejected + skipped):
         flush_pending()
+    if derived_counts:
+        first_id = next(iter(derived_counts))
+        ctx.issue("table.derived_ids", f"no identifier column: each exercise is named after its date ({first_id}; "
+                  "a second one on the same day gets -2)", ref(file, sheet_name, mapping.header_row), Severity.INFO)
     for (position, raw_text), (row, count, why) in judged.seen.items():
         times = f"{count} rows, first here" if count > 1 else "1 row"
         ctx.issue("value.interpreted", f"{why} ({times}): check this reading, or set it under vocabularies: in "

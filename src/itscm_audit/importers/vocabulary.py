@@ -63,6 +63,9 @@ def normalise_value(text: str) -> str:
 
 
 _FINDING_ON_ROW = ("issue identified", "issues identified", "issue found", "issues found", "finding", "findings",
+                   "lessons learned", "lessons learnt", "lesson learned", "improvement", "improvements",
+                   "improvement identified", "areas for improvement", "gaps found", "lecons apprises",
+                   "pistes amelioration", "amelioration",
                    "issue", "issues", "gap identified", "gaps identified", "gap", "gaps", "observation",
                    "observations", "weakness", "weaknesses", "problem identified", "problems", "deficiency",
                    "constat", "constats", "probleme identifie", "problemes identifies", "probleme constate",
@@ -75,7 +78,7 @@ _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
     "corrective_action.owner": ("action owner", "remediation owner", "owner of action", "action responsible",
                                 "action assigned to", "assigned to", "responsible", "remediation lead",
                                 "responsable de action", "responsable action", "responsable du suivi",
-                                "responsable", "porteur", "porteur de action", "assigne a"),
+                                "responsable", "porteur", "porteur de action", "assigne a", "owner", "proprietaire"),
     "corrective_action.due": ("target date", "remediation due", "remediation due date", "action due",
                               "action due date", "due date", "due", "due by", "deadline", "target completion date",
                               "target completion", "echeance", "date echeance", "date cible", "date prevue",
@@ -341,6 +344,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                   "prise de connaissance"),
         "personal_data_breach": ("personal data breach", "privacy breach", "data breach", "breach",
                                  "personal information involved", "pii involved", "privacy incident",
+                                 "personal data involved", "personal info involved", "involves personal data",
+                                 "involves personal information", "personal data", "pii",
                                  "breach of security safeguards", "incident de confidentialite",
                                  "atteinte a la vie privee", "atteinte aux renseignements personnels",
                                  "renseignements personnels touches",
