@@ -120,7 +120,7 @@ def test_lifecycle_keeps_retired_and_planned_services_out_of_scope(bia: ImportRe
     complete = _check(bia.data, "bia.complete")
     assert complete["SVC-06"].outcome == Outcome.NOT_APPLICABLE
     assert complete["SVC-06"].message == "out of scope: retired"
-    assert (complete["SVC-06"].sources[0].column, complete["SVC-06"].sources[0].value) == ("Lifecycle", "Retired")
+    assert (complete["SVC-06"].sources[0].column, complete["SVC-06"].sources[0].value) == ("Lifecycle", "retired")
 
 
 def test_rules_cite_the_officers_header_and_text(bia: ImportResult) -> None:

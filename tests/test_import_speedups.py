@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from itscm_audit.importers import readers, records, rows
+from itscm_audit.importers import cells, readers, records
 from itscm_audit.importers import values as V
 from itscm_audit.model import BackupRun, BackupStatus, SourceRef
 
@@ -63,9 +63,9 @@ def test_a_wide_cell_far_down_is_still_found_across_batches(monkeypatch: pytest.
 
 def _one_column(parse: V.Parser, what: str) -> Any:
     """One column's row reader, compiled as the engine compiles it (free text and ids are not cached)."""
-    reader, cache = rows.cell_reader(parse, what not in ("text", "id"))
+    reader, cache = cells.cell_reader(parse, what not in ("text", "id"))
     low, high = (dt.date(1950, 1, 1), dt.date.max) if what == "date" else (None, None)
-    return rows.row_function([rows.ColumnReader(0, "value", "Value", reader, cache, what, low, high)], [])
+    return cells.row_function([cells.ColumnReader(0, "value", "Value", reader, cache, what, low, high)], [])
 
 
 def test_numbers_are_cached_but_zero_keeps_its_own_sign() -> None:

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itscm_audit.importers import values as V
+from itscm_audit.importers.cells import NULL, cell_reader
 from itscm_audit.importers.fields import ParserSettings, compile_parser, mappable_fields
-from itscm_audit.importers.rows import NULL, cell_reader
 from itscm_audit.importers.vocabulary import (
     header_words,
     merged_vocabularies,

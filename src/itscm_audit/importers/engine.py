@@ -6,7 +6,9 @@ The steps, each in its own module:
 1. :mod:`~itscm_audit.importers.locate` finds each sheet's header row and its header texts;
 2. :mod:`~itscm_audit.importers.detect` decides which entity the table holds (headers and content);
 3. :mod:`~itscm_audit.importers.columns` maps each column to a field (or uses the saved profile);
-4. :mod:`~itscm_audit.importers.rows` reads the rows into values, accounting for every row;
+4. :mod:`~itscm_audit.importers.rows` reads the rows into values, accounting for every row: the cells
+   through :mod:`~itscm_audit.importers.cells`, the rows that are not records through
+   :mod:`~itscm_audit.importers.skipped`;
 5. :mod:`~itscm_audit.importers.records` builds the located records (and those a row carries);
 6. :mod:`~itscm_audit.importers.links` resolves references between records, by id or by name.
 

@@ -17,12 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 from itscm_audit.importers import values as V
+from itscm_audit.importers.cells import (
+    NULL,
+    Cleaned,
+    ColumnReader,
+    cell_reader,
+    fill_down,
+    join_continuations,
+    row_function,
+)
 from itscm_audit.importers.columns import TableMapping
 from itscm_audit.importers.context import ImportContext, ref
 from itscm_audit.importers.fields import (
@@ -37,42 +45,34 @@ from itscm_audit.importers.fields import (
 from itscm_audit.importers.locate import DELETE_ROWS, GUIDANCE_HEADER, horizontal_merges
 from itscm_audit.importers.records import EMPTY, SOURCE_FIELDS, SOURCE_SETTERS, Builder, split_children
 from itscm_audit.importers.references import REFERENCES
+from itscm_audit.importers.skipped import (
+    SUSPICIOUS_PREFIXES,
+    implausible_id,
+    is_guidance_row,
+    not_a_record,
+    repeats_header,
+    row_texts,
+    suspicious,
+    tier_of_band,
+)
 from itscm_audit.importers.vocabulary import (
     ACTIVE_LIFECYCLE,
-    BAND_ROW,
-    EXTRA_BLANKS,
     FALLBACKS,
     KEY_FIELDS,
-    LEGEND_ROW,
-    LONE_NOTE,
-    NOTE_ROW,
     NULL_MARKERS,
     PLACEHOLDER_PATTERN,
     REQUIRED,
-    TOTAL_WORDS,
     UNIQUE_ID,
-    fold_accents,
     normalise_header,
-    normalise_value,
 )
 from itscm_audit.model import (
     ENTITY_MODEL,
     NOT_GIVEN_NOT_APPLICABLE,
-    ActionStatus,
-    BackupStatus,
     EntityKind,
-    ExerciseResult,
-    ExerciseType,
     Severity,
     SourceRef,
 )
 from itscm_audit.result import TableAccount
-
-_TYPE_HINTS = frozenset({
-    "text", "date", "number", "numeric", "integer", "decimal", "identifier", "unique identifier", "yes no",
-    "yes or no", "control number", "mandatory", "optional", "required", "string", "boolean", "free text",
-    "guidance", "valid values", "mandatory or optional", "date time", "datetime", "list", "email",
-})
 
 FIELD_LABELS = {"rto": "RTO", "rpo": "RPO", "mtpd": "MTPD", "id": "id", "phi": "PHI flag",
                 "personal_data": "personal-data flag", "bia_reviewed": "BIA review date",
@@ -85,373 +85,6 @@ def field_label(name: str) -> str:
     if dot:
         return f"{prefix.replace('_', ' ')} {FIELD_LABELS.get(rest, rest.replace('_', ' '))}"
     return FIELD_LABELS.get(name, name.replace("_", " "))
-
-
-# --- cells --------------------------------------------------------------------------------------------
-
-_MISS = object()
-
-
-@dataclass(frozen=True, slots=True)
-class Cleaned:
-    """A cell value read after removing control characters; the row loop reports the removal."""
-
-    value: Any
-    text: str
-
-
-NULL = object()
-"""What a cell reader returns for an empty cell."""
-
-
-
-def cell_reader(parse: V.Parser, memo: bool, vocabulary: frozenset[str] = frozenset()
-                ) -> tuple[Callable[[Any], Any], dict[Any, Any] | None]:
-    """One column's reader and, for typed columns, its cache by raw text.
-
-    The reader never raises: it returns the typed value, ``NULL`` (empty), a
-    :class:`~itscm_audit.importers.values.NotGiven`, a :class:`~itscm_audit.importers.values.Guess`, a
-    :class:`~itscm_audit.importers.values.ValueProblem`, or a :class:`Cleaned` wrapper when control
-    characters were removed. Real columns repeat the same few words, durations and dates, so the cache
-    turns most cells into one dictionary look-up; free text is not cached. Words of the column's own
-    vocabulary (``Pending`` as an action status) are values, never "not given".
-    """
-    control = V.CONTROL_CHARS
-    cache: dict[Any, Any] | None = {} if memo else None
-    plain = getattr(parse, "plain_text", None)
-
-    def value_of(raw: Any) -> Any:
-        if type(raw) is str:
-            stripped = raw.strip()
-            if not stripped:
-                return NULL
-            if control.search(raw):
-                cleaned = control.sub("", raw)
-                return Cleaned(value_of(cleaned) if cleaned.strip() else NULL, cleaned)
-            if not vocabulary or normalise_value(stripped) not in vocabulary:
-                gap = V.not_given(stripped)
-                if gap is not None:
-                    return gap
-        try:
-            return parse(raw)
-        except V.ValueProblem as problem:
-            return problem
-
-    def read(raw: Any) -> Any:
-        result = value_of(raw)
-        # numbers are cached too (RTO 4.0, RPO 24.0), but not 0.0: -0.0 equals it and would be
-        # reported with the other's text
-        if cache is not None and (type(raw) is str or (type(raw) is float and raw)) and len(cache) < 20_000:
-            cache[raw] = result
-        return result
-
-    if plain is not None and cache is None:
-        return value_of, None
-    return read, cache
-
-
-@dataclass(frozen=True)
-class ColumnReader:
-    """One mapped column as the row function reads it."""
-
-    index: int
-    field: str
-    header: str
-    read: Callable[[Any], Any]
-    cache: dict[Any, Any] | None
-    what: str
-    """Parser kind (``date``, ``duration``, ``text``...): decides the inline fast path."""
-    low: Any = None
-    high: Any = None
-    """Bounds of a date column, checked on the fast path too (values outside go through the parser,
-    which reports them)."""
-
-
-RowFields: TypeAlias = Callable[
-    [list[Any], int], tuple[dict[str, Any], dict[str, str], dict[str, str], list[tuple[int, Any]] | None]]
-
-
-def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]],
-                 template: dict[str, Any] | None = None) -> RowFields:
-    """Compile the per-row work for one table into a single function, one block per column.
-
-    A large sheet spends most of its import time here; unrolling the columns (with their indexes and
-    caches bound as constants) cuts the Python overhead per cell. Values that need the row loop's
-    attention (problems, "not given", judged values, ambiguous dates, cleaned text) come back as
-    ``(position, value)``; positions from ``len(columns)`` on are the extra (unmapped) columns. The raw
-    text of every interpreted value is kept (``raw``), except dates already written as dates. The record
-    starts as a copy of ``template`` (every field of the model with its default, in the model's order), so
-    a field left at ``None`` was not given a value.
-    """
-    env: dict[str, Any] = {"NULL": NULL, "MISS": _MISS, "PLAIN": _PLAIN_TYPES, "DATETIME": dt.datetime,
-                           "DATE": dt.date, "EXTRA": extra_text, "FROMISO": dt.datetime.fromisoformat,
-                           "NULLS": NULL_MARKERS, "CONTROL": V.CONTROL_CHARS.search, "TXT": _NumberText(),
-                           "NG1": V.NOT_GIVEN_FIRST, "NG2": V.NOT_GIVEN_PAIRS,
-                           "TEMPLATE": template if template is not None else {}}
-    lines = ["def fields(cells, width):", "    record = TEMPLATE.copy()", "    extra = {}", "    rawd = {}",
-             "    attention = None"]
-    for position, column in enumerate(columns):
-        index, field_name, what = column.index, column.field, column.what
-        env[f"R{position}"] = column.read
-        lines += [f"    if width > {index}:",
-                  f"        raw = cells[{index}]",
-                  "        if raw is not None and raw != '':"]
-        store_raw = ""
-        if what in ("date", "datetime"):
-            env[f"LO{position}"], env[f"HI{position}"] = column.low, column.high
-            bounds = f"value < LO{position} or value > HI{position}"
-            # real Excel dates and ISO 8601 text need no lookup; the rest goes through the reader
-            lines += ["            kind = type(raw)",
-                      "            if kind is DATETIME:",
-                      f"                value = raw{'.date()' if what == 'date' else ''}",
-                      f"                if {bounds}:",
-                      f"                    value = R{position}(raw)",
-                      "            elif kind is DATE:"]
-            if what == "date":
-                lines += ["                value = raw",
-                          f"                if {bounds}:",
-                          f"                    value = R{position}(raw)"]
-            else:
-                lines += [f"                value = R{position}(raw)"]
-            lines += ["            elif kind is str and len(raw) >= 10 and raw[4] == '-' and raw[7] == '-':",
-                      "                try:",
-                      "                    value = FROMISO(raw)",
-                      "                except ValueError:",
-                      f"                    value = R{position}(raw)",
-                      f"                    rawd[{field_name!r}] = raw",
-                      "                else:",
-                      "                    if value.tzinfo is not None:",
-                      f"                        value = R{position}(raw)",
-                      f"                        rawd[{field_name!r}] = raw",
-                      "                    else:",
-                      f"                        {'value = value.date()' if what == 'date' else 'pass'}",
-                      f"                        if {bounds}:",
-                      f"                            value = R{position}(raw)",
-                      "            else:",
-                      f"                value = C{position}(raw, MISS) if kind is str or kind is float else MISS",
-                      "                if value is MISS:",
-                      f"                    value = R{position}(raw)",
-                      f"                rawd[{field_name!r}] = raw if kind is str else TXT[raw]"]
-            env[f"C{position}"] = (column.cache if column.cache is not None else {}).get
-        elif what in ("text", "id") and column.cache is None:
-            # clean text goes straight in; anything unusual (empty, a text that may say "not given", a
-            # placeholder, line breaks, control characters, not a string) takes the reader's full path
-            collapse = ('                if "  " in value or "\\t" in value:\n'
-                        '                    value = " ".join(value.split())') if what == "id" else ""
-            # (identifiers only check the exact null words: a row without one is not a record anyway)
-            maybe_empty = ("(len(value) < 32 and value.casefold() in NULLS)" if what == "id" else
-                           "value[:1] in NG1 or value[:2].casefold() in NG2")
-            lines += ["            if type(raw) is str:",
-                      "                value = raw.strip()",
-                      f"                if (not value or {maybe_empty}"
-                      " or (not value.isprintable() and ('\\n' in value or CONTROL(value)))):",
-                      f"                    value = R{position}(raw)"]
-            if collapse:
-                lines += ["                else:", *["    " + line for line in collapse.split("\n")]]
-            lines += ["            else:",
-                      f"                value = R{position}(raw)"]
-        else:
-            env[f"C{position}"] = (column.cache if column.cache is not None else {}).get
-            lines += [f"            value = C{position}(raw, MISS) if type(raw) is str or type(raw) is float else MISS",
-                      "            if value is MISS:",
-                      f"                value = R{position}(raw)"]
-            store_raw = f"                    rawd[{field_name!r}] = raw if type(raw) is str else TXT[raw]"
-        lines += ["            if value is not NULL:",
-                  "                if type(value) in PLAIN:",
-                  f"                    record[{field_name!r}] = value"]
-        if store_raw:
-            lines.append(store_raw)
-        lines += ["                else:",
-                  "                    if attention is None:",
-                  "                        attention = []",
-                  f"                    attention.append(({position}, value))"]
-    for offset, (index, header) in enumerate(extras):
-        position = len(columns) + offset
-        lines += [f"    if width > {index}:",
-                  f"        raw = cells[{index}]",
-                  "        if raw is not None and raw != '':",
-                  "            value = EXTRA(raw)",
-                  "            if value is not NULL:",
-                  "                if type(value) is str:",
-                  f"                    extra[{header!r}] = value",
-                  "                else:",
-                  "                    if attention is None:",
-                  "                        attention = []",
-                  f"                    attention.append(({position}, value))"]
-    lines.append("    return record, extra, rawd, attention")
-    namespace: dict[str, Any] = {}
-    exec(compile("\n".join(lines), "<itscm-audit row reader>", "exec"), env, namespace)
-    function: RowFields = namespace["fields"]
-    return function
-
-
-class _NumberText(dict[Any, str]):
-    """The text of a number cell, remembered (an RTO column repeats the same few numbers)."""
-
-    def __missing__(self, key: Any) -> str:
-        shown = V.text(key)
-        if len(self) < 10_000 and key == key:  # NaN never equals itself: not remembered
-            self[key] = shown
-        return shown
-
-
-def extra_text(raw: Any) -> Any:
-    """An unmapped column's cell as text (kept in ``extra``), ``NULL`` or :class:`Cleaned`."""
-    if type(raw) is str:
-        stripped = raw.strip()
-        if not stripped or (len(stripped) < 32 and stripped.casefold() in EXTRA_BLANKS) or (
-                stripped[0] in "<[" and PLACEHOLDER_PATTERN.match(stripped)):
-            return NULL
-        if V.CONTROL_CHARS.search(stripped):
-            cleaned = V.CONTROL_CHARS.sub("", stripped)
-            return Cleaned(cleaned, cleaned)
-        return stripped
-    return V.text(raw)
-
-
-_PLAIN_TYPES = frozenset({str, int, float, bool, tuple, dt.date, dt.datetime, dt.timedelta, ExerciseType,
-                          ExerciseResult, ActionStatus, BackupStatus})
-"""Types a cell reader returns that go straight into the record (anything else needs attention)."""
-
-
-def fill_down(cells: list[Any], row0: int, fill: dict[int, list[tuple[int, int, int]]],
-              origin: dict[tuple[int, int], Any], origin_rows: set[int]) -> list[Any]:
-    """Give each cell of a vertically merged block the value written in its first row."""
-    if row0 in origin_rows:
-        for c in range(len(cells)):
-            origin[(row0, c)] = cells[c]
-    if row0 not in fill:
-        return cells
-    cells = list(cells)
-    for c0, c1, r0 in fill[row0]:
-        for c in range(c0, c1 + 1):
-            if c < len(cells) and (cells[c] == "" or cells[c] is None):
-                cells[c] = origin.get((r0, c), "")
-    return cells
-
-
-def join_continuations(cells: list[Any], continuation: dict[int, list[int]]) -> list[Any]:
-    """One logical column spread over several physical ones (under a merged header): one value per line."""
-    cells = list(cells)
-    width = len(cells)
-    for index, others in continuation.items():
-        if index >= width:
-            continue
-        parts = [V.text(cells[i]) for i in [index, *others] if i < width]
-        cells[index] = "\n".join(p for p in parts if p and not V.is_null(p))
-    return cells
-
-
-# --- rows that are not records ------------------------------------------------------------------------------
-
-def is_guidance_row(cells: list[Any], id_text: str) -> bool:
-    """A description or data-type row under the header ("Unique identifier for each item", "Date")."""
-    texts = [V.text(c) for c in cells if isinstance(c, str) and c.strip()]
-    if not texts:
-        return False
-    hinty = 0
-    for t in texts:
-        low = normalise_header(t)
-        if low in _TYPE_HINTS or t.casefold().startswith(("e.g", "example:", "[")) or (
-                len(t) > 30 and len(t.split()) >= 5):
-            hinty += 1
-    id_low = normalise_header(id_text)
-    id_is_prose = id_low in _TYPE_HINTS or len(id_text.split()) >= 3
-    return id_is_prose and hinty * 2 >= len(texts)
-
-
-def repeats_header(cells: list[Any], mapping: TableMapping, header_norms: dict[int, str]) -> bool:
-    """The header row again (a page break pasted from a printout): most filled cells equal their header."""
-    width = len(cells)
-    same = sum(1 for c in mapping.columns
-               if c.index < width and isinstance(cells[c.index], str) and cells[c.index].strip()
-               and normalise_header(cells[c.index]) == header_norms[c.index])
-    return same * 2 >= max(2, len([c for c in cells if c not in ("", None)]))
-
-
-_SUSPICIOUS_PREFIXES = frozenset({w[:4] for w in TOTAL_WORDS} | {
-    "note", "nb:", "nb ", "n.b.", "rema", "comm", "sour", "lege", "key:", "key ", "key-", "foot", "disc", "prep",
-    "revi", "appr", "last", "upda", "mise", "aver", "conf", "page", "sum ", "sum:", "vers", "rev.", "end ",
-    "fin ", "sign", "owne", "main", "comp", "mis ", "prép", "révi"})
-"""First four letters (lower case) of an identifying text that may make its row a totals, note or legend
-row rather than a record; only those rows (and rows with a symbol first, or a long text) get the full
-check."""
-
-
-def _suspicious(folded: str) -> bool:
-    return folded[:4] in _SUSPICIOUS_PREFIXES or not folded[:1].isalnum() or len(folded) > 60
-
-_NUMBERS_AND_MARKS = re.compile(r"[\d:()%.,=#*-]+")
-_TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
-
-
-def _texts(cells: list[Any]) -> list[str]:
-    return [V.text(c) for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())]
-
-
-def _numeric(text: str) -> bool:
-    cleaned = text.replace(",", "").replace(" ", "").replace("%", "").replace("$", "").replace("h", "")
-    return bool(cleaned) and (cleaned.replace(".", "", 1).isdigit() or cleaned[:1].isdigit())
-
-
-def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float) -> str | None:
-    """Why a row with something in its identifying column is still not a record (``None``: it is one).
-
-    Totals and count rows, notes, footnotes and legends under or inside a table, and section bands
-    ("Tier 1 services": one cell, merged across the table or alone where records fill several) are
-    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average.
-    """
-    texts = _texts(cells)
-    if not texts:
-        return None
-    first = texts[0]
-    folded = normalise_value(fold_accents(first))
-    words_only = " ".join(_NUMBERS_AND_MARKS.sub(" ", folded).split())
-    if (folded in TOTAL_WORDS or words_only in TOTAL_WORDS or _TOTAL_START.match(folded)) and all(
-            _numeric(t) for t in texts[1:] if normalise_value(fold_accents(t)) not in TOTAL_WORDS):
-        return f"totals row ({first!r}), not a record"
-    if NOTE_ROW.match(fold_accents(first)) or (nonempty == 1 and LONE_NOTE.match(folded)):
-        return "note, footnote or sign-off line, not a record"
-    if nonempty <= 2 and LEGEND_ROW.match(first):
-        return "legend row, not a record"
-    if nonempty == 1 or merged_width >= 3:
-        words = first.split()
-        if BAND_ROW.search(fold_accents(first)) and len(words) <= 8 and (merged_width >= 3 or typical >= 2.5):
-            return f"section band ({first!r}), not a record"
-        if len(words) >= 8 and (merged_width >= 3 or typical >= 2.5):
-            return "a sentence on its own row (a note), not a record"
-    return None
-
-
-def _implausible_id(id_text: str, from_name: bool, kind: EntityKind) -> str | None:
-    """An identifying value that cannot name a record: a bare number where a name is expected, prose."""
-    if from_name and _numeric(id_text) and not any(ch.isalpha() for ch in id_text):
-        return f"{id_text!r} is not a plausible {kind.value.replace('_', ' ')} name"
-    if len(id_text) > 120 or len(id_text.split()) > 15:
-        return f"a paragraph is not a plausible {kind.value.replace('_', ' ')} identifier"
-    return None
-
-
-_BAND_TIER = re.compile(r"\b(?:tier|niveau|palier|level|priority|priorite|t|p)\s*[-:#]?\s*(\d)\b")
-
-
-def _band_tier(read_tier: V.Parser, text: str, number: int) -> tuple[int, str, int] | None:
-    """The tier a section band names ("Tier 1 services", "Services critiques (niveau 1)", "Critical
-    applications"), with its text and row."""
-    folded = normalise_value(fold_accents(text))
-    explicit = _BAND_TIER.search(folded)
-    if explicit:
-        return max(1, int(explicit.group(1))), text, number
-    words = folded.replace("(", " ").replace(")", " ").split()
-    for candidate in (folded, *(" ".join(words[i:i + 2]) for i in range(len(words) - 1)), *words):
-        try:
-            tier = read_tier(candidate)
-        except V.ValueProblem:
-            continue
-        value = tier.value if isinstance(tier, V.Guess) else tier
-        if isinstance(value, int):
-            return value, text, number
-    return None
 
 
 @dataclass
@@ -491,8 +124,9 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         evidence[column.index] = {}
         parse = compile_parser(kind, column.field, column.header, settings, evidence[column.index])
         what = kind_of(kind, column.field)
+        same: set[str] | None = set() if what not in ("text", "id", "date", "datetime") else None
         reader, cache = cell_reader(parse, what not in ("text", "id"),
-                                    vocabulary_words(kind, column.field, settings.vocab))
+                                    vocabulary_words(kind, column.field, settings.vocab), same)
         low: Any = None
         high: Any = None
         if what in ("date", "datetime"):
@@ -503,7 +137,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             else:
                 low = low_stamp
                 high = dt.datetime.combine(latest, dt.time.max) if latest else dt.datetime.max
-        readers.append(ColumnReader(column.index, column.field, column.header, reader, cache, what, low, high))
+        readers.append(ColumnReader(column.index, column.field, column.header, reader, cache, what, low, high, same))
     by_field = {c.field: c for c in mapping.columns if c.field and c.continues is None}
     key_columns = [by_field[k].index for k in KEY_FIELDS[kind] if k in by_field]
     key_columns += [by_field[f].index for f in FALLBACKS.get(kind, {}).values()
@@ -593,7 +227,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     new_object, source_fields = object.__new__, SOURCE_FIELDS
     set_dict, set_fields, set_extra, set_private = SOURCE_SETTERS
     filling = bool(fill or origin_rows)
-    suspicious_prefixes = _SUSPICIOUS_PREFIXES
+    suspicious_prefixes = SUSPICIOUS_PREFIXES
     # a cell that a record fills and a band, note or totals row leaves empty: the second mapped column
     probe = next((c.index for c in mapping.columns if c.field and c.continues is None and c.index != id_index),
                  1_000_000)
@@ -649,7 +283,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
               or not folded[:1].isalnum() or len(folded) > 60 or (from_name and folded[:1].isdigit())
               or (wide_merges and number in wide_merges)
               or (lead_elsewhere and first_index < width and type(lead := cells[first_index]) is str
-                  and _suspicious(lead.strip().casefold()))):
+                  and suspicious(lead.strip().casefold()))):
             # perhaps a totals, note, legend or band row, or an identifier no record would have
             key_text, by_name = id_text, from_name
             if not key_text:
@@ -660,12 +294,12 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             typical = filled / sampled if sampled else float(mapped_width)
             skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical)
             if skip_reason is not None and tier_reader is not None and skip_reason.startswith("section band"):
-                band_text = _texts(cells)[0]
-                band_tier = _band_tier(tier_reader, band_text, number)
+                band_text = row_texts(cells)[0]
+                band_tier = tier_of_band(tier_reader, band_text, number)
                 if band_tier is not None:
                     skip_reason += f"; its tier {band_tier[0]} is given to the services below it that have none"
             if skip_reason is None and key_text and ((by_name and key_text[0].isdigit()) or len(key_text) > 60):
-                skip_reason = _implausible_id(key_text, by_name, kind)
+                skip_reason = implausible_id(key_text, by_name, kind)
         if pending_rows:
             flush_pending()
         read += 1
