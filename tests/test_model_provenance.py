@@ -41,3 +41,16 @@ def test_person_fields_cover_every_field_that_reaches_a_person() -> None:
         if kind in (EntityKind.SERVICE, EntityKind.VENDOR):
             expected.discard("name")  # the name of a service or of a company, not of a person
         assert expected <= set(listed), (kind, expected - set(listed))
+
+
+def test_no_rule_names_a_column_header_of_its_own() -> None:
+    """Rules cite ``record.cite(field)``: the officer's header, never one written in the rule."""
+    from pathlib import Path
+
+    import itscm_audit.rules as rules
+    from itscm_audit.rules import _common
+
+    assert not hasattr(_common, "SERVICE_COLUMNS") and not hasattr(_common, "at")
+    for path in Path(rules.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "column=" not in text and ".at(" not in text, path.name

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from itscm_audit.model import NOT_GIVEN_NOT_APPLICABLE, Exercise, Record, Service, SourceRef
 from itscm_audit.periods import months_before
@@ -116,12 +115,6 @@ def entity(kind: str, entity_id: str, outcome: Outcome, message: str, *sources: 
     inventories produce hundreds of thousands of these."""
     return EntityResult.model_construct(entity=kind, entity_id=entity_id, outcome=outcome, message=message,
                                         metric=None if metric is None else float(metric), sources=tuple(sources))
-
-
-def at(source: SourceRef, column: str | None, value: Any = None) -> SourceRef:
-    """``source.at(column, value)`` without pydantic's copy machinery (same result, many times faster)."""
-    return SourceRef.model_construct(file=source.file, sheet=source.sheet, row=source.row, column=column,
-                                     value=None if value is None else str(value))
 
 
 def as_local(value: dt.datetime, like: dt.datetime | None = None) -> dt.datetime:
