@@ -69,8 +69,12 @@ def import_cmd(paths: tuple[Path, ...], workspace: Path | None, entity: str | No
     if save and workspace is None:
         raise UsageError("--save-profile needs --workspace (profiles are kept in the workspace)")
     columns = _parse_maps(maps)
-    if as_of is None and (workspace is None or not (workspace / "itscm.yaml").is_file()):
-        as_of = dt.date.today()  # the clock is read here, in the command, never in the library
+    if as_of is None:
+        from itscm_audit.config import CONFIG_NAME, load_config
+
+        configured = load_config(workspace).as_of if workspace is not None and (
+            workspace / CONFIG_NAME).is_file() else None
+        as_of = configured or dt.date.today()  # the clock is read here, in the command, never in the library
     try:
         result = import_files(list(paths), workspace, entity=entity, sheet=sheet, save_profiles=save,
                               columns=columns, as_of=as_of)
