@@ -136,7 +136,11 @@ def row_function(columns: list[ColumnReader], extras: list[tuple[int, str]],
         store_raw = ""
         if what in ("date", "datetime"):
             env[f"LO{position}"], env[f"HI{position}"] = column.low, column.high
-            bounds = f"value < LO{position} or value > HI{position}"
+            # years compare faster than dates: the precise check only runs in a boundary year
+            low_year = column.low.year if column.low is not None else 1
+            high_year = column.high.year if column.high is not None else 9999
+            bounds = (f"not {low_year} < value.year < {high_year} and (value < LO{position} or "
+                      f"value > HI{position})") if column.low is not None and column.high is not None else "False"
             # real Excel dates and ISO 8601 text need no lookup; the rest goes through the reader
             lines += ["            kind = type(raw)",
                       "            if kind is DATETIME:",
