@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from itscm_audit.importers import values as V
@@ -20,6 +20,10 @@ from itscm_audit.importers.vocabulary import (
     normalise_value,
 )
 from itscm_audit.model import EntityKind
+
+PROPERTY = settings(deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+"""The same examples on every run (a shared machine must not make the suite flaky), never timed."""
 
 AS_OF = dt.date(2026, 9, 30)
 SETTINGS = ParserSettings(merged_vocabularies({}), as_of=AS_OF)
@@ -62,7 +66,7 @@ def _in_bounds(value: Any) -> None:
         assert value >= V.MIN_DATE
 
 
-@settings(max_examples=300, deadline=None)
+@settings(PROPERTY, max_examples=300)
 @given(cell=cells)
 def test_no_parser_raises_anything_but_a_value_problem(cell: Any) -> None:
     for _kind, _name, parse in PARSERS:
@@ -74,7 +78,7 @@ def test_no_parser_raises_anything_but_a_value_problem(cell: Any) -> None:
         _in_bounds(value)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(PROPERTY, max_examples=300)
 @given(cell=cells)
 def test_the_cell_reader_never_raises(cell: Any) -> None:
     for _kind, _name, parse in PARSERS[::7]:
@@ -83,7 +87,7 @@ def test_the_cell_reader_never_raises(cell: Any) -> None:
         assert value is NULL or value is not None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(PROPERTY, max_examples=300)
 @given(text=st.text(max_size=200))
 def test_text_helpers_never_raise(text: str) -> None:
     gap = V.not_given(text)
@@ -95,7 +99,7 @@ def test_text_helpers_never_raise(text: str) -> None:
     V.is_null(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(PROPERTY, max_examples=200)
 @given(text=st.one_of(duration_like, iso_like, number_text))
 def test_durations_are_within_zero_and_a_hundred_years_or_a_problem(text: str) -> None:
     parse = V.duration_parser(3600.0)
