@@ -23,4 +23,7 @@ def load(name: str) -> ModuleType:
 
 
 fx = load("make_import_fixtures")
+"""One generated fixture per failure mode (scripts/make_import_fixtures.py)."""
 trust = load("make_trust_fixtures")
+shapes = load("make_foreign_fixtures")
+"""One generated register per shape other organisations keep (scripts/make_foreign_fixtures.py)."""

@@ -31,7 +31,7 @@ FRAMEWORK_IDS = {"iso22301", "itil4-scm", "iso27001-2022", "nist-800-53-cp", "ni
                  "dora", "gdpr", "pipeda", "quebec-law25", "hipaa", "phipa"}
 RULE_IDS = {
     "bia.complete", "bia.critical_rto_rpo", "bia.data_flags", "bia.rto_within_mtpd", "bia.rpo_backup_interval",
-    "bia.dependency_rto", "bia.vendor_terms", "exercise.coverage", "exercise.rto_achieved", "exercise.rpo_achieved",
+    "bia.dependency_rto", "bia.vendor_terms", "bia.reviewed", "exercise.coverage", "exercise.rto_achieved", "exercise.rpo_achieved",
     "exercise.type_mix", "exercise.report", "exercise.failures_have_findings", "finding.corrective_action",
     "action.not_overdue", "plan.approved", "plan.reviewed", "contact.verified", "contact.alternates",
     "contact.backup_channel", "vendor.bc_reviewed", "backup.gap_within_rpo", "backup.restore_tested",

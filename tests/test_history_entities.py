@@ -121,14 +121,14 @@ def test_q1_to_q2_entities_say_what_changed(q1_q2: tuple[Path, Path]) -> None:
                                                                         "fail")
     rto = _entity(d, "exercise.rto_achieved", "SVC-004")
     assert rto.reason == "latest exercise EX-2025-030 (2025-11-25) -> EX-2026-029 (2026-05-25)"
-    assert rto.message == "EX-2026-029 on 2026-05-25: recovery time 7.5h exceeds RTO 4h"
+    assert rto.message == "EX-2026-029 on 2026-05-25: recovery time 7.5h exceeds the current RTO 4h"
     finding = _entity(d, "exercise.failures_have_findings", "EX-2026-029")
     assert finding.message == "failed on 2026-05-25 but no finding raised"
     text = CliRunner().invoke(main, ["diff", str(q1_q2[1]), "2026Q1", "2026Q2"])
     assert text.exit_code == 0, text.output
     assert "+ SVC-002: owner removed (missing owner)" in text.output
     assert ("+ SVC-004: latest exercise EX-2025-030 (2025-11-25) -> EX-2026-029 (2026-05-25) (EX-2026-029 on "
-            "2026-05-25: recovery time 7.5h exceeds RTO 4h)") in text.output
+            "2026-05-25: recovery time 7.5h exceeds the current RTO 4h)") in text.output
     assert "Input files:\n  changed: data/exercise-log.xlsx\n  changed: data/service-inventory-bia.xlsx" in text.output
     assert "Critical services newly exercised within the window:\n  SVC-016" in text.output
     data = json.loads(CliRunner().invoke(main, ["diff", str(q1_q2[1]), "1", "2", "--json"]).output)

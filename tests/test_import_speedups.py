@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from itscm_audit.importers import engine, readers
+from itscm_audit.importers import cells, readers, records
 from itscm_audit.importers import values as V
 from itscm_audit.model import BackupRun, BackupStatus, SourceRef
 
@@ -63,15 +63,16 @@ def test_a_wide_cell_far_down_is_still_found_across_batches(monkeypatch: pytest.
 
 def _one_column(parse: V.Parser, what: str) -> Any:
     """One column's row reader, compiled as the engine compiles it (free text and ids are not cached)."""
-    reader, cache = engine._cell_reader(parse, what not in ("text", "id"))
-    return engine._row_function([(0, "value", reader, cache, what)], [])
+    reader, cache = cells.cell_reader(parse, what not in ("text", "id"))
+    low, high = (dt.date(1950, 1, 1), dt.date.max) if what == "date" else (None, None)
+    return cells.row_function([cells.ColumnReader(0, "value", "Value", reader, cache, what, low, high)], [])
 
 
 def test_numbers_are_cached_but_zero_keeps_its_own_sign() -> None:
     fields = _one_column(V.date_parser(False, {}), "date")
     problems = []
     for raw in (0.0, -0.0, 0.0, -0.0):
-        record, _extra, attention = fields([raw], 1)
+        record, _extra, _raw, attention = fields([raw], 1)
         assert not record and attention is not None
         problems.append(attention[0][1].message)
     assert problems == ["0.0 is not a date", "-0.0 is not a date"] * 2
@@ -86,7 +87,7 @@ def test_printable_text_shortcut_leaves_unusual_text_as_before() -> None:
     ids = _one_column(V.id_parser(), "id")
     assert ids([" SVC\u00a0001 "], 1)[0] == {"value": "SVC\u00a0001"}
     assert ids(["SVC  001\t"], 1)[0] == {"value": "SVC 001"}
-    record, _extra, attention = ids(["SVC\x01001"], 1)
+    record, _extra, _raw, attention = ids(["SVC\x01001"], 1)
     assert not record and attention is not None and attention[0][1].text == "SVC001"
     texts = _one_column(V.text_parser(), "text")
     assert texts(["Primary: Alice\nAlternate: Bob"], 1)[0] == {"value": "Alice"}
@@ -118,7 +119,7 @@ def test_records_and_sources_are_built_as_model_construct_builds_them() -> None:
     source = SourceRef.model_construct(file="f.xlsx", sheet="S", row=2, column="Service", value="SVC-1")
     values = {"service_id": "SVC-1", "completed": dt.datetime(2026, 1, 2, 3, 4), "status": BackupStatus.FAILED,
               "extra": {"Note": "x"}, "source": source}
-    built = engine._Builder(BackupRun).build_all([values, dict(values)], {1}, frozenset({"extra", "source"}))
+    built = records.Builder(BackupRun).build_all([values, dict(values)], {1}, frozenset({"extra", "source"}))
     expected = BackupRun.model_construct(**values)
     assert len(built) == 1
     assert built[0] == expected

@@ -28,10 +28,16 @@ def by_id(check: CheckResult) -> dict[str, EntityResult]:
     return {e.entity_id: e for e in check.entities}
 
 
+HEADERS = {"tier": "Tier", "owner": "Business Owner", "mtpd": "MTPD", "rto": "RTO (hrs)", "rpo": "RPO (hrs)",
+           "backup_interval": "Backup Frequency", "personal_data": "Personal Data?", "phi": "PHI?",
+           "depends_on": "Depends On", "vendors": "Vendors", "bia_reviewed": "Last BIA Review"}
+"""The officer's own headers, as the importer records them: rules cite these, never headers of their own."""
+
+
 def svc(sid: str, row: int, **kw: Any) -> Service:
     base: dict[str, Any] = {"id": sid, "name": sid, "tier": 1, "owner": "Ops", "mtpd": 24 * H, "rto": 4 * H,
                             "rpo": 1 * H, "backup_interval": 1 * H, "personal_data": False, "phi": False,
-                            "source": src(row)}
+                            "source": src(row), "columns": HEADERS}
     base.update(kw)
     return Service(**base)
 
@@ -126,7 +132,7 @@ def test_dependency_rto_passes_when_dependencies_are_faster() -> None:
 
 def test_vendor_terms_looser_than_critical_service() -> None:
     services = (svc("A", 5, rto=4 * H, rpo=1 * H, vendors=("V1",)), svc("B", 6, tier=3, vendors=("V3",)))
-    vendors = (Vendor(id="V1", name="Cloud", contract_rto=48 * H, contract_rpo=1 * H, source=src(2, "vendors")),
+    vendors = (Vendor(columns={"contract_rto": "Contract RTO", "contract_rpo": "Contract RPO"}, id="V1", name="Cloud", contract_rto=48 * H, contract_rpo=1 * H, source=src(2, "vendors")),
                Vendor(id="V2", name="DR site", services=("A",), contract_rto=2 * H, source=src(3, "vendors")),
                Vendor(id="V3", name="Print", services=("B",), contract_rto=99 * H, source=src(4, "vendors")))
     res = by_id(run("bia.vendor_terms", services=services, vendors=vendors))

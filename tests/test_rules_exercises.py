@@ -44,9 +44,15 @@ def svc(sid: str, tier: int = 1, **kw: Any) -> Service:
     return Service(id=sid, name=sid, tier=tier, rto=4 * H, rpo=1 * H, source=src(5, "Services"), **kw)
 
 
+EXERCISE_HEADERS = {"date": "Date", "type": "Type", "services": "Services Tested", "report": "Report",
+                    "achieved_recovery_time": "Achieved Recovery Time", "achieved_data_loss": "Data Loss",
+                    "result": "Result", "target_rto": "Target RTO"}
+
+
 def ex(eid: str, day: date, services: tuple[str, ...], kind: ExerciseType = ExerciseType.FAILOVER,
        row: int = 2, **kw: Any) -> Exercise:
-    return Exercise(id=eid, date=day, type=kind, services=services, source=src(row), **kw)
+    return Exercise(id=eid, date=day, type=kind, services=services, source=src(row), columns=EXERCISE_HEADERS,
+                    **kw)
 
 
 def test_no_exercises_at_all() -> None:
@@ -86,13 +92,13 @@ def test_rto_and_rpo_achieved_use_the_latest_measured_exercise() -> None:
     services = (svc("A"), svc("B"))
     rto = by_id(run("exercise.rto_achieved", services=services, exercises=exercises))
     assert rto["A"].outcome == Outcome.FAIL
-    assert rto["A"].message == "NEW on 2026-03-01: recovery time 5.5h exceeds RTO 4h"
+    assert rto["A"].message == "NEW on 2026-03-01: recovery time 5.5h exceeds the current RTO 4h"
     assert rto["A"].metric == 5.5
     assert (rto["A"].sources[0].row, rto["A"].sources[0].column) == (3, "Achieved Recovery Time")
     assert rto["B"].outcome == Outcome.PASS  # exactly the RTO
     rpo = by_id(run("exercise.rpo_achieved", services=services, exercises=exercises))
     assert rpo["A"].outcome == Outcome.PASS and rpo["A"].metric == 0.5
-    assert rpo["B"].outcome == Outcome.FAIL and "data loss 2h exceeds RPO 1h" in rpo["B"].message
+    assert rpo["B"].outcome == Outcome.FAIL and "data loss 2h exceeds the current RPO 1h" in rpo["B"].message
 
 
 def test_type_mix_needs_discussion_and_technical() -> None:

@@ -45,7 +45,7 @@ def by_id(check: CheckResult) -> dict[str, EntityResult]:
 def test_findings_need_owned_dated_actions() -> None:
     findings = tuple(Finding(id=f"F{i}", source=src(i, "Findings")) for i in (1, 2, 3))
     actions = (CorrectiveAction(id="A1", finding_id="F1", owner="Kim", due=date(2026, 12, 1), source=src(2)),
-               CorrectiveAction(id="A2", finding_id="F2", owner="Lee", source=src(3)))
+               CorrectiveAction(id="A2", finding_id="F2", owner="Lee", source=src(3), columns={"due": "Due Date"}))
     res = by_id(run("finding.corrective_action", findings=findings, corrective_actions=actions))
     assert res["F1"].outcome == Outcome.PASS
     assert res["F2"].outcome == Outcome.FAIL and res["F2"].message == "action A2 has no due date"
@@ -86,9 +86,11 @@ def test_ageing_bucket_bounds() -> None:
 
 
 def test_plans_approved_and_reviewed() -> None:
+    plan_headers = {"approved_by": "Approved By", "approved": "Approved On", "last_reviewed": "Last Review"}
     plans = (PlanDocument(id="P1", title="ITSC plan", owner="CIO", approved_by="CEO", approved=date(2026, 1, 5),
                           last_reviewed=date(2026, 1, 5), source=src(2)),
-             PlanDocument(id="P2", title="Runbook", owner="Ops", last_reviewed=date(2025, 8, 1), source=src(3)),
+             PlanDocument(id="P2", title="Runbook", owner="Ops", last_reviewed=date(2025, 8, 1), source=src(3),
+                          columns=plan_headers),
              PlanDocument(id="P3", title="Draft", source=src(4)))
     approved = by_id(run("plan.approved", plan_documents=plans))
     assert approved["P1"].outcome == Outcome.PASS
@@ -107,7 +109,7 @@ def test_call_tree_rules() -> None:
     contacts = (Contact(role="Incident manager", name="Ana", alternate="Ben", backup_channel="Sat phone",
                         critical_role=True, last_verified=date(2026, 6, 1), source=src(2, "Call Tree")),
                 Contact(role="Comms lead", name="Cy", critical_role=True, last_verified=date(2026, 1, 1),
-                        source=src(3, "Call Tree")),
+                        source=src(3, "Call Tree"), columns={"alternate": "Alternate"}),
                 Contact(role="Facilities", name="Dee", source=src(4, "Call Tree")))
     verified = by_id(run("contact.verified", contacts=contacts))
     assert verified["Incident manager"].outcome == Outcome.PASS
@@ -135,7 +137,8 @@ def test_vendor_bc_reviewed_only_for_critical_services() -> None:
 
 
 def _runs(service: str, times: list[datetime], **kw: Any) -> tuple[BackupRun, ...]:
-    return tuple(BackupRun(service_id=service, completed=t, source=src(i + 2, "backup-log"), **kw)
+    return tuple(BackupRun(service_id=service, completed=t, source=src(i + 2, "backup-log"),
+                           columns={"completed": "Completed At"}, **kw)
                  for i, t in enumerate(times))
 
 
@@ -178,7 +181,8 @@ def test_restore_tested_within_window() -> None:
 
 
 def test_training_current_for_call_tree_people() -> None:
-    contacts = (Contact(role="IM", name="Ana Silva", alternate="Ben", source=src(2, "Call Tree")),
+    contacts = (Contact(role="IM", name="Ana Silva", alternate="Ben", source=src(2, "Call Tree"),
+                        columns={"name": "Name", "alternate": "Alternate"}),
                 Contact(role="Comms", name="Cy", source=src(3, "Call Tree")))
     training = (TrainingRecord(person="ana  SILVA", course="BCM 101", completed=date(2026, 2, 1), source=src(2)),
                 TrainingRecord(person="Ben", completed=date(2024, 2, 1), source=src(3)),

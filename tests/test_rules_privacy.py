@@ -26,10 +26,17 @@ def by_id(check: CheckResult) -> dict[str, EntityResult]:
     return {e.entity_id: e for e in check.entities}
 
 
+INCIDENT_HEADERS = {"regulator_notified": "Regulator Notified", "individuals_notified": "Individuals Notified",
+                    "registered": "In Breach Register?", "initial_report": "Initial Report",
+                    "intermediate_report": "Intermediate Report", "final_report": "Final Report",
+                    "aware": "Became Aware", "risk_of_harm": "Risk of Harm", "classified_major": "Classified Major"}
+
+
 def inc(iid: str, row: int = 2, **kw: Any) -> Incident:
     base: dict[str, Any] = {"personal_data_breach": True, "risk_of_harm": "real", "registered": True}
     base.update(kw)
-    return Incident(id=iid, source=SourceRef(file="t.xlsx", sheet="Incident Register", row=row), **base)
+    return Incident(id=iid, source=SourceRef(file="t.xlsx", sheet="Incident Register", row=row),
+                    columns=INCIDENT_HEADERS, **base)
 
 
 def test_elapsed_hours_across_time_zones_and_naive_local_time() -> None:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "bia.complete", "bia.critical_rto_rpo", "bia.data_flags", "bia.rto_within_mtpd", "bia.rpo_backup_interval",
     "bia.dependency_rto", "bia.vendor_terms", "exercise.coverage", "exercise.rto_achieved",
-    "exercise.rpo_achieved", "exercise.type_mix", "exercise.report", "exercise.failures_have_findings",
+    "bia.reviewed", "exercise.rpo_achieved", "exercise.type_mix", "exercise.report", "exercise.failures_have_findings",
     "finding.corrective_action", "action.not_overdue", "plan.approved", "plan.reviewed", "contact.verified",
     "contact.alternates", "contact.backup_channel", "vendor.bc_reviewed", "backup.gap_within_rpo",
     "backup.restore_tested", "training.current", "privacy.breach_register", "privacy.gdpr_notification",

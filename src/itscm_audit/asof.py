@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from itscm_audit.model import (
+    NOT_GIVEN_AFTER_AS_OF,
     ActionStatus,
     Attestation,
     BackupRun,
@@ -42,6 +43,7 @@ from itscm_audit.model import (
     Severity,
     SourceRef,
     TrainingRecord,
+    value_text,
 )
 
 ISSUE_CODE = "asof.not_considered"
@@ -176,7 +178,11 @@ def _clear(record: R, fields: Sequence[str], as_of: dt.date, tally: _Tally, iden
         return record
     assert isinstance(record, Record)
     tally.add(ident, record.source)
-    copy: R = record.model_copy(update=dict.fromkeys(late))
+    update: dict[str, Any] = dict.fromkeys(late)
+    # the date stays quotable: rules say "dated 2027-01-15, after the as-of date", never just "never"
+    update["raw"] = {**record.raw, **{f: record.raw.get(f) or value_text(getattr(record, f)) for f in late}}
+    update["not_given"] = {**record.not_given, **dict.fromkeys(late, NOT_GIVEN_AFTER_AS_OF)}
+    copy: R = record.model_copy(update=update)
     return copy
 
 

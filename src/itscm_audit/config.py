@@ -65,6 +65,8 @@ class Policy(_Strict):
     critical_tiers: tuple[int, ...] = (1, 2)
     exercise_window_months: int = Field(12, ge=1, le=60)
     plan_review_months: int = Field(12, ge=1, le=60)
+    bia_review_months: int = Field(12, ge=1, le=60)
+    """How often each service's business impact analysis is reviewed (ISO 22301 8.2.2: planned intervals)."""
     contact_verification_months: int = Field(6, ge=1, le=60)
     training_interval_months: int = Field(12, ge=1, le=60)
     restore_test_window_months: int = Field(12, ge=1, le=60)
@@ -81,11 +83,15 @@ class Policy(_Strict):
 
 
 class Source(_Strict):
-    """One spreadsheet (or CSV) under ``data/``; entity and sheet are detected unless given."""
+    """One spreadsheet (or CSV) under ``data/``; entity, sheet and column mapping are detected unless given."""
 
     path: str
     entity: str | None = None
     sheet: str | None = None
+    columns: dict[str, str | None] = Field(default_factory=dict)
+    """The officer's own column mapping: header as written (or column letter) -> model field, e.g.
+    ``"PII (Y/N)": personal_data``, ``"Issues Found": finding.description``; empty keeps the column as an
+    extra attribute. Detection never overrides it."""
 
 
 def _relative_inside(path: str, what: str) -> None:

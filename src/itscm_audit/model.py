@@ -3,7 +3,8 @@
 Every entity is a frozen pydantic v2 model carrying a :class:`SourceRef`, so an auditor can follow
 any status back to the file, sheet, row and column it came from. Durations are ``timedelta`` and
 serialise in JSON as ISO 8601 (``PT4H``). Columns the importer did not recognise are kept in
-``extra`` so nothing the officer wrote is dropped.
+``extra`` so nothing the officer wrote is dropped; ``columns``, ``raw`` and ``not_given`` keep the
+officer's own headers and cell texts so that every finding can quote them (:meth:`Record.cite`).
 """
 
 from __future__ import annotations
@@ -41,9 +42,35 @@ class SourceRef(_Frozen):
 
     def at(self, column: str | None, value: Any = None) -> SourceRef:
         """The same row, narrowed to one column (and the raw value found there)."""
-        raw = None if value is None else str(value)
-        # model_construct: the fields are already valid, and rules call this per entity
-        return SourceRef.model_construct(file=self.file, sheet=self.sheet, row=self.row, column=column, value=raw)
+        return make_source(self.file, self.sheet, self.row, column, None if value is None else str(value))
+
+
+_SOURCE_FIELDS: set[str] = set(SourceRef.model_fields)
+"""One set of field names shared by every narrowed reference (pydantic copies it before any change):
+a set per reference was two thirds of the memory of a large run's failing entities."""
+_setattr = object.__setattr__
+
+
+def _fast_source(file: str, sheet: str | None, row: int | None, column: str | None, value: str | None) -> SourceRef:
+    """What ``SourceRef.model_construct`` does, without its per-field loop: rules build tens of
+    thousands of narrowed references on a large inventory. Checked against pydantic once (below)."""
+    ref = object.__new__(SourceRef)
+    _setattr(ref, "__dict__", {"file": file, "sheet": sheet, "row": row, "column": column, "value": value})
+    _setattr(ref, "__pydantic_fields_set__", _SOURCE_FIELDS)
+    _setattr(ref, "__pydantic_extra__", None)
+    _setattr(ref, "__pydantic_private__", None)
+    return ref
+
+
+def _slow_source(file: str, sheet: str | None, row: int | None, column: str | None, value: str | None) -> SourceRef:
+    return SourceRef.model_construct(_SOURCE_FIELDS, file=file, sheet=sheet, row=row, column=column, value=value)
+
+
+_PROBE = ("data/x.xlsx", "S", 2, "C", "v")
+make_source = (_fast_source if _fast_source(*_PROBE) == _slow_source(*_PROBE)
+               and _fast_source(*_PROBE).model_dump() == _slow_source(*_PROBE).model_dump() else _slow_source)
+"""A located reference built without re-validation (its parts are already typed): the fast path when
+this pydantic version allows it, ``model_construct`` otherwise."""
 
 
 class Severity(str, Enum):
@@ -109,11 +136,57 @@ class BackupStatus(str, Enum):
     PARTIAL = "partial"
 
 
+NOT_GIVEN_UNKNOWN = "unknown"
+"""``not_given`` value for TBD, TBC, ?, pending, unknown, "-", "see note": the answer is not known yet."""
+NOT_GIVEN_NOT_APPLICABLE = "not_applicable"
+"""``not_given`` value for "N/A" or "N/A - reason": the officer says the field does not apply."""
+NOT_GIVEN_AFTER_AS_OF = "after_as_of"
+"""``not_given`` value for a date later than the as-of date (``asof.known_at``): not yet true on it."""
+
+
 class Record(_Frozen):
-    """Common base: where the record came from and the columns we kept but did not model."""
+    """Common base: where the record came from, the officer's own headers and texts, and the columns we
+    kept but did not model."""
 
     source: SourceRef
     extra: dict[str, str] = Field(default_factory=dict)
+    columns: dict[str, str] = Field(default_factory=dict)
+    """Model field -> the officer's own column header for it (one dict shared by the rows of a table)."""
+    raw: dict[str, str] = Field(default_factory=dict)
+    """Model field -> the cell text as written, for every value that was parsed or interpreted
+    (durations, dates, yes/no, vocabulary words, tiers, lists, resolved references) and for every
+    field that was "not given". Plain text fields are not repeated here."""
+    not_given: dict[str, str] = Field(default_factory=dict)
+    """Model field -> ``"unknown"`` (TBD, ?, pending...) or ``"not_applicable"`` (N/A, N/A - reason):
+    the value is ``None`` and the text written is in ``raw``."""
+
+    def cite(self, field: str) -> SourceRef:
+        """``source`` narrowed to the officer's header for ``field`` and the text written in that cell."""
+        value = self.raw.get(field)
+        if value is None:
+            current = getattr(self, field, None)
+            if current is not None and current != () and current != "":
+                value = value_text(current)
+        src = self.source
+        return make_source(src.file, src.sheet, src.row, self.columns.get(field, field), value)
+
+
+def value_text(value: Any) -> str:
+    """A field value as a person reads it in a citation (lists joined, enums by value, dates ISO)."""
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.timedelta):
+        hours = value.total_seconds() / 3600
+        return f"{hours:g}h"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 class Service(Record):
@@ -132,6 +205,11 @@ class Service(Record):
     recovery_strategy: str | None = None
     plan_id: str | None = None
     in_scope: bool = True
+    status: str | None = None
+    """Lifecycle as normalised: ``active``, ``retired``, ``decommissioned``, ``planned``, ``in_build``;
+    the non-active ones are out of scope (``in_scope`` False)."""
+    bia_reviewed: dt.date | None = None
+    """When the service's business impact analysis was last reviewed (ISO 22301 8.2.2: planned intervals)."""
 
 
 class Exercise(Record):
@@ -145,12 +223,18 @@ class Exercise(Record):
     result: ExerciseResult | None = None
     report: str | None = None
     """Evidence path of the post-exercise report, relative to the workspace ``evidence/``."""
+    target_rto: dt.timedelta | None = None
+    """The recovery time the exercise aimed at, as recorded on its row (the RTO at the time)."""
+    target_rpo: dt.timedelta | None = None
+    """The data loss the exercise allowed, as recorded on its row (the RPO at the time)."""
 
 
 class Finding(Record):
     id: str
     exercise_id: str | None = None
     incident_id: str | None = None
+    vendor_id: str | None = None
+    """Set when the finding comes from a vendor's business-continuity review."""
     description: str | None = None
     severity: str | None = None
     raised: dt.date | None = None
@@ -276,6 +360,24 @@ ENTITY_FIELD: dict[EntityKind, str] = {
 }
 """Which ``OrgData`` field holds each entity kind."""
 
+PERSON_FIELDS: dict[EntityKind, tuple[str, ...]] = {
+    EntityKind.SERVICE: ("owner",),
+    EntityKind.EXERCISE: (),
+    EntityKind.FINDING: (),
+    EntityKind.CORRECTIVE_ACTION: ("owner",),
+    EntityKind.CONTACT: ("name", "alternate", "phone", "email", "backup_channel"),
+    EntityKind.VENDOR: ("contact",),
+    EntityKind.PLAN_DOCUMENT: ("owner", "approved_by"),
+    EntityKind.TRAINING_RECORD: ("person",),
+    EntityKind.INCIDENT: (),
+    EntityKind.RISK: ("owner",),
+    EntityKind.BACKUP_RUN: (),
+}
+"""Every field that names or reaches a person, by entity kind: ``--redact`` masks by this table (and
+``Attestation.attested_by``), so a field added to an entity that holds a name, a phone or an e-mail
+belongs here too (a test checks every kind is listed and every field exists). A person's name can also
+sit in ``extra`` columns and in ``raw`` under these field names; redaction masks those too."""
+
 ENTITY_MODEL: dict[EntityKind, type[Record]] = {
     EntityKind.SERVICE: Service,
     EntityKind.EXERCISE: Exercise,
@@ -329,23 +431,6 @@ class Attestation(_Frozen):
     evidence: tuple[str, ...] = ()
     source: SourceRef
 
-
-PERSON_FIELDS: dict[EntityKind, tuple[str, ...]] = {
-    EntityKind.SERVICE: ("owner",),
-    EntityKind.EXERCISE: (),
-    EntityKind.FINDING: (),
-    EntityKind.CORRECTIVE_ACTION: ("owner",),
-    EntityKind.CONTACT: ("name", "alternate", "phone", "email"),
-    EntityKind.VENDOR: ("contact",),
-    EntityKind.PLAN_DOCUMENT: ("owner", "approved_by"),
-    EntityKind.TRAINING_RECORD: ("person",),
-    EntityKind.INCIDENT: (),
-    EntityKind.RISK: ("owner",),
-    EntityKind.BACKUP_RUN: (),
-}
-"""Every field that names or reaches a person, by entity kind: ``--redact`` masks by this table (and
-``Attestation.attested_by``), so a field added to an entity that holds a name, a phone or an e-mail
-belongs here too (a test checks every kind is listed and every field exists)."""
 
 PERSON_TABLES: frozenset[EntityKind] = frozenset({EntityKind.CONTACT, EntityKind.TRAINING_RECORD})
 """Kinds whose every row describes a person: under ``--redact`` the raw values of their rows (rejected

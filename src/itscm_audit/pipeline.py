@@ -129,7 +129,7 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
             raise UsageError(f"unknown framework id(s): {', '.join(unknown)}",
                              hint=f"known: {', '.join(sorted(shipped))}")
     with timer.stage("import"):
-        imported = import_sources(root, config)
+        imported = import_sources(root, config, as_of=as_of)
         known = known_at(imported.data, as_of)  # what was true on the as-of date, and what was left out
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)

@@ -1,13 +1,16 @@
 """Import continuity plans and drill records from the organisation's own spreadsheets.
 
 ``import_sources`` reads the sources listed in ``itscm.yaml`` (the pipeline's entry point);
-``import_paths`` reads arbitrary files for the ``import`` command. Both return an
-:class:`ImportResult`: records with their locations, located issues, row accounting per table and
-the SHA-256 of every file read. See ``docs/import.md``.
+``import_paths`` reads arbitrary files for the ``import`` command; ``detect_tables`` says what the
+tables of a file are without importing them. The imports return an :class:`ImportResult`: records
+with their locations and the officer's own headers and texts, located issues, row accounting per
+table and the SHA-256 of every file read. See ``docs/import.md``; the steps are listed in
+:mod:`itscm_audit.importers.engine`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from itscm_audit.config import CONFIG_NAME, WorkspaceConfig, load_config
@@ -15,15 +18,19 @@ from itscm_audit.errors import SourceError
 from itscm_audit.fsio import inside
 from itscm_audit.importers.engine import (
     ColumnMapping,
+    DetectedTable,
     ImportResult,
+    SourceItem,
     TableMapping,
+    detect_tables,
     parse_entity,
     run_import,
     total_records,
 )
 from itscm_audit.importers.readers import CSV_SUFFIXES, WORKBOOK_SUFFIXES
 
-__all__ = ["ColumnMapping", "ImportResult", "TableMapping", "import_files", "import_paths", "import_sources"]
+__all__ = ["ColumnMapping", "DetectedTable", "ImportResult", "TableMapping", "detect_tables", "import_files",
+           "import_paths", "import_sources"]
 
 DATA_DIR = "data"
 
@@ -52,12 +59,14 @@ def _refuse_outside(root: Path, path: Path, label: str) -> None:
                           hint="copy the file itself into the workspace")
 
 
-def import_sources(root: Path, config: WorkspaceConfig) -> ImportResult:
+def import_sources(root: Path, config: WorkspaceConfig, *, as_of: dt.date | None = None) -> ImportResult:
     """Import the workspace's sources (``sources:`` in itscm.yaml, else every spreadsheet in ``data/``).
 
-    Mapping profiles under ``.itscm/profiles/`` are used, and saved for sources that have none yet.
-    Raises :class:`SourceError` when a configured file is missing or cannot be read (an assessment
-    without one of its declared sources would be silently incomplete), or when nothing usable remains.
+    Mapping profiles under ``.itscm/profiles/`` are used, and saved for sources that have none yet;
+    a source's ``columns:`` block forces column mappings. ``as_of`` (else ``as_of`` in itscm.yaml)
+    bounds the dates of events that have already happened. Raises :class:`SourceError` when a
+    configured file is missing or cannot be read (an assessment without one of its declared sources
+    would be silently incomplete), or when nothing usable remains.
     """
     root = Path(root)
     items = []
@@ -69,19 +78,20 @@ def import_sources(root: Path, config: WorkspaceConfig) -> ImportResult:
                 raise SourceError("source file not found", location=label,
                                   hint=f"check 'sources:' in {CONFIG_NAME} or put the file in the workspace")
             _refuse_outside(root, path, label)
-            items.append((path, label, parse_entity(source.entity, f"{CONFIG_NAME}: {label}"), source.sheet))
+            items.append(SourceItem(path, label, parse_entity(source.entity, f"{CONFIG_NAME}: {label}"),
+                                    source.sheet, dict(source.columns)))
     else:
         data_dir = root / DATA_DIR
         files = sorted(p for p in data_dir.glob("*") if p.is_file() and not p.name.startswith((".", "~$"))
                        and p.suffix.casefold() in WORKBOOK_SUFFIXES | CSV_SUFFIXES) if data_dir.is_dir() else []
-        items = [(p, _label(p, root), None, None) for p in files]
-        for path, label, _entity, _sheet in items:
-            _refuse_outside(root, path, label)
+        items = [SourceItem(p, _label(p, root)) for p in files]
+        for item in items:
+            _refuse_outside(root, item.path, item.label)
         if not items:
             raise SourceError("no spreadsheets to import", location=f"{root.as_posix()}/{DATA_DIR}",
                               hint=f"put them in {DATA_DIR}/ or list them under 'sources:' in {CONFIG_NAME}")
     result = run_import(items, workspace=root, vocabularies=dict(config.vocabularies),
-                        date_order=config.policy.date_order, save_profiles="new")
+                        date_order=config.policy.date_order, save_profiles="new", as_of=as_of or config.as_of)
     if config.sources:
         unreadable = [i for i in result.issues if i.code == "source.unreadable"]
         if unreadable:
@@ -94,22 +104,25 @@ def import_sources(root: Path, config: WorkspaceConfig) -> ImportResult:
 
 
 def import_files(paths: list[Path], workspace: Path | None, *, entity: str | None = None,
-                 sheet: str | None = None, save_profiles: bool = False) -> ImportResult:
+                 sheet: str | None = None, save_profiles: bool = False,
+                 columns: dict[str, str | None] | None = None, as_of: dt.date | None = None) -> ImportResult:
     """Import arbitrary files; never raises for one bad file (its problem is an error issue).
 
     With a workspace, its vocabularies, date order and saved profiles apply; ``save_profiles`` makes
-    this a confirmed import whose mappings are saved for next time.
+    this a confirmed import whose mappings (including ``columns``, the officer's forced mappings:
+    header -> field) are saved for next time.
     """
     config: WorkspaceConfig | None = None
     if workspace is not None and (workspace / CONFIG_NAME).is_file():
         config = load_config(workspace)
     kind = parse_entity(entity, "--entity")
-    items = [(Path(p), _label(Path(p), workspace), kind, sheet) for p in paths]
+    items = [SourceItem(Path(p), _label(Path(p), workspace), kind, sheet, dict(columns or {})) for p in paths]
     return run_import(
         items, workspace=workspace,
         vocabularies=dict(config.vocabularies) if config else {},
         date_order=config.policy.date_order if config else "auto",
         save_profiles="always" if (save_profiles and workspace is not None) else "never",
+        as_of=as_of or (config.as_of if config else None),
     )
 
 

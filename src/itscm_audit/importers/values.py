@@ -1,26 +1,37 @@
 """Typed parsing of cell values: durations, dates, booleans, lists, tiers and vocabulary words.
 
-One parser is compiled per column (unit from the header, vocabulary table, null markers), so the
-per-cell work is a few dictionary look-ups. A parser returns the typed value or ``None`` for an empty
-cell, and raises :class:`ValueProblem` with a message a person understands when the text cannot be
-read; the engine turns that into a located :class:`~itscm_audit.model.DataIssue`.
+One parser is compiled per column (unit from the header, vocabulary table, bounds), so the per-cell
+work is a few dictionary look-ups. A parser returns the typed value, a :class:`Guess` when the value is
+an interpretation the officer should confirm ("1 business day" -> 24 h, "High" -> tier 2), or an
+:class:`AmbiguousDate`; it raises :class:`ValueProblem` with a message a person understands when the
+text cannot be read or the value is impossible (a negative duration, more than 100 years, a date
+before 1950). No other exception leaves a parser, whatever the text. Cells that say "not given"
+(TBD, N/A - reason, see note) are recognised by :func:`not_given` before any parser runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import wraps
 from typing import Any, get_args, get_origin
 
 from itscm_audit.importers.vocabulary import (
+    EXPLICIT_TIER,
+    NEVER_WORDS,
     NO_BACKUP,
+    NOT_GIVEN_WITH_REASON,
+    NOT_GIVEN_WORDS,
     NULL_MARKERS,
     PLACEHOLDER_PATTERN,
+    fold_accents,
     normalise_value,
 )
+from itscm_audit.model import NOT_GIVEN_NOT_APPLICABLE, NOT_GIVEN_UNKNOWN
 
 
 class ValueProblem(Exception):
@@ -32,9 +43,49 @@ class ValueProblem(Exception):
         self.severity = severity
 
 
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """A value read by judgement ("1 business day" -> 24 h): kept, and listed as a warning to confirm."""
+
+    value: Any
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotGiven:
+    """A cell that says the value is not given: ``kind`` is ``unknown`` or ``not_applicable``."""
+
+    kind: str
+    text: str
+    reason: str | None = None
+
+
 Parser = Callable[[Any], Any]
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+MAX_DURATION = dt.timedelta(days=36_525)
+"""Durations over 100 years are typing mistakes (or "never"), not recovery objectives."""
+MIN_DATE = dt.date(1950, 1, 1)
+"""Earlier dates are typing mistakes or spreadsheet artefacts (Excel day 0 is 1899-12-30)."""
+DONE_DATE_MARGIN = dt.timedelta(days=366)
+"""A "done" event (completed, verified, reviewed...) dated more than this after the as-of date is a mistake."""
+
+
+def _safe(parse: Parser) -> Parser:
+    """Whatever the cell holds, a parser raises nothing but :class:`ValueProblem`."""
+
+    @wraps(parse)
+    def guarded(value: Any) -> Any:
+        try:
+            return parse(value)
+        except ValueProblem:
+            raise
+        except (ValueError, OverflowError, ArithmeticError, TypeError, IndexError, KeyError,
+                RecursionError) as exc:
+            raise ValueProblem(f"cannot read {text(value)[:80]!r}: {type(exc).__name__.lower()}") from None
+
+    return guarded
 
 
 def is_null(value: Any) -> bool:
@@ -42,15 +93,54 @@ def is_null(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
+        stripped = value.strip()
+        if not stripped:
             return True
-        low = text.casefold()
-        return low in NULL_MARKERS or bool(PLACEHOLDER_PATTERN.match(text))
+        return stripped.casefold() in NULL_MARKERS or bool(PLACEHOLDER_PATTERN.match(stripped))
     return False
 
 
-_NA_WITH_REASON = re.compile(r"^\s*(n/?a|tbd|none|unknown)\b\s*[-:–—(]\s*(.+)$", re.IGNORECASE)
+NOT_GIVEN_FIRST = frozenset("<[-—–?#(")
+"""First characters of the texts that may say "not given" without a letter first."""
+NOT_GIVEN_PAIRS = frozenset({word[:2] for word in NOT_GIVEN_WORDS} | {"à ", "n/", "s/", "s."})
+"""First two letters (lower case) of every word that may say "not given"."""
+
+
+def may_be_not_given(text: str) -> bool:
+    """Whether ``text`` may say "not given" (two set look-ups): other texts skip the full check."""
+    return text[:1] in NOT_GIVEN_FIRST or text[:2].casefold() in NOT_GIVEN_PAIRS
+
+
+def not_given(raw: str) -> NotGiven | None:
+    """``"TBD"`` -> unknown; ``"N/A - vendor dependency"`` -> not applicable, with its reason; ``None``
+    when the text is a value (or blank, which is simply empty)."""
+    stripped = raw.strip()
+    if not stripped or not may_be_not_given(stripped):
+        return None
+    return classify_not_given(stripped)
+
+
+def classify_not_given(stripped: str) -> NotGiven | None:
+    """The full "not given" check of a stripped text (:func:`not_given` first asks the quick gate)."""
+    if len(stripped) <= 40:
+        kind = NOT_GIVEN_WORDS.get(normalise_value(stripped)) or NOT_GIVEN_WORDS.get(stripped.casefold())
+        if kind is not None:
+            return NotGiven(kind, stripped)
+        if PLACEHOLDER_PATTERN.match(stripped):
+            return NotGiven(NOT_GIVEN_UNKNOWN, stripped, "template placeholder")
+    if len(stripped) > 400:
+        return None
+    match = NOT_GIVEN_WITH_REASON.match(stripped) or NOT_GIVEN_WITH_REASON.match(fold_accents(stripped))
+    if match is None:
+        return None
+    if match.group("see"):
+        return NotGiven(NOT_GIVEN_UNKNOWN, stripped, "refers to a note")
+    word = match.group("word").casefold()
+    kind = NOT_GIVEN_NOT_APPLICABLE if word.startswith(_NOT_APPLICABLE_WORDS) else NOT_GIVEN_UNKNOWN
+    return NotGiven(kind, stripped, match.group("reason").strip(" )"))
+
+
+_NOT_APPLICABLE_WORDS = ("n/a", "na", "n.a", "not applicable", "s.o", "so", "s/o", "sans objet", "ne s'applique")
 
 
 def text(value: Any) -> str:
@@ -59,7 +149,7 @@ def text(value: Any) -> str:
         return value.strip()
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
@@ -74,92 +164,162 @@ def text(value: Any) -> str:
 
 _UNIT_SECONDS: dict[str, float] = {}
 for _names, _secs in (
-    (("s", "sec", "secs", "second", "seconds"), 1.0),
+    (("s", "sec", "secs", "second", "seconds", "seconde", "secondes"), 1.0),
     (("m", "min", "mins", "minute", "minutes", "mn"), 60.0),
-    (("h", "hr", "hrs", "hour", "hours", "hour(s)", "hrs."), 3600.0),
+    (("h", "hr", "hrs", "hour", "hours", "hour(s)", "hrs.", "heure", "heures", "heure(s)"), 3600.0),
     (("d", "day", "days", "day(s)", "business day", "business days", "working day", "working days",
-      "calendar day", "calendar days"), 86400.0),
-    (("w", "wk", "wks", "week", "weeks"), 7 * 86400.0),
-    (("month", "months", "mo", "mos"), 30 * 86400.0),
-    (("y", "yr", "yrs", "year", "years"), 365 * 86400.0),
+      "calendar day", "calendar days", "j", "jour", "jours", "jour(s)", "jour ouvrable", "jours ouvrables",
+      "jour ouvre", "jours ouvres", "jour calendrier", "jours calendrier"), 86400.0),
+    (("w", "wk", "wks", "week", "weeks", "semaine", "semaines", "sem"), 7 * 86400.0),
+    (("month", "months", "mo", "mos", "mois"), 30 * 86400.0),
+    (("y", "yr", "yrs", "year", "years", "an", "ans", "annee", "annees"), 365 * 86400.0),
 ):
     for _n in _names:
         _UNIT_SECONDS[_n] = _secs
 
+_NUM = r"\d+(?:[.,]\d+)?"
 _DURATION_PART = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(business days?|working days?|calendar days?|seconds?|secs?|minutes?|mins?|mn|"
-    r"hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?|[smhdwy])(?![a-z])",
+    rf"({_NUM})\s*(business days?|working days?|calendar days?|jours? ouvrables?|jours? ouvres?|"
+    r"jours? calendriers?|seconds?|secondes?|secs?|minutes?|mins?|mn|hours?|heures?|hrs?|days?|jours?|"
+    r"weeks?|semaines?|sem|wks?|months?|mois|mos?|years?|yrs?|annees?|ans?|[smhdwyj])(?![a-z])",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$")
-_NUMBER = re.compile(r"^[<>≤≥~]?\s*=?\s*(\d+(?:[.,]\d+)?)$")
+_NUMBER = re.compile(r"^(?:[<>≤≥~]|<=|>=|up to|jusqu a|max|maximum)?\s*=?\s*(\d+(?:[.,]\d+)?(?:e[+-]?\d{1,4})?)$")
+_NEGATIVE = re.compile(r"^\s*[-−–]\s*\d")
+_ISO_DURATION = re.compile(
+    r"^(-)?P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$",
+    re.IGNORECASE,
+)
+_ISO_UNITS = (365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0, 3600.0, 60.0, 1.0)
 _ZERO_WORDS = frozenset({"zero", "none", "no data loss", "immediate", "immediately", "instant", "real time",
-                         "realtime", "continuous", "0"})
+                         "realtime", "continuous", "0", "aucune", "aucune perte", "immediat", "instantane",
+                         "temps reel", "nulle"})
+_JUDGED_UNITS = re.compile(r"business|working|ouvrable|ouvre|months?|mois|years?|ans?\b|annees?", re.IGNORECASE)
+_BOUND_WORDS = re.compile(r"^\s*(?:[<>≤≥~]|<=|>=|up to|jusqu a|max|maximum|within|under|less than|moins de)",
+                          re.IGNORECASE)
+_RANGE = re.compile(rf"{_NUM}\s*[a-z]*\s*(?:-|–|to|a|à)\s*{_NUM}", re.IGNORECASE)
 
 
 def header_unit(header: str) -> float | None:
-    """Seconds per unit when the header names one: ``RTO (hrs)`` -> 3600, ``point in time (seconds)``."""
+    """Seconds per unit when the header names one: ``RTO (hrs)`` -> 3600, ``Délai (heures)``, ``(seconds)``."""
     low = header.casefold()
-    for match in re.finditer(r"[(\[]\s*(?:in\s+)?([a-z ]+?)\s*[)\]]", low):
-        unit = match.group(1).strip()
+    for match in re.finditer(r"[(\[]\s*(?:in\s+|en\s+)?([a-zé ]+?)\s*[)\]]", low):
+        unit = match.group(1).strip().replace("é", "e")
         if unit in _UNIT_SECONDS:
             return _UNIT_SECONDS[unit]
     words = re.findall(r"[a-z]+", low)
     for word in reversed(words):
-        if word in ("hours", "hrs", "hr", "minutes", "mins", "seconds", "secs", "days"):
+        if word in ("hours", "hrs", "hr", "minutes", "mins", "seconds", "secs", "days", "heures", "jours"):
             return _UNIT_SECONDS[word]
     return None
 
 
+def _bounded(seconds: float, raw: str) -> dt.timedelta:
+    """A duration within 0 and 100 years, or a :class:`ValueProblem` quoting the text."""
+    if not math.isfinite(seconds):
+        raise ValueProblem(f"{raw!r} is not a duration (not a finite number)")
+    if seconds < 0:
+        raise ValueProblem(f"{raw!r} is a negative duration")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueProblem(f"{raw!r} is over 100 years: not a plausible duration")
+    return dt.timedelta(seconds=seconds)
+
+
+def _unit_seconds(unit: str) -> float:
+    """Seconds in one unit as written (``hrs``, ``jours ouvrables``, ``Business Days``)."""
+    name = " ".join(unit.casefold().split())
+    found = _UNIT_SECONDS.get(name)
+    if found is None:
+        found = _UNIT_SECONDS.get(name[:-1], 3600.0)
+    return found
+
+
+def _number(text_number: str) -> float:
+    return float(text_number.replace(",", "."))
+
+
 def duration_parser(unit_seconds: float | None, vocab: dict[str, str] | None = None,
-                    no_backup_words: frozenset[str] = frozenset()) -> Parser:
-    """Compile a duration reader for one column; bare numbers use the header's unit (hours if none)."""
+                    no_backup_words: frozenset[str] = frozenset(), doubtful: frozenset[str] = frozenset()) -> Parser:
+    """Compile a duration reader for one column; bare numbers use the header's unit (hours if none).
+
+    ``vocab`` reads frequency words ("Hourly"); those in ``doubtful`` (bands such as "daily to weekly")
+    are read by judgement and come back as a :class:`Guess`."""
     default_unit = unit_seconds if unit_seconds is not None else 3600.0
     vocab = vocab or {}
 
-    def parse_text(raw: str) -> dt.timedelta | None:
+    def parse_text(raw: str, depth: int = 0) -> dt.timedelta | Guess:
         low = normalise_value(raw)
-        if low in vocab:
-            return parse_text(vocab[low]) if vocab[low] != raw else None
+        if low in vocab and depth < 3:
+            target = vocab[low]
+            found = parse_text(target, depth + 1)
+            value = found.value if isinstance(found, Guess) else found
+            if low in doubtful:
+                return Guess(value, f"backup frequency {raw!r} read as every {_hours_text(value)}")
+            return value
         if low in no_backup_words:
             raise ValueProblem(f"{raw!r} means no backup: no interval recorded")
         if low in _ZERO_WORDS:
             return dt.timedelta(0)
+        if _NEGATIVE.match(raw):
+            raise ValueProblem(f"{raw!r} is a negative duration")
+        iso = _ISO_DURATION.match(raw.strip())
+        if iso:
+            if iso.group(1):
+                raise ValueProblem(f"{raw!r} is a negative duration")
+            seconds = sum(_number(part) * unit for part, unit in zip(iso.groups()[1:], _ISO_UNITS, strict=True)
+                          if part)
+            return _bounded(seconds, raw)
         number = _NUMBER.match(low)
         if number:
-            return dt.timedelta(seconds=float(number.group(1).replace(",", ".")) * default_unit)
+            value = _bounded(_number(number.group(1)) * default_unit, raw)
+            return Guess(value, f"{raw!r} is a bound, read as {_hours_text(value)}") if _BOUND_WORDS.match(
+                low) else value
         clock = _CLOCK.match(low)
         if clock:
             h, m, s = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
-            return dt.timedelta(hours=h, minutes=m, seconds=s)
+            return _bounded(h * 3600.0 + m * 60.0 + s, raw)
         # "1 hour - customers expect ...": the duration is what comes before the reason
-        head = re.split(r"\s+[-–—:(]\s+|\s*\(|;|\n", raw, maxsplit=1)[0]
+        folded = fold_accents(raw)
+        head = re.split(r"\s+[-–—:(]\s+|\s*\(|;|\n", folded, maxsplit=1)[0]
         parts = _DURATION_PART.findall(head)
-        if not parts and head != raw:
-            parts = _DURATION_PART.findall(raw)
+        if not parts and head != folded:
+            parts = _DURATION_PART.findall(folded)
         if not parts:
             raise ValueProblem(f"cannot read {raw!r} as a duration (expected e.g. '4 hours', '30 min', '2 days')")
         seconds = 0.0
         for amount, unit in parts:
-            seconds += float(amount.replace(",", ".")) * _UNIT_SECONDS[unit.casefold()]
-        return dt.timedelta(seconds=seconds)
+            seconds += _number(amount) * _unit_seconds(unit)
+        value = _bounded(seconds, raw)
+        if _RANGE.search(head) and len(parts) == 1:
+            return Guess(value, f"{raw!r} is a range, read as its upper end {_hours_text(value)}")
+        if _JUDGED_UNITS.search(head) or _BOUND_WORDS.match(low):
+            return Guess(value, f"{raw!r} read as {_hours_text(value)}")
+        return value
 
-    def parse(value: Any) -> dt.timedelta | None:
+    def parse(value: Any) -> dt.timedelta | Guess | None:
         if isinstance(value, bool):
             raise ValueProblem(f"{value!r} is not a duration")
         if isinstance(value, (int, float)):
-            return dt.timedelta(seconds=float(value) * default_unit)
+            return _bounded(float(value) * default_unit, text(value))
         if isinstance(value, dt.timedelta):
-            return value
+            return _bounded(value.total_seconds(), text(value))
         if isinstance(value, dt.time):
             return dt.timedelta(hours=value.hour, minutes=value.minute, seconds=value.second)
-        raw = text(value)
-        match = _NA_WITH_REASON.match(raw)
-        if match:
-            raise ValueProblem(f"no duration given: {raw!r}", severity="info")
-        return parse_text(raw)
+        if isinstance(value, dt.date):
+            raise ValueProblem(f"{text(value)!r} is a date, not a duration")
+        return parse_text(text(value))
 
-    return parse
+    return _safe(parse)
+
+
+def _hours_text(value: dt.timedelta) -> str:
+    """``24 h``, ``7 days``: how a duration is quoted back in an interpretation."""
+    hours = value.total_seconds() / 3600
+    if hours > 48 and hours % 24 == 0:
+        return f"{hours / 24:g} days"
+    return f"{hours:g} h"
 
 
 # --- dates ----------------------------------------------------------------------------------------------
@@ -185,14 +345,26 @@ class AmbiguousDate:
         return day_value
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
                   r"(?:Z|[+-]\d{2}:?\d{2})?$")
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T](\d{1,2})[:h](\d{2})(?::(\d{2}))?"
                            r"\s*(am|pm)?)?$", re.IGNORECASE)
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_WORD_DATE_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})$", re.IGNORECASE)
-_WORD_DATE_MDY = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", re.IGNORECASE)
+MONTH_NAMES: dict[str, int] = {
+    **{name: i for i, names in enumerate((
+        ("january", "jan", "janvier", "janv"), ("february", "feb", "fevrier", "fevr", "fev"),
+        ("march", "mar", "mars"), ("april", "apr", "avril", "avr"), ("may", "mai"),
+        ("june", "jun", "juin"), ("july", "jul", "juillet", "juil"), ("august", "aug", "aout"),
+        ("september", "sep", "sept", "septembre"), ("october", "oct", "octobre"),
+        ("november", "nov", "novembre"), ("december", "dec", "decembre")), start=1) for name in names},
+}
+"""Month names and abbreviations, English and French (accents folded), -> month number."""
+_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+            r"dimanche|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+")
+_WORD_DATE_DMY = re.compile(rf"^(?:{_WEEKDAY})?(?:le\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|re)?[\s-]+([a-z]{{3,9}})"
+                            r"\.?,?[\s-]+(\d{4})(?:\s+(?:at\s+|a\s+)?(\d{1,2})[:h](\d{2}))?$", re.IGNORECASE)
+_WORD_DATE_MDY = re.compile(rf"^(?:{_WEEKDAY})?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]+(\d{{4}})"
+                            r"(?:\s+(?:at\s+)?(\d{1,2}):(\d{2}))?$", re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"^([a-z]{3,9})\.?\s+(\d{4})$", re.IGNORECASE)
 
 
 def _year(text_year: str) -> int:
@@ -200,30 +372,35 @@ def _year(text_year: str) -> int:
     return year + 2000 if year < 70 else year + 1900 if year < 100 else year
 
 
-def date_parser(want_datetime: bool, evidence: dict[str, int] | None = None) -> Parser:
+def date_parser(want_datetime: bool, evidence: dict[str, int] | None = None,
+                latest: dt.date | None = None) -> Parser:
     """Compile a date (or date-time) reader; ambiguous day/month texts come back as :class:`AmbiguousDate`.
 
     ``evidence`` counts the cells that could only be day-first (``dmy``) or month-first (``mdy``), so
-    the column's ambiguous cells can be settled by the column itself.
+    the column's ambiguous cells can be settled by the column itself. Dates before 1950, or after
+    ``latest`` (for events that must already have happened), are problems that quote the text.
     """
     seen = evidence if evidence is not None else {}
 
-    def finish(day: dt.date, time: dt.time | None) -> dt.date | dt.datetime:
+    def finish(day: dt.date, time: dt.time | None, raw: str) -> dt.date | dt.datetime:
+        check_date(day, raw, latest)
         if want_datetime:
             return dt.datetime.combine(day, time or dt.time())
         return day
 
-    def parse(value: Any) -> dt.date | dt.datetime | AmbiguousDate | None:
+    def parse(value: Any) -> dt.date | dt.datetime | AmbiguousDate | Guess | None:
         if isinstance(value, dt.datetime):
+            check_date(value.date(), text(value), latest)
             return value if want_datetime else value.date()
         if isinstance(value, dt.date):
+            check_date(value, text(value), latest)
             return dt.datetime.combine(value, dt.time()) if want_datetime else value
         if isinstance(value, bool):
             raise ValueProblem(f"{value!r} is not a date")
         if isinstance(value, (int, float)):
-            if 1 <= value < 2958466:
+            if math.isfinite(value) and 1 <= value < 2958466:
                 stamp = EXCEL_EPOCH + dt.timedelta(days=float(value))
-                return stamp if want_datetime else stamp.date()
+                return finish(stamp.date(), stamp.time(), text(value))
             raise ValueProblem(f"{value!r} is not a date")
         raw = text(value)
         if len(raw) >= 10 and raw[4] == "-" and raw[7] == "-":
@@ -235,13 +412,16 @@ def date_parser(want_datetime: bool, evidence: dict[str, int] | None = None) -> 
             else:
                 if stamp.tzinfo is not None:
                     stamp = stamp.replace(tzinfo=None)  # wall-clock time as written, like the slow path
-                return stamp if want_datetime else stamp.date()
+                return finish(stamp.date(), stamp.time(), raw)
+        low = normalise_value(raw)
+        if low in NEVER_WORDS:
+            raise ValueProblem(f"{raw!r}: no date (the event has not happened)", severity="info")
         try:
             iso = _ISO.match(raw)
             if iso:
                 y, mo, d, hh, mm, ss = iso.groups()
                 time = dt.time(int(hh), int(mm), int(ss or 0)) if hh else None
-                return finish(dt.date(int(y), int(mo), int(d)), time)
+                return finish(dt.date(int(y), int(mo), int(d)), time, raw)
             num = _NUMERIC_DATE.match(raw)
             if num:
                 a, b, y, hh, mm, ss, ampm = num.groups()
@@ -252,90 +432,166 @@ def date_parser(want_datetime: bool, evidence: dict[str, int] | None = None) -> 
                 first, second, year = int(a), int(b), _year(y)
                 if first > 12 and second <= 12:
                     seen["dmy"] = seen.get("dmy", 0) + 1
-                    return finish(dt.date(year, second, first), time)
+                    return finish(dt.date(year, second, first), time, raw)
                 if second > 12 and first <= 12:
                     seen["mdy"] = seen.get("mdy", 0) + 1
-                    return finish(dt.date(year, first, second), time)
+                    return finish(dt.date(year, first, second), time, raw)
                 if first == second:
-                    return finish(dt.date(year, first, second), time)
+                    return finish(dt.date(year, first, second), time, raw)
                 if first > 12 and second > 12:
                     raise ValueProblem(f"{raw!r} is not a date (no month in it)")
+                check_date(dt.date(year, 1, 1), raw, None)
                 return AmbiguousDate(first, second, year, time, raw)
-            word = _WORD_DATE_DMY.match(raw)
-            if word and word.group(2)[:3].casefold() in _MONTHS:
-                return finish(dt.date(int(word.group(3)), _MONTHS[word.group(2)[:3].casefold()],
-                                      int(word.group(1))), None)
-            word = _WORD_DATE_MDY.match(raw)
-            if word and word.group(1)[:3].casefold() in _MONTHS:
-                return finish(dt.date(int(word.group(3)), _MONTHS[word.group(1)[:3].casefold()],
-                                      int(word.group(2))), None)
-            if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+            folded = low.replace(",", " ")
+            folded = " ".join(folded.split())
+            word = _WORD_DATE_DMY.match(folded)
+            if word and word.group(2).rstrip(".") in MONTH_NAMES:
+                time = dt.time(int(word.group(4)), int(word.group(5))) if word.group(4) else None
+                return finish(dt.date(int(word.group(3)), MONTH_NAMES[word.group(2).rstrip(".")],
+                                      int(word.group(1))), time, raw)
+            word = _WORD_DATE_MDY.match(folded)
+            if word and word.group(1).rstrip(".") in MONTH_NAMES:
+                time = dt.time(int(word.group(4)), int(word.group(5))) if word.group(4) else None
+                return finish(dt.date(int(word.group(3)), MONTH_NAMES[word.group(1).rstrip(".")],
+                                      int(word.group(2))), time, raw)
+            month_year = _MONTH_YEAR.match(folded)
+            if month_year and month_year.group(1).rstrip(".") in MONTH_NAMES:
+                day = dt.date(int(month_year.group(2)), MONTH_NAMES[month_year.group(1).rstrip(".")], 1)
+                return Guess(finish(day, None, raw), f"{raw!r} has no day: read as {day.isoformat()}")
+            if re.fullmatch(r"\d{1,7}(?:\.\d+)?", raw):
                 return parse(float(raw))
         except ValueError:
             raise ValueProblem(f"{raw!r} is not a valid calendar date") from None
         raise ValueProblem(f"cannot read {raw!r} as a date (expected e.g. 2026-03-31)")
 
-    return parse
+    return _safe(parse)
+
+
+def check_date(day: dt.date, raw: str, latest: dt.date | None) -> None:
+    """Dates before 1950 are mistakes; so are "done" dates after ``latest`` (the as-of date plus a year)."""
+    if day < MIN_DATE:
+        raise ValueProblem(f"{raw!r} is before 1950: not a plausible date")
+    if latest is not None and day > latest:
+        raise ValueProblem(f"{raw!r} is more than a year after the as-of date, for an event that has "
+                           "already happened")
 
 
 # --- other kinds ----------------------------------------------------------------------------------------
 
-def vocab_parser(table: dict[str, str], table_name: str) -> Parser:
-    """Look a word up in a vocabulary table; unknown words are reported with the table to extend."""
+_NOTE_AFTER = re.compile(r"\s+[-–—:]\s+|\s*[(\[]|\n")
+_WORD_SPLIT = re.compile(r"[^\w']+")
 
-    def parse(value: Any) -> str:
+
+def vocab_parser(table: dict[str, str], table_name: str, doubtful: frozenset[str] = frozenset()) -> Parser:
+    """Look a word up in a vocabulary table; unknown words are reported with the table to extend.
+
+    Words in ``doubtful`` are read by judgement: they come back as a :class:`Guess`. A word followed
+    by a note ("Retired (2025)", "Closed - verified") is read as the word. Otherwise, when the text
+    holds exactly one meaning of the table as a phrase ("Full failover test" -> failover), that meaning
+    is a :class:`Guess`.
+    """
+    phrases = sorted((k for k in table if len(k) >= 4), key=len, reverse=True)
+
+    def by_phrase(key: str) -> str | None:
+        padded = f" {' '.join(_WORD_SPLIT.split(key))} "
+        found: list[str] = []
+        for phrase in phrases:
+            if f" {phrase} " in padded and not any(phrase in longer for longer in found):
+                found.append(phrase)
+        meanings = {table[f] for f in found}
+        return meanings.pop() if len(meanings) == 1 else None
+
+    def parse(value: Any) -> str | Guess:
         raw = text(value)
-        found = table.get(normalise_value(raw))
+        key = normalise_value(raw)
+        found = table.get(key)
+        if found is None:
+            head = normalise_value(_NOTE_AFTER.split(raw, maxsplit=1)[0])
+            found = table.get(head) if head and head != key else None
+            if found is not None:
+                key = head
+            elif len(key) <= 80 and (meaning := by_phrase(key)) is not None:
+                return Guess(meaning, f"{raw!r} read as {meaning.replace('_', ' ')} (by a word in it)")
         if found is None:
             raise ValueProblem(f"{raw!r} is not in the {table_name} vocabulary "
                                f"(add it under vocabularies: {table_name}: in itscm.yaml)")
+        if key in doubtful:
+            return Guess(found, f"{raw!r} read as {found.replace('_', ' ')}")
         return found
 
-    return parse
+    return parse  # text and dictionary look-ups only: nothing but ValueProblem can be raised
 
 
-def bool_parser(table: dict[str, str]) -> Parser:
-    words = vocab_parser(table, "yes_no")
+def bool_parser(table: dict[str, str], doubtful: frozenset[str] = frozenset()) -> Parser:
+    words = vocab_parser(table, "yes_no", doubtful)
 
-    def parse(value: Any) -> bool:
+    def parse(value: Any) -> bool | Guess:
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
             return value == 1
         raw = text(value)
         low = normalise_value(raw)
-        if low.startswith(("yes ", "yes,", "yes -")):
+        if low.startswith(("yes ", "yes,", "yes -", "oui ", "oui,", "oui -", "y -", "y (", "o -", "o (")):
             return True
-        if low.startswith(("no ", "no,", "no -")):
+        if low.startswith(("no ", "no,", "no -", "non ", "non,", "non -", "n -", "n (")):
             return False
-        return bool(words(raw) == "true")
+        found = words(raw)
+        if isinstance(found, Guess):
+            return Guess(found.value == "true", f"{raw!r} read as {'yes' if found.value == 'true' else 'no'}")
+        return bool(found == "true")
 
-    return parse
+    return _safe(parse)
 
 
-_TIER_DIGIT = re.compile(r"^(?:tier|t|level|priority|p|cat|category)?\s*[-:#]?\s*(\d)\b", re.IGNORECASE)
+_TIER_DIGIT = re.compile(r"^(?:tier|t|level|niveau|palier|priority|priorite|p|cat|category|categorie|classe|"
+                         r"crit|criticality|criticite)?\s*[-:#]?\s*(\d)\b", re.IGNORECASE)
+_TIER_ROMAN = re.compile(r"^(?:tier|level|niveau|palier|cat|category|categorie|classe)\s*[-:#]?\s*(iv|v|i{1,3})\b",
+                         re.IGNORECASE)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_FIRM_TIER_WORDS = frozenset({"critical", "mission critical", "critique", "extreme", "vital", "vitale",
+                              "non critical", "non-critical", "non critique", "deferrable", "differable"})
 
 
-def tier_parser(table: dict[str, str]) -> Parser:
-    def parse(value: Any) -> int:
+def tier_parser(table: dict[str, str], confirmed: frozenset[str] = frozenset()) -> Parser:
+    """``Tier 1``, ``T2``, ``Niveau 3``, ``Tier II`` and vocabulary words (``High`` -> 2, a judged value
+    unless the workspace defined the word itself: ``confirmed``)."""
+
+    def from_word(raw: str, key: str, found: str) -> int | Guess:
+        if EXPLICIT_TIER.search(key) or key in _FIRM_TIER_WORDS or key in confirmed:
+            return int(found)
+        return Guess(int(found), f"{raw!r} read as tier {found}")
+
+    def parse(value: Any) -> int | Guess:
         if isinstance(value, bool):
             raise ValueProblem(f"{value!r} is not a tier")
-        if isinstance(value, (int, float)) and float(value).is_integer() and 0 <= value <= 9:
-            return max(1, int(value))
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value) or value < 0:
+                raise ValueProblem(f"{text(value)!r} is not a tier (negative or not a number)")
+            if float(value).is_integer() and value <= 9:
+                return max(1, int(value))
+            raise ValueProblem(f"{text(value)!r} is not a tier")
         raw = text(value)
-        found = table.get(normalise_value(raw))
+        if _NEGATIVE.match(raw):
+            raise ValueProblem(f"{raw!r} is not a tier (negative)")
+        key = normalise_value(raw)
+        found = table.get(key)
         if found is not None and found.isdigit():
-            return int(found)
+            return from_word(raw, key, found)
         match = _TIER_DIGIT.match(raw)
         if match:
             return max(1, int(match.group(1)))
-        for part in re.split(r"[/,;\-–]", raw):
-            found = table.get(normalise_value(part))
+        roman = _TIER_ROMAN.match(key)
+        if roman:
+            return _ROMAN[roman.group(1)]
+        for part in re.split(r"[/,;\-–(]", raw):
+            part_key = normalise_value(part)
+            found = table.get(part_key)
             if found is not None and found.isdigit():
-                return int(found)
+                return from_word(raw, part_key, found)
         raise ValueProblem(f"{raw!r} is not a tier (add it under vocabularies: tier: in itscm.yaml)")
 
-    return parse
+    return _safe(parse)
 
 
 _LIST_SPLIT = re.compile(r"\s*(?:\r?\n|;|\||,)\s*")
@@ -360,7 +616,7 @@ def list_parser() -> Parser:
                 items.append(item)
         return tuple(dict.fromkeys(items))
 
-    return parse
+    return parse  # text operations only: nothing can be raised
 
 
 _PRIMARY = re.compile(r"primary\s*:\s*(.*?)\s*(?:\n|$)", re.IGNORECASE)

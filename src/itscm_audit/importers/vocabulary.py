@@ -12,174 +12,402 @@ punctuation turned into single spaces (see :func:`normalise_header`).
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from itscm_audit.model import EntityKind
 
-_UNIT_IN_HEADER = re.compile(r"[(\[]\s*(?:in\s+)?([a-z ]+?)\s*[)\]]")
+_UNIT_IN_HEADER = re.compile(r"[(\[]\s*(?:in\s+|en\s+)?([a-z ]+?)\s*[)\]]")
+_YES_NO_HINT = re.compile(r"[(\[]\s*(?:y|yes|o|oui|t|true)\s*/\s*(?:n|no|non|f|false)\s*[)\]]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+def fold_accents(text: str) -> str:
+    """``"Propriétaire"`` -> ``"Proprietaire"``: French headers and values compare without accents."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
+
+
+@lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
-    """``"RTO (hrs)*"`` -> ``"rto"``; ``"Critical Role?"`` -> ``"critical role"``."""
-    lowered = text.casefold().replace("&", " and ")
+    """``"RTO (hrs)*"`` -> ``"rto"``; ``"Critical Role?"`` -> ``"critical role"``; ``"PII (Y/N)"`` -> ``"pii"``;
+    ``"Dernière vérification"`` -> ``"derniere verification"``."""
+    lowered = _fold_marks(text)
     lowered = _UNIT_IN_HEADER.sub(" ", lowered)
     return _NON_ALNUM.sub(" ", lowered).strip()
 
 
-def normalise_value(text: str) -> str:
-    """Vocabulary keys compare without case, surrounding punctuation or repeated spaces."""
-    return " ".join(text.casefold().replace("_", " ").split()).strip(" .:;,")
+def header_words(text: str) -> str:
+    """The header with the words inside its brackets kept (``"Scope (services)"`` -> ``"scope services"``):
+    what a bracket adds can decide between two fields."""
+    return _NON_ALNUM.sub(" ", _fold_marks(text)).strip()
 
+
+_NUMBER_SIGN = re.compile(r"#|\bn[°º]|\bno\.")
+_ELISION = re.compile(r"\b(?:d|l|qu)['’]")
+
+
+def _fold_marks(text: str) -> str:
+    """Lower case without accents, ``&`` as "and", French elisions dropped (``d'échéance`` -> ``échéance``),
+    apostrophes as spaces, ``#`` / ``N°`` as "no", and yes/no hints (``(Y/N)``, ``(O/N)``) removed."""
+    lowered = _ELISION.sub("", text.casefold()).replace("&", " and ").replace("'", " ").replace("’", " ")
+    lowered = _NUMBER_SIGN.sub(" no ", lowered)
+    return _YES_NO_HINT.sub(" ", fold_accents(lowered))
+
+
+def normalise_value(text: str) -> str:
+    """Vocabulary keys compare without case, accents, surrounding punctuation or repeated spaces."""
+    return " ".join(fold_accents(text.casefold()).replace("_", " ").replace("’", "'").split()).strip(" .:;,!")
+
+
+_FINDING_ON_ROW = ("issue identified", "issues identified", "issue found", "issues found", "finding", "findings",
+                   "lessons learned", "lessons learnt", "lesson learned", "improvement", "improvements",
+                   "improvement identified", "areas for improvement", "gaps found", "lecons apprises",
+                   "pistes amelioration", "amelioration",
+                   "issue", "issues", "gap identified", "gaps identified", "gap", "gaps", "observation",
+                   "observations", "weakness", "weaknesses", "problem identified", "problems", "deficiency",
+                   "constat", "constats", "probleme identifie", "problemes identifies", "probleme constate",
+                   "problemes constates", "lacune", "lacunes", "ecart", "ecarts", "ecarts constates")
+_ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
+    "corrective_action.description": ("corrective action", "remediation", "remediation action", "remediation plan",
+                                      "action required", "action plan", "recommended action", "recommendation",
+                                      "action", "actions", "mitigation", "action corrective", "mesure corrective",
+                                      "mesures correctives", "plan action", "recommandation", "correctif"),
+    "corrective_action.owner": ("action owner", "remediation owner", "owner of action", "action responsible",
+                                "action assigned to", "assigned to", "responsible", "remediation lead",
+                                "responsable de action", "responsable action", "responsable du suivi",
+                                "responsable", "porteur", "porteur de action", "assigne a", "owner", "proprietaire"),
+    "corrective_action.due": ("target date", "remediation due", "remediation due date", "action due",
+                              "action due date", "due date", "due", "due by", "deadline", "target completion date",
+                              "target completion", "echeance", "date echeance", "date cible", "date prevue",
+                              "date limite", "echeance de action"),
+    "corrective_action.status": ("action status", "remediation status", "status of action", "status", "statut",
+                                 "statut de action", "statut action", "statut du suivi", "etat de action",
+                                 "suivi"),
+    "corrective_action.closed": ("action closed", "closed on", "date closed", "closure date", "remediated on",
+                                 "date de fermeture", "ferme le", "date de cloture", "corrige le"),
+}
+"""Columns of an exercise, incident or vendor row that carry its finding and corrective action."""
 
 HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     EntityKind.SERVICE: {
         "id": ("service id", "service ref", "service reference", "service code", "id", "ref id", "ref",
                "asset id", "asset ref id", "unique asset identifier", "application id", "app id",
-               "system id", "service no", "service number"),
-        "name": ("service name", "service", "name", "asset", "asset name", "application",
-                 "application name", "system", "system name", "business service", "it service",
-                 "process", "business process", "process name"),
+               "system id", "service no", "service number", "service identifier", "svc id", "svc code",
+               "svc no", "service key", "ci id", "code", "identifiant", "code du service", "code service",
+               "no service", "no du service", "numero de service", "numero du service", "id service",
+               "identifiant du service", "id du service", "reference"),
+        "name": ("service name", "service", "name", "asset", "asset name", "application", "application name",
+                 "system", "system name", "business service", "it service", "process", "business process",
+                 "process name", "service title", "nom du service", "nom", "systeme", "nom de application",
+                 "processus", "service affaires", "service ti", "actif", "nom de actif"),
         "tier": ("tier", "service tier", "criticality", "criticality tier", "priority", "recovery tier",
-                 "recovery priority", "impact level", "criticality level", "importance"),
+                 "recovery priority", "impact level", "criticality level", "importance", "criticality rating",
+                 "business criticality", "criticite", "niveau de criticite", "palier", "priorite",
+                 "priorite de reprise", "classe de criticite", "cote de criticite", "niveau"),
         "owner": ("business owner", "owner", "service owner", "system owner", "process owner",
-                  "system administrator owner", "accountable", "responsible"),
+                  "system administrator owner", "accountable", "responsible", "application owner",
+                  "proprietaire", "proprietaire affaires", "responsable", "responsable du service",
+                  "detenteur", "proprietaire du service", "responsable affaires"),
         "mtpd": ("mtpd", "mtd", "maximum tolerable period of disruption", "maximum tolerable downtime",
-                 "maximum acceptable outage", "mao", "how long can it be down", "how long can it be down mtd"),
-        "rto": ("rto", "recovery time objective", "rto hours", "rto hrs", "recovery time", "target rto"),
+                 "maximum acceptable outage", "mao", "how long can it be down", "how long can it be down mtd",
+                 "mtpod", "mtdp", "dmia", "dmt", "dmia dmt", "duree maximale interruption acceptable",
+                 "duree maximale interruption admissible", "delai maximal tolerable",
+                 "delai maximal interruption tolerable", "duree maximale interruption tolerable",
+                 "periode maximale interruption tolerable", "pmit"),
+        "rto": ("rto", "recovery time objective", "rto hours", "rto hrs", "recovery time", "target rto",
+                "rto target", "required rto", "business rto", "delai de reprise", "dmr",
+                "delai maximal de reprise", "objectif de temps de reprise", "otr", "delai de retablissement",
+                "temps de reprise", "rto delai de reprise", "delai de reprise rto", "objectif de delai de reprise"),
         "rpo": ("rpo", "recovery point objective", "rpo hours", "rpo hrs", "recovery point", "target rpo",
-                "data loss tolerance", "acceptable data loss"),
+                "data loss tolerance", "acceptable data loss", "maximum data loss", "rpo target", "pdma",
+                "perte de donnees maximale admissible", "perte de donnees maximale acceptable",
+                "objectif de point de reprise", "opr", "point de reprise", "pdma rpo", "rpo pdma",
+                "perte de donnees admissible", "perte maximale de donnees"),
         "backup_interval": ("backup frequency", "backup interval", "backup schedule", "frequency of backup",
-                            "backups", "how often is it backed up", "backup"),
+                            "backups", "how often is it backed up", "backup", "backup cadence",
+                            "frequence de sauvegarde", "frequence des sauvegardes", "sauvegarde", "sauvegardes"),
         "personal_data": ("personal data", "contains personal data", "pii", "personal information",
-                          "gdpr data", "processes personal data"),
-        "phi": ("phi", "health data", "protected health information", "contains phi", "ephi"),
+                          "gdpr data", "processes personal data", "holds personal info", "holds personal information",
+                          "holds personal data", "personal info", "contains pii", "contains personal information",
+                          "pii data", "pii flag", "personal data flag", "processes pii", "holds pii",
+                          "personally identifiable information", "renseignements personnels", "rp",
+                          "donnees personnelles", "contient des renseignements personnels",
+                          "renseignements personnels rp", "detient des renseignements personnels"),
+        "phi": ("phi", "health data", "protected health information", "contains phi", "ephi", "holds phi",
+                "health information", "health info", "phi flag", "personal health information", "pha",
+                "renseignements de sante", "donnees de sante", "renseignements personnels de sante",
+                "information de sante"),
         "depends_on": ("depends on", "dependencies", "dependency", "upstream services", "upstream",
-                       "dependent on", "relies on"),
-        "vendors": ("vendors", "vendor", "suppliers", "third parties", "providers", "vendor ids"),
+                       "dependent on", "relies on", "upstream dependencies", "depend de", "dependances",
+                       "dependance", "depend des services", "services requis"),
+        "vendors": ("vendors", "vendor", "suppliers", "third parties", "providers", "vendor ids", "supplier",
+                    "key vendors", "key suppliers", "fournisseurs", "fournisseur", "tiers", "prestataires"),
         "recovery_strategy": ("recovery strategy", "dr strategy", "recovery approach", "continuity strategy",
-                              "recovery method", "workaround"),
-        "plan_id": ("plan ref", "plan id", "plan", "plan reference", "bcp", "drp", "recovery plan"),
-        "in_scope": ("in scope", "in scope for audit", "scope"),
+                              "recovery method", "workaround", "strategie de reprise", "strategie de continuite",
+                              "mode de reprise", "solution de contournement", "mesure de contournement"),
+        "plan_id": ("plan ref", "plan id", "plan", "plan reference", "bcp", "drp", "recovery plan", "pca",
+                    "prs", "plan de reprise", "plan de continuite", "ref plan", "reference du plan"),
+        "in_scope": ("in scope", "in scope for audit", "scope", "dans la portee", "inclus", "dans le perimetre"),
+        "status": ("lifecycle", "lifecycle status", "lifecycle stage", "service status", "status",
+                   "operational status", "state", "lifecycle state", "statut", "etat", "cycle de vie",
+                   "statut du service", "etat du service"),
+        "bia_reviewed": ("last bia review", "bia reviewed", "bia review date", "bia last reviewed", "bia date",
+                         "date of last bia", "last reviewed", "bia last updated", "last bia", "bia reviewed on",
+                         "last bia update", "date bia", "derniere revision du bia", "date de revision du bia",
+                         "revision bia", "bia revise le", "derniere revue du bia", "date de la derniere revue",
+                         "derniere revue", "derniere revision", "date du bia", "date de revision"),
     },
     EntityKind.EXERCISE: {
-        "id": ("exercise id", "test id", "exercise ref", "drill id", "exercise", "id", "ref id", "test ref"),
+        "id": ("exercise id", "test id", "exercise ref", "drill id", "exercise", "id", "ref id", "test ref", "ref",
+               "reference", "exercise no", "exercise number", "test no", "test number", "drill ref", "drill no",
+               "dr test id", "test", "no exercice", "numero exercice", "id exercice", "exercice",
+               "identifiant", "no", "numero", "code"),
         "date": ("date", "exercise date", "test date", "date of exercise", "date tested", "conducted on",
-                 "drill date", "performed on", "task date"),
-        "type": ("type", "exercise type", "test type", "kind of test", "test method"),
-        "scenario": ("scenario", "scenario tested", "description", "objective", "test scenario", "name",
-                     "exercise name", "test name"),
-        "services": ("services tested", "services", "service", "systems tested", "scope"),
+                 "drill date", "performed on", "task date", "date held", "held on", "date of test",
+                 "date de exercice", "date du test", "realise le", "tenu le", "date de realisation"),
+        "type": ("type", "exercise type", "test type", "kind of test", "test method", "exercise format",
+                 "format", "type exercice", "type de test", "type essai"),
+        "scenario": ("scenario", "scenario tested", "exercise name", "test name", "name", "title",
+                     "exercise title", "test scenario", "description", "objective", "objectif",
+                     "nom de exercice", "titre", "scenario teste"),
+        "services": ("services tested", "services", "service", "systems tested", "scope", "scope services",
+                     "services in scope", "systems in scope", "in scope services", "services scope",
+                     "applications tested", "services exercised", "services covered", "systems", "applications", "system",
+                     "application", "systems tested", "system tested",
+                     "systems services", "services systems", "services testes", "systemes testes", "portee",
+                     "services vises", "perimetre", "services couverts", "portee services"),
         "achieved_recovery_time": ("achieved recovery time", "actual recovery time", "recovery time achieved",
-                                   "actual rto", "achieved rto", "time to recover", "recovery time"),
+                                   "actual rto", "achieved rto", "time to recover", "recovery time", "rto achieved",
+                                   "measured rto", "actual recovery", "achieved recovery", "time to restore",
+                                   "recovery duration", "temps de reprise atteint", "temps de reprise reel",
+                                   "dmr atteint", "rto atteint", "rto reel", "delai de reprise atteint",
+                                   "temps de reprise", "duree de reprise", "delai de reprise reel"),
         "achieved_data_loss": ("data loss", "achieved data loss", "actual data loss", "actual rpo",
-                               "achieved rpo"),
-        "result": ("result", "outcome", "test result", "successful", "pass fail", "status"),
-        "report": ("report", "report path", "post exercise report", "after action report", "aar", "evidence"),
+                               "achieved rpo", "rpo achieved", "measured rpo", "data lost", "perte de donnees",
+                               "perte de donnees reelle", "rpo atteint", "rpo reel", "pdma atteinte",
+                               "perte de donnees constatee"),
+        "result": ("result", "outcome", "test result", "successful", "pass fail", "status", "overall result",
+                   "exercise result", "exercise outcome", "resultat", "statut", "resultat de exercice",
+                   "reussi echec"),
+        "report": ("report", "report path", "post exercise report", "after action report", "aar", "evidence",
+                   "rapport", "rapport exercice", "preuve", "rapport post exercice"),
+        "target_rto": ("target rto", "rto target", "rto objective", "planned rto", "rto at the time",
+                       "target recovery time", "rto tested against", "expected rto", "rto", "rto cible",
+                       "objectif rto", "dmr cible", "delai de reprise cible", "delai de reprise vise", "rto vise"),
+        "target_rpo": ("target rpo", "rpo target", "rpo objective", "planned rpo", "rpo at the time",
+                       "expected rpo", "rpo", "rpo cible", "objectif rpo", "pdma cible", "pdma visee"),
+        "finding.description": _FINDING_ON_ROW,
+        "finding.severity": ("issue severity", "finding severity", "severity", "gravite", "severite"),
+        **_ACTION_ON_ROW,
     },
     EntityKind.FINDING: {
         "id": ("finding id", "finding ref", "observation id", "issue id", "id", "weakness id", "poa and m id",
-               "poam id"),
-        "exercise_id": ("exercise id", "exercise", "test id", "exercise ref"),
-        "incident_id": ("incident id", "incident", "incident ref"),
+               "poam id", "issue ref", "observation ref", "gap id", "ref", "finding no", "no constat",
+               "id constat", "numero du constat", "constat id", "reference"),
+        "exercise_id": ("exercise id", "exercise", "test id", "exercise ref", "exercice", "no exercice",
+                        "id exercice", "source exercise", "drill id"),
+        "incident_id": ("incident id", "incident", "incident ref", "no incident", "id incident"),
+        "vendor_id": ("vendor id", "vendor", "supplier", "fournisseur"),
         "description": ("finding", "description", "finding description", "observation", "weakness",
-                        "weakness description", "issue"),
-        "severity": ("severity", "rating", "risk rating", "priority", "original risk rating", "risk level"),
+                        "weakness description", "issue", "issue description", "gap", "gap description", "details",
+                        "constat", "probleme", "lacune", "ecart", "description du constat"),
+        "severity": ("severity", "rating", "risk rating", "priority", "original risk rating", "risk level",
+                     "gravite", "severite", "priorite", "cote de risque"),
         "raised": ("raised", "date raised", "identified", "date identified", "found on", "opened",
-                   "original detection date"),
+                   "original detection date", "raised on", "date du constat", "identifie le", "releve le",
+                   "date identification"),
     },
     EntityKind.CORRECTIVE_ACTION: {
         "id": ("action id", "poam id", "poa and m id", "corrective action id", "remediation id", "id",
-               "action ref"),
-        "finding_id": ("finding id", "finding", "finding ref", "related finding"),
+               "action ref", "action no", "ref", "no action", "id action", "numero de action", "reference"),
+        "finding_id": ("finding id", "finding", "finding ref", "related finding", "issue id", "no constat",
+                       "id constat", "constat", "constat lie"),
         "description": ("action", "corrective action", "description", "overall remediation plan",
-                        "remediation plan", "remediation", "action description"),
-        "owner": ("owner", "action owner", "point of contact", "responsible", "assigned to", "poc"),
-        "opened": ("opened", "date opened", "raised", "original detection date", "created", "start date"),
+                        "remediation plan", "remediation", "action description", "remediation action",
+                        "action required", "recommendation", "recommended action", "action corrective",
+                        "mesure corrective", "plan action", "recommandation", "description de action"),
+        "owner": ("owner", "action owner", "point of contact", "responsible", "assigned to", "poc",
+                  "remediation owner", "responsable", "proprietaire", "porteur", "assigne a",
+                  "responsable de action"),
+        "opened": ("opened", "date opened", "raised", "original detection date", "created", "start date",
+                   "opened on", "date ouverture", "ouvert le", "cree le"),
         "due": ("due date", "due", "target date", "scheduled completion date", "deadline",
-                "planned completion"),
-        "status": ("status", "action status", "state"),
-        "closed": ("closed on", "closed", "date closed", "completion date", "completed on", "closure date"),
+                "planned completion", "remediation due", "remediation due date", "target completion date",
+                "due by", "echeance", "date echeance", "date cible", "date prevue", "date limite"),
+        "status": ("status", "action status", "state", "remediation status", "statut", "etat",
+                   "statut de action"),
+        "closed": ("closed on", "closed", "date closed", "completion date", "completed on", "closure date",
+                   "date de fermeture", "ferme le", "date de cloture", "complete le"),
     },
     EntityKind.CONTACT: {
-        "role": ("role", "function", "position", "team role", "responsibility", "title"),
+        "role": ("role", "function", "position", "team role", "responsibility", "title", "plan role",
+                 "bcp role", "fonction", "poste", "titre", "responsabilite", "role dans le plan",
+                 "role de releve"),
         "name": ("name", "contact name", "person", "primary", "primary contact", "name and home address",
-                 "full name"),
-        "alternate": ("alternate", "alternate contact", "backup contact", "deputy", "secondary"),
-        "phone": ("phone", "telephone", "mobile", "phone number", "cell", "tel"),
-        "email": ("email", "e mail", "email address", "mail"),
-        "backup_channel": ("backup channel", "alternate channel", "out of band channel", "secondary channel"),
-        "critical_role": ("critical role", "critical", "key role", "essential role", "key personnel"),
-        "last_verified": ("last verified", "verified on", "last checked", "last tested", "date verified"),
+                 "full name", "primary name", "role holder", "nom", "nom complet", "personne", "titulaire",
+                 "nom du titulaire", "responsable", "contact principal"),
+        "alternate": ("alternate", "alternate contact", "backup contact", "deputy", "secondary", "alternate name",
+                      "backup person", "deputy name", "delegate", "suppleant", "substitut", "remplacant", "releve",
+                      "suppleant e", "substitut e", "nom du suppleant", "suppleance"),
+        "phone": ("phone", "telephone", "mobile", "phone number", "cell", "tel", "mobile phone", "cell phone",
+                  "work phone", "contact number", "cellulaire", "no de telephone", "numero de telephone",
+                  "telephone cellulaire", "tel cellulaire"),
+        "email": ("email", "e mail", "email address", "mail", "courriel", "adresse courriel",
+                  "courrier electronique", "adresse electronique"),
+        "backup_channel": ("backup channel", "alternate channel", "out of band channel", "secondary channel",
+                           "backup communication", "alternate means of contact", "canal de releve",
+                           "canal secondaire", "autre moyen de communication", "moyen de communication de releve",
+                           "canal alternatif", "moyen de releve"),
+        "critical_role": ("critical role", "critical", "key role", "essential role", "key personnel",
+                          "role critique", "critique", "role essentiel", "essentiel", "role cle"),
+        "last_verified": ("last verified", "verified on", "last checked", "last tested", "date verified",
+                          "last verified on", "verification date", "date last verified", "last validated",
+                          "last confirmed", "derniere verification", "verifie le", "date de verification",
+                          "date de la derniere verification", "derniere validation", "valide le"),
     },
     EntityKind.VENDOR: {
-        "id": ("vendor id", "supplier id", "third party id", "provider id", "ref id", "id", "entity id"),
-        "name": ("vendor", "vendor name", "supplier", "supplier name", "third party", "provider", "name"),
+        "id": ("vendor id", "supplier id", "third party id", "provider id", "ref id", "id", "entity id",
+               "vendor no", "vendor code", "supplier code", "ref", "id fournisseur", "no fournisseur",
+               "code fournisseur", "identifiant", "reference"),
+        "name": ("vendor", "vendor name", "supplier", "supplier name", "third party", "provider", "name",
+                 "company", "third party name", "provider name", "fournisseur", "nom du fournisseur", "tiers",
+                 "prestataire", "nom", "nom du prestataire", "entreprise"),
         "services": ("services supported", "services", "supported services", "services provided",
-                     "product or service", "solutions"),
-        "contract_rto": ("contract rto", "contractual rto", "sla rto", "vendor rto", "rto"),
-        "contract_rpo": ("contract rpo", "contractual rpo", "sla rpo", "vendor rpo", "rpo"),
-        "contact": ("contact", "vendor contact", "account manager", "contact email", "phone"),
+                     "product or service", "solutions", "supports", "dependent services", "services relying",
+                     "critical services supported", "services soutenus", "services supportes", "services fournis",
+                     "services couverts", "services desservis", "services dependants"),
+        "contract_rto": ("contract rto", "contractual rto", "sla rto", "vendor rto", "rto", "contracted rto",
+                         "rto in contract", "rto commitment", "rto sla", "rto contractuel", "dmr contractuel",
+                         "delai de reprise contractuel", "rto contrat", "rto selon contrat", "rto du contrat"),
+        "contract_rpo": ("contract rpo", "contractual rpo", "sla rpo", "vendor rpo", "rpo", "contracted rpo",
+                         "rpo in contract", "rpo commitment", "rpo sla", "rpo contractuel", "pdma contractuelle",
+                         "pdma contractuel", "rpo contrat", "rpo selon contrat"),
+        "contact": ("contact", "vendor contact", "account manager", "contact email", "phone", "contact person",
+                    "personne ressource", "representant", "contact fournisseur"),
         "bc_plan_reviewed": ("bc plan reviewed", "bcp reviewed", "continuity plan reviewed",
-                             "last bc review", "bcp review date"),
+                             "last bc review", "bcp review date", "bc review", "bc review date", "last bcp review",
+                             "date of last bc review", "bc plan last reviewed", "bcp last reviewed",
+                             "continuity plan reviewed on", "bc assessment date", "last bc assessment",
+                             "last continuity review", "derniere revue du pca", "revue du pca",
+                             "date de revue du pca", "pca revise le", "derniere revue pca",
+                             "derniere revue de continuite", "date de la revue pca"),
+        "finding.description": ("bc review findings", "bc review result", "review findings", "bc findings",
+                                "bc review issues", "issues found", "findings", "issue identified",
+                                "constats de la revue", "constats", "constat", "ecarts"),
+        **_ACTION_ON_ROW,
     },
     EntityKind.PLAN_DOCUMENT: {
-        "id": ("doc id", "document id", "plan id", "ref id", "id", "document ref"),
-        "title": ("title", "document title", "plan title", "document", "plan name", "name"),
-        "type": ("type", "document type", "plan type"),
-        "owner": ("owner", "document owner", "plan owner"),
-        "version": ("version", "rev", "revision"),
-        "approved_by": ("approved by", "approver", "signed off by"),
-        "approved": ("approved on", "approved", "approval date", "date approved", "signed off"),
-        "last_reviewed": ("last review", "last reviewed", "reviewed on", "review date", "date reviewed"),
-        "services": ("services", "services covered", "scope", "systems"),
+        "id": ("doc id", "document id", "plan id", "ref id", "id", "document ref", "document no", "ref",
+               "no document", "id document", "identifiant", "reference"),
+        "title": ("title", "document title", "plan title", "document", "plan name", "name", "titre",
+                  "nom du document", "nom du plan", "titre du document"),
+        "type": ("type", "document type", "plan type", "type de document", "type de plan"),
+        "owner": ("owner", "document owner", "plan owner", "proprietaire", "responsable",
+                  "responsable du document"),
+        "version": ("version", "rev", "revision", "version no"),
+        "approved_by": ("approved by", "approver", "signed off by", "approuve par", "approbateur"),
+        "approved": ("approved on", "approved", "approval date", "date approved", "signed off",
+                     "date approbation", "approuve le"),
+        "last_reviewed": ("last review", "last reviewed", "reviewed on", "review date", "date reviewed",
+                          "derniere revue", "derniere revision", "revise le", "date de revision",
+                          "date de la derniere revue"),
+        "services": ("services", "services covered", "scope", "systems", "services couverts", "portee"),
     },
     EntityKind.TRAINING_RECORD: {
-        "person": ("name", "person", "employee", "staff member", "participant", "trainee", "attendee"),
-        "role": ("role", "job title", "position"),
-        "course": ("course", "training", "module", "course name", "training course"),
-        "completed": ("completed", "completed on", "completion date", "date completed", "date"),
+        "person": ("name", "person", "employee", "staff member", "participant", "trainee", "attendee",
+                   "employee name", "nom", "employe", "personne", "participant e", "nom de employe"),
+        "role": ("role", "job title", "position", "poste", "fonction", "titre du poste"),
+        "course": ("course", "training", "module", "course name", "training course", "formation", "cours",
+                   "nom de la formation"),
+        "completed": ("completed", "completed on", "completion date", "date completed", "date", "complete le",
+                      "date de completion", "terminee le", "suivie le", "date de la formation",
+                      "date de fin"),
     },
     EntityKind.INCIDENT: {
-        "id": ("incident id", "incident ref", "ticket", "ref id", "id", "incident number"),
-        "title": ("title", "incident", "name", "summary", "incident title"),
-        "detected": ("detected", "detected at", "detection", "detection date",
-                     "date detected", "occurred"),
-        "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness"),
-        "personal_data_breach": ("personal data breach", "privacy breach", "data breach", "breach"),
-        "risk_of_harm": ("risk of harm", "harm", "rrosh", "risk to individuals"),
-        "jurisdictions": ("jurisdictions", "jurisdiction", "countries", "regions"),
+        "id": ("incident id", "incident ref", "ticket", "ref id", "id", "incident number", "incident no", "ref",
+               "ticket no", "reference", "no incident", "numero incident", "id incident", "identifiant",
+               "no", "numero"),
+        "title": ("title", "incident", "name", "summary", "incident title", "description",
+                  "incident description", "short description", "titre", "resume", "sommaire",
+                  "description de incident"),
+        "detected": ("detected", "detected at", "detection", "detection date", "date detected", "occurred",
+                     "detected on", "date time detected", "detection time", "date reported", "reported",
+                     "date discovered", "discovered", "discovery date", "discovered on", "incident date",
+                     "date of incident", "date occurred",
+                     "detecte le", "date de detection", "date et heure de detection", "survenu le",
+                     "date de incident"),
+        "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness", "date aware",
+                  "awareness date", "pris connaissance le", "date de prise de connaissance",
+                  "prise de connaissance"),
+        "personal_data_breach": ("personal data breach", "privacy breach", "data breach", "breach",
+                                 "personal information involved", "pii involved", "privacy incident",
+                                 "personal data involved", "personal info involved", "involves personal data",
+                                 "involves personal information", "personal data", "pii",
+                                 "breach of security safeguards", "incident de confidentialite",
+                                 "atteinte a la vie privee", "atteinte aux renseignements personnels",
+                                 "renseignements personnels touches",
+                                 "atteinte a la protection des renseignements personnels"),
+        "risk_of_harm": ("risk of harm", "harm", "rrosh", "risk to individuals", "real risk of significant harm",
+                         "risque de prejudice serieux", "risque de prejudice", "prejudice serieux"),
+        "jurisdictions": ("jurisdictions", "jurisdiction", "countries", "regions", "juridictions",
+                          "juridiction", "territoires", "provinces"),
         "regulator_notified": ("regulator notified", "notified regulator", "authority notified",
-                               "dpa notified", "commissioner notified"),
-        "individuals_notified": ("individuals notified", "data subjects notified", "affected notified"),
-        "registered": ("in breach register", "registered", "breach register", "recorded in register"),
-        "major_ict": ("major ict incident", "major incident", "major ict", "dora major"),
-        "classified_major": ("classified major", "classification date", "classified"),
-        "initial_report": ("initial report", "initial notification"),
-        "intermediate_report": ("intermediate report", "intermediate notification"),
-        "final_report": ("final report", "final notification"),
-        "services": ("services", "services affected", "affected services", "systems affected"),
+                               "dpa notified", "commissioner notified", "opc notified", "cai notified",
+                               "ico notified", "date regulator notified", "regulator notification",
+                               "cai avisee", "commission avisee", "avis a la cai", "date avis a la cai",
+                               "commissaire avise", "autorite avisee", "avis au commissaire"),
+        "individuals_notified": ("individuals notified", "data subjects notified", "affected notified",
+                                 "individuals notified on", "customers notified", "personnes avisees",
+                                 "personnes concernees avisees", "avis aux personnes concernees",
+                                 "avis aux personnes"),
+        "registered": ("in breach register", "registered", "breach register", "recorded in register",
+                       "inscrit au registre", "consigne au registre", "registre des incidents"),
+        "major_ict": ("major ict incident", "major incident", "major ict", "dora major", "incident majeur"),
+        "classified_major": ("classified major", "classification date", "classified",
+                             "date de classification"),
+        "initial_report": ("initial report", "initial notification", "rapport initial", "notification initiale"),
+        "intermediate_report": ("intermediate report", "intermediate notification", "rapport intermediaire"),
+        "final_report": ("final report", "final notification", "rapport final"),
+        "services": ("services", "services affected", "affected services", "systems affected",
+                     "impacted services", "services impacted", "services touches", "services affectes",
+                     "systemes touches"),
+        "finding.description": ("issue identified", "issues identified", "root cause finding", "finding",
+                                "findings", "lessons learned", "gap identified", "constat", "constats",
+                                "lecons apprises"),
+        **_ACTION_ON_ROW,
     },
     EntityKind.RISK: {
-        "id": ("risk id", "risk ref", "ref id", "id", "risk no"),
-        "title": ("risk", "title", "risk title", "name", "risk name", "risk description"),
-        "likelihood": ("likelihood", "probability", "current proba", "current likelihood", "proba"),
-        "impact": ("impact", "current impact", "consequence", "severity"),
-        "treatment": ("treatment", "risk treatment", "response", "mitigation", "treatment plan"),
-        "owner": ("owner", "risk owner"),
-        "services": ("services", "assets", "affected services", "services affected"),
+        "id": ("risk id", "risk ref", "ref id", "id", "risk no", "ref", "no risque", "id risque", "identifiant",
+               "reference"),
+        "title": ("risk", "title", "risk title", "name", "risk name", "risk description", "risque", "titre",
+                  "description du risque"),
+        "likelihood": ("likelihood", "probability", "current proba", "current likelihood", "proba",
+                       "probabilite", "vraisemblance"),
+        "impact": ("impact", "current impact", "consequence", "severity", "gravite"),
+        "treatment": ("treatment", "risk treatment", "response", "mitigation", "treatment plan", "traitement",
+                      "plan de traitement", "mesure attenuation"),
+        "owner": ("owner", "risk owner", "proprietaire", "responsable", "proprietaire du risque"),
+        "services": ("services", "assets", "affected services", "services affected", "actifs",
+                     "services touches"),
     },
     EntityKind.BACKUP_RUN: {
-        "service_id": ("service", "service id", "system", "application", "job", "backup job"),
-        "completed": ("completed at", "completed", "end time", "finished", "backup date", "date", "timestamp"),
-        "status": ("status", "result", "outcome"),
-        "restore_test": ("restore test", "restore tested", "test restore", "restore verified"),
+        "service_id": ("service", "service id", "system", "application", "job", "backup job", "systeme",
+                       "tache", "travail de sauvegarde"),
+        "completed": ("completed at", "completed", "end time", "finished", "backup date", "date", "timestamp",
+                      "termine le", "heure de fin", "date de sauvegarde", "complete le", "fin"),
+        "status": ("status", "result", "outcome", "statut", "resultat", "etat"),
+        "restore_test": ("restore test", "restore tested", "test restore", "restore verified",
+                         "test de restauration", "restauration testee", "restauration verifiee"),
     },
 }
 """Normalised header text -> model field, per entity. The first synonym is the canonical header."""
 
 KEY_FIELDS: dict[EntityKind, tuple[str, ...]] = {
     EntityKind.SERVICE: ("id", "name"),
-    EntityKind.EXERCISE: ("id",),
+    EntityKind.EXERCISE: ("id", "date"),
     EntityKind.FINDING: ("id",),
     EntityKind.CORRECTIVE_ACTION: ("id",),
     EntityKind.CONTACT: ("role", "name"),
@@ -198,6 +426,7 @@ FALLBACKS: dict[EntityKind, dict[str, str]] = {
     EntityKind.VENDOR: {"id": "name", "name": "id"},
     EntityKind.PLAN_DOCUMENT: {"id": "title", "title": "id"},
     EntityKind.RISK: {"title": "id"},
+    EntityKind.INCIDENT: {"id": "title"},
 }
 """When a required field is empty, take it from this other field of the same row (e.g. a vendor list
 with names only)."""
@@ -227,22 +456,30 @@ GENERIC_HEADERS: frozenset[str] = frozenset({
     "id", "ref id", "ref", "name", "description", "type", "status", "date", "title", "owner", "priority",
     "scope", "state", "outcome", "result", "function", "service", "system", "services", "assets", "phone",
     "contact", "severity", "rating", "created", "completed", "plan", "backup", "exercise", "finding", "action",
-    "asset",
+    "asset", "reference", "code", "no", "numero", "identifiant", "nom", "titre", "statut", "etat", "resultat",
+    "responsable", "proprietaire", "portee", "systeme", "systems", "applications", "application", "issue",
+    "issues", "rto", "rpo", "niveau", "priorite", "actions", "findings", "constat", "constats", "fonction",
+    "critique", "critical", "test", "due", "suivi", "incident", "vendor", "supplier", "fournisseur", "tiers",
+    "format", "responsible", "assigned to", "date limite",
 })
 """Headers that many tables share: they count half when deciding which entity a sheet holds."""
 
 NAME_HINTS: dict[EntityKind, tuple[str, ...]] = {
-    EntityKind.SERVICE: ("service", "bia", "inventory", "asset", "application", "system"),
-    EntityKind.EXERCISE: ("exercise", "drill", "test", "task"),
-    EntityKind.FINDING: ("finding", "observation"),
-    EntityKind.CORRECTIVE_ACTION: ("action", "poa", "poam", "remediation", "milestone"),
-    EntityKind.CONTACT: ("call tree", "contact", "personnel", "representative", "calltree"),
-    EntityKind.VENDOR: ("vendor", "supplier", "third part", "entities", "provider"),
+    EntityKind.SERVICE: ("service", "bia", "inventory", "asset", "application", "system", "impact", "inventaire",
+                         "actif", "bilan d", "analyse d", "systeme"),
+    EntityKind.EXERCISE: ("exercise", "drill", "test", "task", "dr log", "exercice", "essai"),
+    EntityKind.FINDING: ("finding", "observation", "constat"),
+    EntityKind.CORRECTIVE_ACTION: ("action", "poa", "poam", "remediation", "milestone", "plan d action",
+                                   "mesures correctives"),
+    EntityKind.CONTACT: ("call tree", "contact", "personnel", "representative", "calltree", "arbre d appel",
+                         "arbre d alerte", "chaine telephonique", "liste d appel", "bottin", "repertoire"),
+    EntityKind.VENDOR: ("vendor", "supplier", "third part", "entities", "provider", "fournisseur", "tiers",
+                        "prestataire"),
     EntityKind.PLAN_DOCUMENT: ("plan document", "plans", "document"),
-    EntityKind.TRAINING_RECORD: ("training", "awareness"),
-    EntityKind.INCIDENT: ("incident", "breach"),
-    EntityKind.RISK: ("risk", "ra sample"),
-    EntityKind.BACKUP_RUN: ("backup",),
+    EntityKind.TRAINING_RECORD: ("training", "awareness", "formation"),
+    EntityKind.INCIDENT: ("incident", "breach", "atteinte", "confidentialite"),
+    EntityKind.RISK: ("risk", "ra sample", "risque"),
+    EntityKind.BACKUP_RUN: ("backup", "sauvegarde"),
 }
 """Words in a sheet or file name that make an entity more likely when header scores tie."""
 
@@ -260,16 +497,59 @@ ENTITY_ALIASES: dict[str, EntityKind] = {
 
 # --- value vocabularies: normalised raw text -> canonical ------------------------------------------------
 
-NULL_MARKERS: frozenset[str] = frozenset({
+NOT_GIVEN_WORDS: dict[str, str] = {
+    **dict.fromkeys((
+        "-", "--", "---", "—", "–", "tbd", "tbc", "tba", "?", "??", "???", "unknown", "unk", "pending",
+        "to be confirmed", "to be determined", "to be defined", "to be advised", "not known", "not yet known",
+        "not defined", "not yet defined", "undefined", "awaiting", "awaiting confirmation", "see note",
+        "see notes", "see comment", "see comments", "see below", "see above", "null", "nil", "#n/a", "#value!",
+        "#ref!", "do not know", "don't know", "dont know", "not sure", "a determiner", "a confirmer",
+        "a definir", "a venir", "inconnu", "inconnue", "en attente", "non determine", "non defini",
+        "voir note", "voir notes", "voir commentaire", "voir commentaires", "n/d", "n.d", "ne sais pas",
+        # template prompts left in a cell the officer did not fill in
+        "mm/dd/yyyy", "dd/mm/yyyy", "yyyy-mm-dd", "aaaa-mm-jj", "jj/mm/aaaa", "<date>",
+        "click here to enter text", "click here to enter a date", "please select...", "please select",
+        "(select)", "select", "choose an item", "choisir un element", "cliquez ici pour entrer du texte",
+    ), "unknown"),
+    **dict.fromkeys((
+        "n/a", "na", "n.a", "n. a", "n/app", "not applicable", "non applicable", "none required",
+        "not required", "s.o", "s/o", "s. o", "so", "sans objet", "ne s'applique pas", "nsp",
+    ), "not_applicable"),
+}
+"""Cell texts that mean "not given" (compared as :func:`normalise_value` leaves them): ``unknown`` (the
+answer is not known yet) or ``not_applicable`` (the officer says it does not apply). The value is then
+empty, the text is kept in the record's ``raw`` and a located issue quotes it. A word that is in the
+column's own vocabulary (``Pending`` as an action status) keeps that meaning."""
+
+NOT_GIVEN_WITH_REASON = re.compile(
+    r"^(?P<word>n/?a|n\.a\.?|not applicable|s\.?/?o\.?|sans objet|ne s'applique pas|tbd|tbc|tba|unknown|"
+    r"pending|to be (?:confirmed|determined|defined)|inconnu|a determiner|a confirmer|en attente)"
+    r"\s*(?:[-:–—(,;]|\s-\s)\s*(?P<reason>.+)$|^(?P<see>(?:see|voir)\s+(?:the\s+)?(?:notes?|comments?|"
+    r"commentaires?|remarques?)\b.*)$",
+    re.IGNORECASE,
+)
+"""``N/A - vendor dependency``, ``TBD (waiting for the vendor)``, ``see note 3``: not given, with a reason."""
+
+NULL_MARKERS: frozenset[str] = frozenset({"", *NOT_GIVEN_WORDS, "n.a.", "click here to enter text.",
+                                          "click here to enter a date.", "choose an item."})
+"""Cell texts (compared in lower case) that hold no value: blank, or one of :data:`NOT_GIVEN_WORDS`.
+Used where a value only decides whether a row has an identifier and for columns kept as ``extra``."""
+
+EXTRA_BLANKS: frozenset[str] = frozenset({
     "", "-", "--", "---", "—", "–", "n/a", "na", "n.a", "n.a.", "tbd", "tbc", "unknown", "null", "nil",
     "#n/a", "?", "mm/dd/yyyy", "dd/mm/yyyy", "yyyy-mm-dd", "<date>", "click here to enter text.",
     "click here to enter a date.", "please select...", "please select", "(select)", "select", "choose an item.",
     "not applicable", "do not know", "don't know",
 })
-"""Cell texts (compared in lower case) that mean 'no value'."""
+"""In a column kept as an extra attribute, texts that hold nothing worth keeping (other texts, "pending"
+included, are kept as written)."""
 
 PLACEHOLDER_PATTERN = re.compile(r"^\s*<[^<>]{1,60}>\s*$|^\s*\[[^\[\]]{1,60}\]\s*$")
-"""Template placeholders such as ``<Enter Name>`` or ``[Insert date]``."""
+"""Template placeholders such as ``<Enter Name>`` or ``[Insert date]`` (not given: unknown)."""
+
+NEVER_WORDS: frozenset[str] = frozenset({"never", "not yet", "not done", "jamais", "pas encore", "aucune",
+                                         "aucun", "none"})
+"""In a date column: the event has not happened. No date, with a note (rules then say "never ...")."""
 
 TIER: dict[str, str] = {
     "tier 0": "1", "tier 1": "1", "tier 2": "2", "tier 3": "3", "tier 4": "4", "tier 5": "5",
@@ -277,8 +557,16 @@ TIER: dict[str, str] = {
     "critical": "1", "mission critical": "1", "extreme": "1", "very high": "1", "essential": "1",
     "high": "2", "important": "2", "business critical": "2", "medium": "3", "moderate": "3",
     "normal": "3", "low": "4", "deferrable": "4", "non critical": "4", "non-critical": "4",
+    "critique": "1", "tres eleve": "1", "tres elevee": "1", "vital": "1", "vitale": "1", "essentiel": "1",
+    "essentielle": "1", "eleve": "2", "elevee": "2", "haut": "2", "haute": "2", "importante": "2",
+    "moyen": "3", "moyenne": "3", "modere": "3", "moderee": "3", "faible": "4", "bas": "4", "basse": "4",
+    "non critique": "4", "non essentiel": "4", "differable": "4",
 }
 """Tier / criticality words -> tier number (1 = most critical); Kuali Ready uses Extreme/High/Medium/Deferrable."""
+
+EXPLICIT_TIER = re.compile(r"\d")
+"""A tier written with its number ("Tier 1", "Niveau 2") is read with confidence; a word ("High",
+"Élevée") is an interpretation the import summary lists for the officer to confirm."""
 
 BACKUP_FREQUENCY: dict[str, str] = {
     "continuous": "0 minutes", "real time": "0 minutes", "realtime": "0 minutes", "replicated": "0 minutes",
@@ -288,27 +576,45 @@ BACKUP_FREQUENCY: dict[str, str] = {
     "daily or more frequent": "24 hours", "daily to weekly": "7 days", "weekly to monthly": "30 days",
     "less frequent than monthly": "90 days", "quarterly": "90 days", "yearly": "365 days",
     "annually": "365 days",
+    "en continu": "0 minutes", "continue": "0 minutes", "temps reel": "0 minutes", "en temps reel": "0 minutes",
+    "replication": "0 minutes", "toutes les 15 minutes": "15 minutes", "horaire": "1 hour",
+    "toutes les heures": "1 hour", "chaque heure": "1 hour", "toutes les 4 heures": "4 hours",
+    "deux fois par jour": "12 hours", "quotidienne": "24 hours", "quotidien": "24 hours",
+    "journaliere": "24 hours", "chaque jour": "24 hours", "chaque nuit": "24 hours", "hebdomadaire": "7 days",
+    "chaque semaine": "7 days", "mensuelle": "30 days", "mensuel": "30 days", "trimestrielle": "90 days",
+    "annuelle": "365 days",
 }
 """Backup frequency words (including the Kuali Ready bands) -> the longest interval the band allows.
 
 ``not backed up`` and ``Do Not Know`` are deliberately absent: they mean 'no backup interval' and
 produce an issue rather than a number."""
 
-NO_BACKUP: frozenset[str] = frozenset({"not backed up", "no backup", "none", "never"})
+NO_BACKUP: frozenset[str] = frozenset({"not backed up", "no backup", "none", "never", "aucune", "aucune sauvegarde",
+                                       "non sauvegarde", "jamais", "pas de sauvegarde"})
 
 EXERCISE_TYPE: dict[str, str] = {
     "walkthrough": "walkthrough", "walk through": "walkthrough", "walk-through": "walkthrough",
     "checklist": "walkthrough", "plan review": "walkthrough", "orientation": "walkthrough",
-    "seminar": "walkthrough", "classroom": "walkthrough",
+    "seminar": "walkthrough", "classroom": "walkthrough", "desk check": "walkthrough",
+    "structured walkthrough": "walkthrough",
     "tabletop": "tabletop", "table top": "tabletop", "table-top": "tabletop", "tabletop exercise": "tabletop",
     "ttx": "tabletop", "discussion": "tabletop", "discussion based": "tabletop",
     "simulation": "simulation", "simulated": "simulation", "drill": "simulation",
     "functional": "functional", "functional test": "functional", "technical test": "functional",
     "technical": "functional", "restore test": "functional", "parallel": "functional",
-    "parallel test": "functional", "component test": "functional",
+    "parallel test": "functional", "component test": "functional", "recovery test": "functional",
+    "technical recovery test": "functional", "dr test": "functional",
     "failover": "failover", "fail over": "failover", "dr failover": "failover", "switchover": "failover",
+    "failover test": "failover", "dr failover test": "failover",
     "full interruption": "full_interruption", "full-interruption": "full_interruption",
     "full scale": "full_interruption", "full-scale": "full_interruption", "cutover": "full_interruption",
+    "revue du plan": "walkthrough", "lecture du plan": "walkthrough", "revue documentaire": "walkthrough",
+    "exercice sur table": "tabletop", "exercice de table": "tabletop", "exercice theorique": "tabletop",
+    "exercice de simulation": "simulation", "test technique": "functional", "test fonctionnel": "functional",
+    "test de restauration": "functional", "test de reprise": "functional", "test en parallele": "functional",
+    "basculement": "failover", "bascule": "failover", "test de basculement": "failover",
+    "interruption complete": "full_interruption", "interruption totale": "full_interruption",
+    "grandeur nature": "full_interruption", "exercice grandeur nature": "full_interruption",
 }
 """Exercise type words (BCI / NIST SP 800-84 practice) -> ``ExerciseType`` value."""
 
@@ -317,7 +623,17 @@ EXERCISE_RESULT: dict[str, str] = {
     "met": "passed", "achieved": "passed", "ok": "passed", "completed": "passed",
     "partially passed": "partial", "partial": "partial", "partially": "partial", "partial pass": "partial",
     "partially met": "partial", "partially successful": "partial", "pass with issues": "partial",
+    "passed with issues": "partial", "passed with observations": "partial", "pass with observations": "partial",
+    "successful with issues": "partial", "partially achieved": "partial", "pass w/ issues": "partial",
+    "passed w/ issues": "partial", "pass with exceptions": "partial", "passed with exceptions": "partial",
+    "completed with issues": "partial", "passed with minor issues": "partial", "partial success": "partial",
     "failed": "failed", "fail": "failed", "unsuccessful": "failed", "no": "failed", "not met": "failed",
+    "not achieved": "failed", "did not pass": "failed",
+    "reussi": "passed", "reussie": "passed", "succes": "passed", "conforme": "passed", "atteint": "passed",
+    "partiel": "partial", "partielle": "partial", "partiellement reussi": "partial",
+    "partiellement reussie": "partial", "reussi avec reserves": "partial", "reussi partiellement": "partial",
+    "partiellement atteint": "partial",
+    "echec": "failed", "echoue": "failed", "echouee": "failed", "non conforme": "failed", "non atteint": "failed",
 }
 """Exercise result words -> ``ExerciseResult`` value."""
 
@@ -326,7 +642,15 @@ ACTION_STATUS: dict[str, str] = {
     "in progress": "in_progress", "in-progress": "in_progress", "started": "in_progress", "wip": "in_progress",
     "pending": "in_progress", "delayed": "in_progress", "risk accepted": "closed",
     "closed": "closed", "done": "closed", "complete": "closed", "completed": "closed", "resolved": "closed",
-    "fixed": "closed", "remediated": "closed",
+    "fixed": "closed", "remediated": "closed", "overdue": "open", "late": "open", "not yet started": "open",
+    "planned": "open", "on hold": "in_progress", "blocked": "in_progress", "deferred": "in_progress",
+    "implemented": "closed", "verified": "closed",
+    "ouvert": "open", "ouverte": "open", "nouveau": "open", "nouvelle": "open", "a faire": "open",
+    "non commence": "open", "non commencee": "open", "non debute": "open", "en retard": "open",
+    "en cours": "in_progress", "en attente": "in_progress", "retarde": "in_progress", "suspendu": "in_progress",
+    "ferme": "closed", "fermee": "closed", "termine": "closed", "terminee": "closed",
+    "completee": "closed", "resolu": "closed", "resolue": "closed", "realise": "closed", "realisee": "closed",
+    "corrige": "closed", "corrigee": "closed", "risque accepte": "closed",
 }
 """Corrective action statuses -> ``ActionStatus`` value."""
 
@@ -334,16 +658,50 @@ BACKUP_STATUS: dict[str, str] = {
     "success": "success", "successful": "success", "succeeded": "success", "ok": "success",
     "completed": "success", "passed": "success", "failed": "failed", "failure": "failed", "error": "failed",
     "partial": "partial", "warning": "partial", "completed with warnings": "partial",
+    "succes": "success", "reussi": "success", "reussie": "success", "termine": "success", "complete": "success",
+    "echec": "failed", "echoue": "failed", "erreur": "failed", "partiel": "partial", "avertissement": "partial",
 }
 """Backup job outcomes -> ``BackupStatus`` value."""
 
 YES_NO: dict[str, str] = {
     "yes": "true", "y": "true", "true": "true", "1": "true", "x": "true", "✓": "true", "✔": "true",
-    "oui": "true", "ja": "true", "si": "true", "sí": "true", "checked": "true",
+    "oui": "true", "ja": "true", "si": "true", "sí": "true", "checked": "true", "o": "true", "vrai": "true",
     "no": "false", "n": "false", "false": "false", "0": "false", "non": "false", "nein": "false",
-    "unchecked": "false",
+    "unchecked": "false", "faux": "false", "✗": "false", "✘": "false",
 }
 """Yes/no answers -> ``true`` / ``false``."""
+
+LIFECYCLE: dict[str, str] = {
+    **dict.fromkeys(("active", "actif", "active service", "live", "production", "in production", "in service",
+                     "operational", "en production", "en service", "operationnel", "operationnelle", "current",
+                     "en exploitation", "prod", "in use", "en usage"), "active"),
+    **dict.fromkeys(("retired", "retire", "retiree", "sunset", "sunsetted", "archived", "archive", "end of life",
+                     "eol", "fin de vie", "obsolete", "inactive", "inactif", "inactive service", "retraite"),
+                    "retired"),
+    **dict.fromkeys(("decommissioned", "decommissionne", "decommissionnee", "hors service", "demantele",
+                     "removed", "shut down", "switched off", "desactive"), "decommissioned"),
+    **dict.fromkeys(("planned", "proposed", "future", "prevu", "prevue", "planifie", "planifiee", "projet",
+                     "en projet", "pipeline", "not started", "a venir"), "planned"),
+    **dict.fromkeys(("in build", "in development", "build", "implementation", "in implementation", "being built",
+                     "under construction", "en construction", "en developpement", "en implantation",
+                     "en deploiement", "pilot", "pilote", "in test", "en test"), "in_build"),
+}
+"""Service lifecycle words -> ``Service.status``; every status but ``active`` puts the service out of scope."""
+
+ACTIVE_LIFECYCLE = "active"
+
+RISK_OF_HARM: dict[str, str] = {
+    **dict.fromkeys(("none", "no", "nil", "no risk", "unlikely", "aucun", "aucune", "non", "nul", "nulle",
+                     "aucun risque"), "none"),
+    **dict.fromkeys(("low", "minor", "limited", "faible", "bas", "mineur", "limite"), "low"),
+    **dict.fromkeys(("real", "real risk of significant harm", "rrosh", "significant", "significant harm",
+                     "serious", "serious injury", "yes", "medium", "moderate", "reel", "serieux", "oui",
+                     "risque de prejudice serieux", "prejudice serieux", "moyen", "modere"), "real"),
+    **dict.fromkeys(("high", "high risk", "severe", "critical", "eleve", "elevee", "grave", "tres eleve",
+                     "critique"), "high"),
+}
+"""Risk of harm to the people concerned -> ``none``, ``low``, ``real`` (PIPEDA real risk of significant harm,
+Law 25 risk of serious injury) or ``high`` (GDPR Art. 34 high risk)."""
 
 VOCABULARIES: dict[str, dict[str, str]] = {
     "tier": TIER,
@@ -353,8 +711,74 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "action_status": ACTION_STATUS,
     "backup_status": BACKUP_STATUS,
     "yes_no": YES_NO,
+    "lifecycle": LIFECYCLE,
+    "risk_of_harm": RISK_OF_HARM,
 }
 """Every value table by the name a workspace uses to extend it in ``itscm.yaml``."""
+
+LOW_CONFIDENCE: dict[str, frozenset[str]] = {
+    "backup_frequency": frozenset({"daily to weekly", "weekly to monthly", "less frequent than monthly",
+                                   "daily or more frequent"}),
+    "exercise_result": frozenset({"yes", "no", "ok", "completed", "achieved", "met", "not met", "atteint",
+                                  "non atteint", "conforme", "non conforme"}),
+    "action_status": frozenset({"risk accepted", "risque accepte", "pending", "en attente", "planned", "delayed",
+                                "deferred", "on hold", "verified", "implemented"}),
+    "yes_no": frozenset({"x", "1", "0", "checked", "unchecked", "si", "ja", "✓", "✔", "✗", "✘"}),
+    "backup_status": frozenset({"completed", "complete", "termine", "warning", "avertissement"}),
+    "exercise_type": frozenset({"drill", "discussion", "technical", "parallel", "checklist", "orientation",
+                                "dr test", "recovery test", "test de reprise", "cutover"}),
+    "lifecycle": frozenset({"pilot", "pilote", "inactive", "inactif", "future", "current", "in test", "en test"}),
+    "risk_of_harm": frozenset({"yes", "oui", "no", "non", "medium", "moderate", "moyen", "modere", "significant",
+                               "critical", "critique", "limited", "limite"}),
+}
+"""Words a table maps by judgement rather than by definition: each distinct one is a warning in the import
+(with the row where it first appears) so the officer confirms or overrides it under ``vocabularies:``."""
+
+NO_FINDING_WORDS: frozenset[str] = frozenset({
+    "none", "no issue", "no issues", "no issues found", "no findings", "none identified", "nothing",
+    "nothing to report", "nil", "no", "aucun", "aucune", "aucun constat", "aucun probleme", "rien",
+    "rien a signaler", "ras", "neant",
+})
+"""In an exercise log's "Issues found" column: the exercise raised no finding."""
+
+# --- rows that are not records ----------------------------------------------------------------------------
+
+TOTAL_WORDS: frozenset[str] = frozenset({
+    "total", "totals", "grand total", "sub total", "subtotal", "sub-total", "count", "sum", "average", "mean",
+    "overall", "total services", "total systems", "number of services", "total count", "totaux", "sous total",
+    "sous-total", "moyenne", "somme", "nombre", "nombre total", "total general", "nombre de services",
+})
+"""A row whose first text is one of these (alone, or followed by ":") sums the table: not a record."""
+
+LONE_NOTE = re.compile(
+    r"^(?:(?:prepared|updated|reviewed|approved|compiled|maintained|owned|signed off) by\b|"
+    r"last (?:updated|reviewed|modified|revised)\b|(?:version|rev\.?|revision)\s*\d|source\b|sources\b|"
+    r"notes?\b|legend\b|legende\b|key\b|footnote|disclaimer|confidential|confidentiel|page \d|"
+    r"(?:prepare|mis a jour|revise|approuve) par\b|derniere mise a jour|end of (?:table|list|report)|"
+    r"fin du (?:tableau|registre))",
+    re.IGNORECASE,
+)
+"""The same kinds of lines without a colon, when they stand alone on their row ("Prepared by J. Smith")."""
+
+NOTE_ROW = re.compile(
+    r"^(?:(?:notes?|nb|n\.b|remarks?|remarques?|comments?|commentaires?|sources?|legend|legende|key|"
+    r"footnotes?|disclaimer|prepared by|reviewed by|approved by|last (?:updated|reviewed)|updated|"
+    r"mise a jour|prepare par|revise par|approuve par|avertissement|confidential|confidentiel)\s*[:\-–—]|"
+    r"[*†‡¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)\s|\[\d{1,2}\]\s|\d{1,2}\)\s+[a-z])",
+    re.IGNORECASE,
+)
+"""Notes, footnotes, legends and sign-off lines written under or inside a table."""
+
+LEGEND_ROW = re.compile(r"^\S{1,12}\s*=\s*\S.*(?:[,;]\s*\S{1,12}\s*=\s*\S)", re.IGNORECASE)
+"""``Y = yes, N = no``; ``T1 = critical; T2 = important``: a legend, not a record."""
+
+BAND_ROW = re.compile(
+    r"\b(?:tiers?|services|systems|applications|processes|assets|section|category|categorie|group|groupe|"
+    r"niveau|palier|paliers|systemes|processus|actifs|priority|priorite|criticality|criticite|other services|"
+    r"autres services)\b",
+    re.IGNORECASE,
+)
+"""A lone cell naming a section ("Tier 1 services", "Applications critiques"): a band over the rows below."""
 
 
 def merged_vocabularies(extra: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

@@ -1,33 +1,54 @@
-"""Helpers shared by the rules: scope, criticality, calendar arithmetic, readable durations.
+"""Helpers shared by the rules: scope, criticality, calendar arithmetic, readable durations, and the
+wording of a missing value.
 
-Kept in one place so every rule counts months, treats time zones and words durations the same way.
+Kept in one place so every rule counts months, treats time zones and words durations the same way, and
+says "RTO not given ('TBD' in row 15, column 'RTO')" the same way. Rules cite a record's field with
+``record.cite(field)``: the officer's own header and text, never a header written here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from itscm_audit.asof import is_known
-from itscm_audit.model import Exercise, Service, SourceRef
+from itscm_audit.model import (
+    NOT_GIVEN_AFTER_AS_OF,
+    NOT_GIVEN_NOT_APPLICABLE,
+    Exercise,
+    Record,
+    Service,
+    SourceRef,
+)
 from itscm_audit.periods import months_before
 from itscm_audit.result import EntityResult, Outcome
 from itscm_audit.rules.base import RuleContext
 
-SERVICE_COLUMNS = {
-    "tier": "Tier",
-    "owner": "Business Owner",
-    "mtpd": "MTPD",
-    "rto": "RTO (hrs)",
-    "rpo": "RPO (hrs)",
-    "backup_interval": "Backup Frequency",
-    "personal_data": "Personal Data?",
-    "phi": "PHI?",
-    "depends_on": "Depends On",
-    "vendors": "Vendors",
-}
-"""Column headers of the BIA sheet as the example workspace names them, used to narrow SourceRefs."""
+
+def not_recorded(record: Record, field: str, label: str) -> str:
+    """How a rule says a value it needs is missing, quoting what the officer wrote and where:
+    "RTO not given ('TBD' in row 15, column 'RTO')", "RTO unreadable ('-48' in row 9, column 'RTO (hrs)')",
+    "RTO not recorded" (an empty cell), "RTO not recorded (no RTO column)"."""
+    written = record.raw.get(field)
+    columns = record.columns
+    where = f"row {record.source.row}, column {columns.get(field, field)!r}"
+    gap = record.not_given.get(field)
+    if gap == NOT_GIVEN_NOT_APPLICABLE:
+        return f"{label} marked not applicable ({written!r} in {where})"
+    if gap == NOT_GIVEN_AFTER_AS_OF:
+        return f"{label} dated {written} is after the as-of date: not counted ({where})"
+    if gap is not None:
+        return f"{label} not given ({written!r} in {where})"
+    if written:
+        return f"{label} unreadable ({written!r} in {where})"
+    if columns and field not in columns:
+        return f"{label} not recorded (no {label} column)"
+    return f"{label} not recorded"
+
+
+def plainly_missing(record: Record, field: str) -> bool:
+    """An empty cell (or no column): nothing written that a message should quote."""
+    return field not in record.not_given and not record.raw.get(field)
 
 
 def hours(value: dt.timedelta | None) -> str:
@@ -48,13 +69,16 @@ def window_start(ctx: RuleContext, months: int) -> dt.date:
 
 
 def in_scope(service: Service, ctx: RuleContext) -> bool:
-    """In the assessment scope: active (lifecycle), not excluded, and listed when the scope lists services."""
+    """In the assessment scope: active (lifecycle: not retired or planned), not excluded in itscm.yaml, not
+    marked out of scope, and listed when the scope lists services."""
     scope: tuple[frozenset[str], frozenset[str] | None] | None = ctx.memo.get("scope")
     if scope is None:  # as sets, once per run: rules ask this for every service
         declared = ctx.config.scope
         scope = ctx.memo["scope"] = (frozenset(declared.exclusions),
                                      None if declared.services == "all" else frozenset(declared.services))
     if not service.in_scope or service.id in scope[0]:
+        return False
+    if service.status is not None and service.status != "active":
         return False
     return scope[1] is None or service.id in scope[1]
 
@@ -64,6 +88,11 @@ def is_critical(service: Service, ctx: RuleContext) -> bool:
 
 
 def out_of_scope(service: Service) -> EntityResult:
+    """The not-applicable result of a service outside the assessment, saying why: retired, planned..."""
+    if service.status is not None and service.status != "active":
+        return EntityResult(entity="service", entity_id=service.id, outcome=Outcome.NOT_APPLICABLE,
+                            message=f"out of scope: {service.status.replace('_', ' ')}",
+                            sources=(service.cite("status"),))
     return EntityResult(entity="service", entity_id=service.id, outcome=Outcome.NOT_APPLICABLE,
                         message="out of scope", sources=(service.source,))
 
@@ -99,37 +128,6 @@ def entity(kind: str, entity_id: str, outcome: Outcome, message: str, *sources: 
     """One entity's result, as a lean record: every argument is already typed, and large inventories
     produce hundreds of thousands of these."""
     return EntityResult(kind, entity_id, outcome, message, None if metric is None else float(metric), sources)
-
-
-_SOURCE_FIELDS: set[str] = set(SourceRef.model_fields)
-"""One set of field names shared by every reference ``at`` builds (pydantic copies it before any change):
-a set per reference was two thirds of the memory of a large run's failing entities."""
-
-
-def _fast_source(file: str, sheet: str | None, row: int | None, column: str | None, value: str | None) -> SourceRef:
-    """What ``SourceRef.model_construct`` does, without its per-field loop: rules build tens of
-    thousands of narrowed references on a large inventory. Checked against pydantic once (below)."""
-    ref = object.__new__(SourceRef)
-    _setattr(ref, "__dict__", {"file": file, "sheet": sheet, "row": row, "column": column, "value": value})
-    _setattr(ref, "__pydantic_fields_set__", _SOURCE_FIELDS)
-    _setattr(ref, "__pydantic_extra__", None)
-    _setattr(ref, "__pydantic_private__", None)
-    return ref
-
-
-def _slow_source(file: str, sheet: str | None, row: int | None, column: str | None, value: str | None) -> SourceRef:
-    return SourceRef.model_construct(_SOURCE_FIELDS, file=file, sheet=sheet, row=row, column=column, value=value)
-
-
-_setattr = object.__setattr__
-_probe = ("data/x.xlsx", "S", 2, "C", "v")
-_make_source = (_fast_source if _fast_source(*_probe) == _slow_source(*_probe)
-                and _fast_source(*_probe).model_dump() == _slow_source(*_probe).model_dump() else _slow_source)
-
-
-def at(source: SourceRef, column: str | None, value: Any = None) -> SourceRef:
-    """``source.at(column, value)`` without pydantic's copy machinery (same result, faster, lighter)."""
-    return _make_source(source.file, source.sheet, source.row, column, None if value is None else str(value))
 
 
 def as_local(value: dt.datetime, like: dt.datetime | None = None) -> dt.datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itscm_audit.model import ActionStatus, CorrectiveAction
 from itscm_audit.result import CheckResult, EntityResult, Outcome
-from itscm_audit.rules._common import at, entity
+from itscm_audit.rules._common import entity, not_recorded, plainly_missing
 from itscm_audit.rules.base import RuleContext, aggregate, rule
 from itscm_audit.rules.facts import AGEING_BUCKETS, action_facts, ageing_bucket
 
@@ -30,11 +30,12 @@ def finding_corrective_action(ctx: RuleContext) -> CheckResult:
                                   f.source, complete[0].source, metric=float(len(complete))))
         elif mine:
             a = mine[0]
-            lacking = [w for w, ok in (("owner", a.owner), ("due date", a.due)) if not ok]
-            column = "Owner" if not a.owner else "Due Date"
+            lacking = [(w, fld) for w, fld, ok in (("owner", "owner", a.owner), ("due date", "due", a.due)) if not ok]
+            said = [not_recorded(a, fld, w) for w, fld in lacking if not plainly_missing(a, fld)]
             results.append(entity("finding", f.id, Outcome.FAIL,
-                                  f"action {a.id} has no {' or '.join(lacking)}", f.source, at(a.source, column),
-                                  metric=0.0))
+                                  f"action {a.id} has no {' or '.join(w for w, _ in lacking)}"
+                                  + (f" ({'; '.join(said)})" if said else ""),
+                                  f.source, *(a.cite(fld) for _, fld in lacking), metric=0.0))
         else:
             results.append(entity("finding", f.id, Outcome.FAIL, "no corrective action", f.source, metric=0.0))
     return aggregate("finding.corrective_action", "Findings have an owned, dated corrective action", results,
@@ -58,15 +59,16 @@ def action_not_overdue(ctx: RuleContext) -> CheckResult:
                                   f"closed{f' on {a.closed}' if a.closed else ''}", a.source))
             continue
         if a.due is None or fact.days_overdue is None:
-            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, "open with no due date",
-                                  at(a.source, "Due Date")))
+            gap = "" if plainly_missing(a, "due") else f": {not_recorded(a, 'due', 'due date')}"
+            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, f"open with no due date{gap}",
+                                  a.cite("due")))
             continue
         state = fact.status.value.replace("_", " ")
         days = fact.days_overdue
         if fact.overdue and fact.ageing is not None:
             buckets[fact.ageing] += 1
             results.append(entity("corrective_action", a.id, Outcome.FAIL,
-                                  f"{state}, due {a.due}: {days} days overdue", at(a.source, "Due Date", a.due),
+                                  f"{state}, due {a.due}: {days} days overdue", a.cite("due"),
                                   metric=float(days)))
         elif days > 0:
             results.append(entity("corrective_action", a.id, Outcome.PASS,

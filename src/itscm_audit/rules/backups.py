@@ -6,14 +6,13 @@ from itscm_audit.asof import evidence_not_yet, is_known
 from itscm_audit.model import BackupRun, BackupStatus
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
-    SERVICE_COLUMNS,
     as_local,
-    at,
     end_of_as_of,
     entity,
     hours,
     hours_of,
     in_scope,
+    not_recorded,
     out_of_scope,
     window_start,
 )
@@ -50,8 +49,7 @@ def backup_gap_within_rpo(ctx: RuleContext) -> CheckResult:
         ok = sorted(((as_local(r.completed, ref), r) for r in mine if r.status == BackupStatus.SUCCESS
                      and start <= as_local(r.completed, ref) < end), key=lambda t: t[0])
         if s.rpo is None:
-            results.append(entity("service", s.id, Outcome.NO_DATA, "RPO not recorded",
-                                  at(s.source, SERVICE_COLUMNS["rpo"])))
+            results.append(entity("service", s.id, Outcome.NO_DATA, not_recorded(s, "rpo", "RPO"), s.cite("rpo")))
             continue
         if len(ok) < 2:
             results.append(entity("service", s.id, Outcome.FAIL,
@@ -68,8 +66,7 @@ def backup_gap_within_rpo(ctx: RuleContext) -> CheckResult:
         text = f"worst gap {hours(gap)} between {prev_t:%Y-%m-%d %H:%M} and {run.completed:%Y-%m-%d %H:%M}"
         if gap > s.rpo:
             results.append(entity("service", s.id, Outcome.FAIL, f"{text} exceeds RPO {hours(s.rpo)}",
-                                  at(run.source, "Completed At", f"{run.completed:%Y-%m-%d %H:%M}"),
-                                  at(s.source, SERVICE_COLUMNS["rpo"], hours(s.rpo)), metric=hours_of(gap)))
+                                  run.cite("completed"), s.cite("rpo"), metric=hours_of(gap)))
         else:
             results.append(entity("service", s.id, Outcome.PASS, f"{text} within RPO {hours(s.rpo)}",
                                   s.source, metric=hours_of(gap)))

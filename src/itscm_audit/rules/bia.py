@@ -9,16 +9,17 @@ from datetime import timedelta
 from itscm_audit.model import Service, SourceRef
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
-    SERVICE_COLUMNS,
-    at,
     critical_services,
     entity,
     hours,
     hours_of,
     in_scope,
     is_critical,
+    not_recorded,
     out_of_scope,
+    plainly_missing,
     services_by_id,
+    window_start,
 )
 from itscm_audit.rules.base import RuleContext, aggregate, rule
 
@@ -31,6 +32,14 @@ def _missing(service: Service, fields: tuple[str, ...]) -> list[str]:
     return [f for f in fields if getattr(service, f) in (None, "")]
 
 
+def _missing_text(service: Service, missing: list[str]) -> str:
+    """``missing owner, MTPD; RTO not given ('TBD' in row 15, column 'RTO')``: empty cells together, then
+    each value the officer wrote but that could not be used, quoted."""
+    plain = [_LABEL[f] for f in missing if plainly_missing(service, f)]
+    written = [not_recorded(service, f, _LABEL[f]) for f in missing if not plainly_missing(service, f)]
+    return "; ".join((["missing " + ", ".join(plain)] if plain else []) + written)
+
+
 def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...],
               critical_only: bool, subject: str) -> CheckResult:
     results: list[EntityResult] = []
@@ -39,8 +48,8 @@ def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...
             results.append(out_of_scope(s))
             continue
         if critical_only and s.tier is None:
-            results.append(entity("service", s.id, Outcome.NO_DATA, "tier not recorded: criticality unknown",
-                                  at(s.source, SERVICE_COLUMNS["tier"])))
+            results.append(entity("service", s.id, Outcome.NO_DATA,
+                                  f"{not_recorded(s, 'tier', 'tier')}: criticality unknown", s.cite("tier")))
             continue
         if critical_only and not is_critical(s, ctx):
             results.append(entity("service", s.id, Outcome.NOT_APPLICABLE, f"tier {s.tier} is not critical",
@@ -48,10 +57,8 @@ def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...
             continue
         missing = _missing(s, fields)
         if missing:
-            results.append(entity("service", s.id, Outcome.FAIL,
-                                  "missing " + ", ".join(_LABEL[f] for f in missing),
-                                  *(at(s.source, SERVICE_COLUMNS[f]) for f in missing),
-                                  metric=float(len(missing))))
+            results.append(entity("service", s.id, Outcome.FAIL, _missing_text(s, missing),
+                                  *(s.cite(f) for f in missing), metric=float(len(missing))))
         else:
             results.append(entity("service", s.id, Outcome.PASS,
                                   "all of " + ", ".join(_LABEL[f] for f in fields) + " recorded", s.source,
@@ -94,15 +101,13 @@ def bia_rto_within_mtpd(ctx: RuleContext) -> CheckResult:
         if not in_scope(s, ctx):
             results.append(out_of_scope(s))
         elif s.rto is None or s.mtpd is None:
-            what = "RTO" if s.rto is None else "MTPD"
-            results.append(entity("service", s.id, Outcome.NO_DATA, f"{what} not recorded",
-                                  at(s.source, SERVICE_COLUMNS[what.lower()])))
+            what = "rto" if s.rto is None else "mtpd"
+            results.append(entity("service", s.id, Outcome.NO_DATA, not_recorded(s, what, what.upper()),
+                                  s.cite(what)))
         elif s.rto > s.mtpd:
             results.append(entity("service", s.id, Outcome.FAIL,
                                   f"RTO {hours(s.rto)} exceeds MTPD {hours(s.mtpd)}",
-                                  at(s.source, SERVICE_COLUMNS["rto"], hours(s.rto)),
-                                  at(s.source, SERVICE_COLUMNS["mtpd"], hours(s.mtpd)),
-                                  metric=hours_of(s.rto - s.mtpd)))
+                                  s.cite("rto"), s.cite("mtpd"), metric=hours_of(s.rto - s.mtpd)))
         else:
             results.append(entity("service", s.id, Outcome.PASS,
                                   f"RTO {hours(s.rto)} within MTPD {hours(s.mtpd)}", s.source,
@@ -122,13 +127,11 @@ def bia_rpo_backup_interval(ctx: RuleContext) -> CheckResult:
         elif s.rpo is None or s.backup_interval is None:
             what = "rpo" if s.rpo is None else "backup_interval"
             label = "RPO" if what == "rpo" else "backup frequency"
-            results.append(entity("service", s.id, Outcome.NO_DATA, f"{label} not recorded",
-                                  at(s.source, SERVICE_COLUMNS[what])))
+            results.append(entity("service", s.id, Outcome.NO_DATA, not_recorded(s, what, label), s.cite(what)))
         elif s.backup_interval > s.rpo:
             results.append(entity("service", s.id, Outcome.FAIL,
                                   f"backup every {hours(s.backup_interval)} cannot achieve RPO {hours(s.rpo)}",
-                                  at(s.source, SERVICE_COLUMNS["backup_interval"], hours(s.backup_interval)),
-                                  at(s.source, SERVICE_COLUMNS["rpo"], hours(s.rpo)),
+                                  s.cite("backup_interval"), s.cite("rpo"),
                                   metric=hours_of(s.backup_interval - s.rpo)))
         else:
             results.append(entity("service", s.id, Outcome.PASS,
@@ -239,8 +242,7 @@ def bia_dependency_rto(ctx: RuleContext) -> CheckResult:
             problems.append(_cycle_text(s.id, cycle))
         slowest = walk.slowest.get(s.id)
         if s.rto is None and not problems:
-            results.append(entity("service", s.id, Outcome.NO_DATA, "RTO not recorded",
-                                  at(s.source, SERVICE_COLUMNS["rto"])))
+            results.append(entity("service", s.id, Outcome.NO_DATA, not_recorded(s, "rto", "RTO"), s.cite("rto")))
             continue
         if s.rto is not None and slowest is not None and slowest[0] > s.rto:
             dep_rto, chain = slowest
@@ -251,8 +253,7 @@ def bia_dependency_rto(ctx: RuleContext) -> CheckResult:
         note = f" (unknown dependency {', '.join(unknown)})" if unknown else ""
         if problems:
             results.append(entity("service", s.id, Outcome.FAIL, "; ".join(problems) + note,
-                                  at(s.source, SERVICE_COLUMNS["depends_on"], ", ".join(s.depends_on)),
-                                  metric=worst))
+                                  s.cite("depends_on"), metric=worst))
         else:
             results.append(entity("service", s.id, Outcome.PASS,
                                   f"RTO {hours(s.rto)} not shorter than any dependency's{note}", s.source,
@@ -283,16 +284,17 @@ def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
         worst = 0.0
         for sid in supported:
             s = critical[sid]
-            for label, term, target, column in (("RTO", v.contract_rto, s.rto, "Contract RTO"),
-                                                 ("RPO", v.contract_rpo, s.rpo, "Contract RPO")):
+            for label, term, target, field in (("RTO", v.contract_rto, s.rto, "contract_rto"),
+                                                ("RPO", v.contract_rpo, s.rpo, "contract_rpo")):
                 if target is None:
                     continue
                 if term is None:
-                    problems.append(f"no contract {label} for {sid} ({label} {hours(target)})")
-                    sources.append(at(v.source, column))
+                    gap = "" if plainly_missing(v, field) else f": {not_recorded(v, field, 'contract ' + label)}"
+                    problems.append(f"no contract {label} for {sid} ({label} {hours(target)}){gap}")
+                    sources.append(v.cite(field))
                 elif term > target:
                     problems.append(f"contract {label} {hours(term)} looser than {sid} {label} {hours(target)}")
-                    sources.append(at(v.source, column, hours(term)))
+                    sources.append(v.cite(field))
                     worst = max(worst, hours_of(term - target))
         if problems:
             results.append(entity("vendor", v.id, Outcome.FAIL, "; ".join(problems), *sources, metric=worst))
@@ -301,3 +303,31 @@ def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
                                   f"contract terms support {', '.join(supported)}", v.source, metric=0.0))
     return aggregate("bia.vendor_terms", "Vendor contract terms support critical services", results,
                      ctx.policy.partial_threshold, "vendors of critical services")
+
+
+@rule("bia.reviewed", "BIA reviewed within the interval", parameters=("bia_review_months",))
+def bia_reviewed(ctx: RuleContext) -> CheckResult:
+    """Every in-scope service's business impact analysis was reviewed within the BIA review interval:
+    ISO 22301 8.2.2 asks for the BIA to be performed at planned intervals and when significant changes
+    occur, so impacts and recovery targets stay current. Services without a recorded review date have no
+    data to decide on. Metric: days since the last review."""
+    months = ctx.policy.bia_review_months
+    start = window_start(ctx, months)
+    results: list[EntityResult] = []
+    for s in ctx.data.services:
+        if not in_scope(s, ctx):
+            results.append(out_of_scope(s))
+        elif s.bia_reviewed is None:
+            results.append(entity("service", s.id, Outcome.NO_DATA,
+                                  not_recorded(s, "bia_reviewed", "BIA review date"), s.cite("bia_reviewed")))
+        else:
+            age = float((ctx.as_of - s.bia_reviewed).days)
+            if s.bia_reviewed < start:
+                results.append(entity("service", s.id, Outcome.FAIL,
+                                      f"BIA last reviewed {s.bia_reviewed}, {int(age)} days ago (interval {months} "
+                                      "months)", s.cite("bia_reviewed"), metric=age))
+            else:
+                results.append(entity("service", s.id, Outcome.PASS, f"BIA reviewed {s.bia_reviewed}",
+                                      s.cite("bia_reviewed"), metric=age))
+    return aggregate("bia.reviewed", "BIA reviewed within the interval", results, ctx.policy.partial_threshold,
+                     "in-scope services with a BIA review date")

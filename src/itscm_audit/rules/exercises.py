@@ -5,18 +5,23 @@ from __future__ import annotations
 from itscm_audit.model import Exercise, ExerciseResult, ExerciseType, Service
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
-    SERVICE_COLUMNS,
-    at,
     entity,
     exercises_until_as_of,
     hours,
     hours_of,
     in_scope,
     is_critical,
+    not_recorded,
     out_of_scope,
 )
 from itscm_audit.rules.base import RuleContext, aggregate, rule
-from itscm_audit.rules.facts import exercise_window_start, held_by_service, latest_exercises, latest_measured
+from itscm_audit.rules.facts import (
+    exercise_window_start,
+    held_by_service,
+    judged_target,
+    latest_exercises,
+    latest_measured,
+)
 
 _DISCUSSION = (ExerciseType.WALKTHROUGH, ExerciseType.TABLETOP)
 
@@ -57,7 +62,7 @@ def exercise_coverage(ctx: RuleContext) -> CheckResult:
             results.append(entity("service", s.id, Outcome.FAIL,
                                   f"last exercised {last.date} ({last.id}), {age} days ago; window is "
                                   f"{months} months (since {start})",
-                                  s.source, at(last.source, "Date", last.date.isoformat()), metric=float(age)))
+                                  s.source, last.cite("date"), metric=float(age)))
         else:
             results.append(entity("service", s.id, Outcome.PASS, f"exercised {last.date} ({last.id})",
                                   s.source, last.source, metric=float(age)))
@@ -66,11 +71,16 @@ def exercise_coverage(ctx: RuleContext) -> CheckResult:
 
 
 def _achieved(ctx: RuleContext, rule_id: str, title: str, data_loss: bool) -> CheckResult:
+    """The latest measured exercise of each service against the service's current target in the BIA and
+    against the target the exercise itself recorded (the target at the time); the message says which
+    was met. The current BIA target decides; without one, the exercise's own target does
+    (``facts.judged_target``, which the facts read too)."""
     held = held_by_service(ctx)
     latest = latest_measured(ctx, data_loss)
     target_name = "RPO" if data_loss else "RTO"
     measure = "data loss" if data_loss else "recovery time"
-    column = "Data Loss" if data_loss else "Achieved Recovery Time"
+    measured_field = "achieved_data_loss" if data_loss else "achieved_recovery_time"
+    own_field = "target_rpo" if data_loss else "target_rto"
     results: list[EntityResult] = []
     for s in ctx.data.services:
         if not in_scope(s, ctx):
@@ -84,23 +94,35 @@ def _achieved(ctx: RuleContext, rule_id: str, title: str, data_loss: bool) -> Ch
             else:
                 results.append(entity("service", s.id, Outcome.NOT_APPLICABLE, "never exercised", s.source))
             continue
-        achieved = last.achieved_data_loss if data_loss else last.achieved_recovery_time
-        target = s.rpo if data_loss else s.rto
+        achieved = getattr(last, measured_field)
+        current = s.rpo if data_loss else s.rto
+        at_the_time = getattr(last, own_field)
         assert achieved is not None
-        if target is None:
-            results.append(entity("service", s.id, Outcome.NO_DATA, f"{target_name} not recorded",
-                                  at(s.source, SERVICE_COLUMNS[target_name.lower()])))
-        elif achieved > target:
-            results.append(entity("service", s.id, Outcome.FAIL,
-                                  f"{last.id} on {last.date}: {measure} {hours(achieved)} exceeds "
-                                  f"{target_name} {hours(target)}",
-                                  at(last.source, column, hours(achieved)),
-                                  at(s.source, SERVICE_COLUMNS[target_name.lower()], hours(target)),
-                                  metric=hours_of(achieved)))
+        if current is None and at_the_time is None:
+            results.append(entity("service", s.id, Outcome.NO_DATA,
+                                  not_recorded(s, target_name.lower(), target_name), s.cite(target_name.lower())))
+            continue
+        judged = judged_target(s, last, data_loss)
+        assert judged is not None
+        verdicts = []
+        if current is not None:
+            verdicts.append(f"{'within' if achieved <= current else 'exceeds'} the current {target_name} "
+                            f"{hours(current)}")
+        if at_the_time is not None and at_the_time != current:
+            verdicts.append(f"{'within' if achieved <= at_the_time else 'exceeds'} the exercise's own target "
+                            f"{hours(at_the_time)}")
+        if current is None:
+            verdicts.append(f"no {target_name} in the BIA: judged against the exercise's target")
+        message = f"{last.id} on {last.date}: {measure} {hours(achieved)} " + "; ".join(verdicts)
+        sources = [last.cite(measured_field)]
+        if current is not None:
+            sources.append(s.cite(target_name.lower()))
+        if at_the_time is not None:
+            sources.append(last.cite(own_field))
+        if achieved > judged:
+            results.append(entity("service", s.id, Outcome.FAIL, message, *sources, metric=hours_of(achieved)))
         else:
-            results.append(entity("service", s.id, Outcome.PASS,
-                                  f"{last.id} on {last.date}: {measure} {hours(achieved)} within "
-                                  f"{target_name} {hours(target)}", last.source, metric=hours_of(achieved)))
+            results.append(entity("service", s.id, Outcome.PASS, message, *sources, metric=hours_of(achieved)))
     return aggregate(rule_id, title, results, ctx.policy.partial_threshold, "exercised services")
 
 
@@ -136,7 +158,7 @@ def exercise_type_mix(ctx: RuleContext) -> CheckResult:
         discussion = any(t in _DISCUSSION for t in types)
         technical = any(t.is_technical for t in types)
         names = ", ".join(sorted(t.value.replace("_", " ") for t in types)) or "none"
-        sources = [s.source, *(at(e.source, "Type", e.type.value if e.type else None) for e in mine)]
+        sources = [s.source, *(e.cite("type") for e in mine)]
         if discussion and technical:
             results.append(entity("service", s.id, Outcome.PASS, f"types held: {names}", *sources,
                                   metric=float(len(types))))
@@ -180,13 +202,13 @@ def exercise_report(ctx: RuleContext) -> CheckResult:
         if not candidates:
             where = f"{named} is not in the evidence locker" if named else "no report named and none linked"
             results.append(entity("exercise", e.id, Outcome.FAIL, f"no post-exercise report: {where}",
-                                  at(e.source, "Report", e.report), metric=0.0))
+                                  e.cite("report"), metric=0.0))
             continue
         used.extend(c.item.path for c in candidates)
         best = next((c for c in candidates if c.state.value == "fresh"), candidates[0])
         if best.state.value in ("missing", "changed"):
             results.append(entity("exercise", e.id, Outcome.FAIL, best.message,
-                                  at(e.source, "Report", e.report), best.item.source, metric=0.0))
+                                  e.cite("report"), best.item.source, metric=0.0))
         else:
             results.append(entity("exercise", e.id, Outcome.PASS, f"report evidence/{best.item.path}",
                                   e.source, best.item.source, metric=1.0))
@@ -215,6 +237,6 @@ def exercise_failures_have_findings(ctx: RuleContext) -> CheckResult:
                                   e.source, metric=float(count)))
         else:
             results.append(entity("exercise", e.id, Outcome.FAIL, f"{label} on {e.date} but no finding raised",
-                                  at(e.source, "Result", label), metric=0.0))
+                                  e.cite("result"), metric=0.0))
     return aggregate("exercise.failures_have_findings", "Failed exercises produced findings", results,
                      ctx.policy.partial_threshold, "failed or partially passed exercises")

@@ -11,12 +11,12 @@ function is computed once per assessment (``RuleContext.memo``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from itscm_audit.asof import action_status_at
 from itscm_audit.config import Organisation, Policy, WorkspaceConfig
-from itscm_audit.model import ActionStatus, CorrectiveAction, Exercise, OrgData
+from itscm_audit.model import ActionStatus, CorrectiveAction, Exercise, OrgData, Service
 from itscm_audit.result import (
     ActionFacts,
     CoverageFacts,
@@ -89,6 +89,15 @@ def latest_measured(ctx: RuleContext, data_loss: bool) -> dict[str, Exercise]:
 
     found: dict[str, Exercise] = _memo(ctx, "latest_data_loss" if data_loss else "latest_recovery", build)
     return found
+
+
+def judged_target(service: Service, exercise: Exercise, data_loss: bool) -> timedelta | None:
+    """The target a measured exercise is judged on: the service's current RTO (RPO) in the BIA, else the
+    target the exercise itself recorded at the time. The rules and the facts both use this answer."""
+    current = service.rpo if data_loss else service.rto
+    if current is not None:
+        return current
+    return exercise.target_rpo if data_loss else exercise.target_rto
 
 
 def _action_services(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
@@ -171,10 +180,12 @@ def _decide(ctx: RuleContext) -> Facts:
         in_window = last is not None and last.date >= start
         rec = recovery.get(s.id)
         rec_time = rec.achieved_recovery_time if rec is not None else None
-        met_rto = None if rec_time is None or s.rto is None else rec_time <= s.rto
+        rto = judged_target(s, rec, data_loss=False) if rec is not None else None
+        met_rto = None if rec_time is None or rto is None else rec_time <= rto
         dl = loss.get(s.id)
         dl_time = dl.achieved_data_loss if dl is not None else None
-        met_rpo = None if dl_time is None or s.rpo is None else dl_time <= s.rpo
+        rpo = judged_target(s, dl, data_loss=True) if dl is not None else None
+        met_rpo = None if dl_time is None or rpo is None else dl_time <= rpo
         if is_crit:
             critical += 1
             exercised += in_window

@@ -5,26 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from itscm_audit.asof import after
-from itscm_audit.model import SourceRef
+from itscm_audit.model import Record
 from itscm_audit.result import CheckResult, EntityResult, Outcome
-from itscm_audit.rules._common import at, critical_services, entity, window_start
+from itscm_audit.rules._common import critical_services, entity, not_recorded, plainly_missing, window_start
 from itscm_audit.rules.base import RuleContext, aggregate, rule
 
 
 def _recency(kind: str, entity_id: str, when: dt.date | None, start: dt.date, as_of: dt.date, what: str,
-             months: int, source: SourceRef, column: str) -> EntityResult:
+             months: int, record: Record, field: str) -> EntityResult:
     """PASS when ``when`` falls within the look-back window; the metric is its age in days."""
     if when is None:
-        return entity(kind, entity_id, Outcome.FAIL, f"never {what}", at(source, column))
+        said = "" if plainly_missing(record, field) else f" ({not_recorded(record, field, field.replace('_', ' '))})"
+        return entity(kind, entity_id, Outcome.FAIL, f"never {what}{said}", record.cite(field))
     if after(when, as_of):  # a date after as-of is a typing mistake or a plan, not evidence it was done
         return entity(kind, entity_id, Outcome.FAIL, f"{what} date {when} is after the as-of date {as_of}: not "
-                      "counted", at(source, column, when.isoformat()))
+                      "counted", record.cite(field))
     age = float((as_of - when).days)
     if when < start:
         return entity(kind, entity_id, Outcome.FAIL,
                       f"last {what} {when}, {int(age)} days ago (interval {months} months)",
-                      at(source, column, when.isoformat()), metric=age)
-    return entity(kind, entity_id, Outcome.PASS, f"{what} {when}", source, metric=age)
+                      record.cite(field), metric=age)
+    return entity(kind, entity_id, Outcome.PASS, f"{what} {when}", record.source, metric=age)
 
 
 @rule("plan.approved", "Plan documents owned and approved")
@@ -34,13 +35,13 @@ def plan_approved(ctx: RuleContext) -> CheckResult:
     missing elements."""
     results: list[EntityResult] = []
     for p in ctx.data.plan_documents:
-        missing = [(label, column) for label, column, value in
-                   (("owner", "Owner", p.owner), ("approver", "Approved By", p.approved_by),
-                    ("approval date", "Approved On", p.approved)) if not value]
+        missing = [(label, field) for label, field, value in
+                   (("owner", "owner", p.owner), ("approver", "approved_by", p.approved_by),
+                    ("approval date", "approved", p.approved)) if not value]
         if missing:
             results.append(entity("plan_document", p.id, Outcome.FAIL,
                                   "no " + ", ".join(m[0] for m in missing),
-                                  *(at(p.source, m[1]) for m in missing), metric=float(len(missing))))
+                                  *(p.cite(m[1]) for m in missing), metric=float(len(missing))))
         else:
             results.append(entity("plan_document", p.id, Outcome.PASS,
                                   f"owned by {p.owner}, approved by {p.approved_by} on {p.approved}", p.source,
@@ -60,7 +61,7 @@ def plan_reviewed(ctx: RuleContext) -> CheckResult:
     for p in ctx.data.plan_documents:
         dates = [d for d in (p.last_reviewed, p.approved) if d is not None and not after(d, ctx.as_of)]
         results.append(_recency("plan_document", p.id, max(dates) if dates else None, start, ctx.as_of,
-                                "reviewed", months, p.source, "Last Review"))
+                                "reviewed", months, p, "last_reviewed"))
     return aggregate("plan.reviewed", "Plan documents reviewed within the interval", results,
                      ctx.policy.partial_threshold, "plan documents")
 
@@ -72,14 +73,13 @@ def contact_verified(ctx: RuleContext) -> CheckResult:
     verification."""
     months = ctx.policy.contact_verification_months
     start = window_start(ctx, months)
-    results = [_recency("contact", c.role, c.last_verified, start, ctx.as_of, "verified", months, c.source,
-                        "Last Verified") for c in ctx.data.contacts]
+    results = [_recency("contact", c.role, c.last_verified, start, ctx.as_of, "verified", months, c,
+                        "last_verified") for c in ctx.data.contacts]
     return aggregate("contact.verified", "Call tree verified within the interval", results,
                      ctx.policy.partial_threshold, "call-tree entries")
 
 
-def _critical_roles(ctx: RuleContext, rule_id: str, title: str, field: str, column: str,
-                    what: str) -> CheckResult:
+def _critical_roles(ctx: RuleContext, rule_id: str, title: str, field: str, what: str) -> CheckResult:
     results: list[EntityResult] = []
     for c in ctx.data.contacts:
         if not c.critical_role:
@@ -88,8 +88,9 @@ def _critical_roles(ctx: RuleContext, rule_id: str, title: str, field: str, colu
             results.append(entity("contact", c.role, Outcome.PASS, f"{what}: {getattr(c, field)}", c.source,
                                   metric=1.0))
         else:
-            results.append(entity("contact", c.role, Outcome.FAIL, f"critical role has no {what}",
-                                  at(c.source, column), metric=0.0))
+            said = "" if plainly_missing(c, field) else f" ({not_recorded(c, field, what)})"
+            results.append(entity("contact", c.role, Outcome.FAIL, f"critical role has no {what}{said}",
+                                  c.cite(field), metric=0.0))
     return aggregate(rule_id, title, results, ctx.policy.partial_threshold, "critical roles")
 
 
@@ -98,7 +99,7 @@ def contact_alternates(ctx: RuleContext) -> CheckResult:
     """Every critical role in the call tree names an alternate: a single point of failure in people is
     as real as one in systems (ISO 22301 8.4.2). Metric: 1 when an alternate is named, else 0."""
     return _critical_roles(ctx, "contact.alternates", "Every critical role has an alternate", "alternate",
-                           "Alternate", "alternate")
+                           "alternate")
 
 
 @rule("contact.backup_channel", "Every critical role has a backup channel")
@@ -107,7 +108,7 @@ def contact_backup_channel(ctx: RuleContext) -> CheckResult:
     service) for when corporate e-mail and telephony are down (ISO 22301 8.4.3). Metric: 1 when a backup
     channel is recorded, else 0."""
     return _critical_roles(ctx, "contact.backup_channel", "Every critical role has a backup channel",
-                           "backup_channel", "Backup Channel", "backup channel")
+                           "backup_channel", "backup channel")
 
 
 @rule("vendor.bc_reviewed", "Critical vendors' continuity plans reviewed",
@@ -127,7 +128,7 @@ def vendor_bc_reviewed(ctx: RuleContext) -> CheckResult:
                                   v.source))
             continue
         results.append(_recency("vendor", v.id, v.bc_plan_reviewed, start, ctx.as_of, "BC plan reviewed", months,
-                                v.source, "BC Plan Reviewed"))
+                                v, "bc_plan_reviewed"))
         if ctx.evidence is not None:
             used.extend(st.item.path for st in ctx.evidence.of_type("vendor_bc_attestation")
                         if set(st.item.services) & set(v.services))

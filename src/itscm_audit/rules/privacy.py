@@ -17,7 +17,7 @@ from itscm_audit.asof import is_known
 from itscm_audit.model import Incident
 from itscm_audit.periods import months_after
 from itscm_audit.result import CheckResult, EntityResult, Outcome
-from itscm_audit.rules._common import at, elapsed_hours, end_of_as_of, entity, services_by_id
+from itscm_audit.rules._common import elapsed_hours, end_of_as_of, entity, services_by_id
 from itscm_audit.rules.base import RuleContext, aggregate, rule
 
 _Builder = Callable[[RuleContext, Incident, dt.datetime, str], EntityResult]
@@ -50,6 +50,7 @@ class _Part:
     outcome: Outcome
     text: str
     column: str | None = None
+    """The incident field the part is about: cited with the officer's own header and text."""
     value: str | None = None
     hours: float | None = None
 
@@ -59,7 +60,7 @@ def _clock_or_skip(ctx: RuleContext, incident: Incident) -> tuple[dt.datetime, s
     start = clock_start(incident)
     if start is None:
         return entity("incident", incident.id, Outcome.NO_DATA, "no detection or awareness time recorded",
-                      at(incident.source, "Became Aware"))
+                      incident.cite("aware"))
     if _after_as_of(ctx, incident):
         return entity("incident", incident.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
                       incident.source)
@@ -93,7 +94,7 @@ def _deadline(ctx: RuleContext, start: dt.datetime, since: str, done: dt.datetim
 def _combine(incident: Incident, parts: list[_Part], metric: float | None) -> EntityResult:
     worst = max((p.outcome for p in parts), key=_SEVERITY.__getitem__, default=Outcome.PASS)
     failing = [p for p in parts if p.outcome != Outcome.PASS]
-    sources = [at(incident.source, p.column, p.value) for p in failing if p.column] or [incident.source]
+    sources = [incident.cite(p.column) for p in failing if p.column] or [incident.source]
     return entity("incident", incident.id, worst, "; ".join(p.text for p in parts), *sources, metric=metric)
 
 
@@ -104,7 +105,7 @@ def _applies(incident: Incident, jurisdiction: str) -> bool:
 def _register_part(incident: Incident, law: str) -> _Part:
     if incident.registered:
         return _Part(Outcome.PASS, "recorded in the breach register")
-    return _Part(Outcome.FAIL, f"not recorded in the breach register ({law})", "In Breach Register?",
+    return _Part(Outcome.FAIL, f"not recorded in the breach register ({law})", "registered",
                  None if incident.registered is None else "No")
 
 
@@ -152,7 +153,7 @@ def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Enti
                       "assessed as unlikely to result in a risk: no notification required (Art. 33(1))", i.source)
     limit = ctx.policy.notification_clocks.gdpr_regulator_hours
     reg = _deadline(ctx, start, since, i.regulator_notified, "notified the supervisory authority", limit,
-                    "GDPR Art. 33(1)", "Regulator Notified")
+                    "GDPR Art. 33(1)", "regulator_notified")
     parts = [reg]
     if not risk:
         parts.append(_Part(Outcome.PASS, "risk of harm not recorded, notification assumed required"))
@@ -174,13 +175,13 @@ def _gdpr_subjects(ctx: RuleContext, i: Incident, start: dt.datetime, since: str
     risk = (i.risk_of_harm or "").lower()
     if not risk:
         return entity("incident", i.id, Outcome.NO_DATA, "risk of harm not recorded: cannot tell whether "
-                      "GDPR Art. 34(1) requires telling the data subjects", at(i.source, "Risk of Harm"))
+                      "GDPR Art. 34(1) requires telling the data subjects", i.cite("risk_of_harm"))
     if risk != "high":
         return entity("incident", i.id, Outcome.NOT_APPLICABLE, f"risk of harm {i.risk_of_harm}: GDPR Art. 34(1) "
                       "requires telling the data subjects only of a high risk", i.source)
     if i.individuals_notified is None:
         return _combine(i, [_Part(Outcome.FAIL, "high risk but the data subjects were not told (GDPR Art. 34(1)); "
-                                  "record the Art. 34(3) exception if one applied", "Individuals Notified")], None)
+                                  "record the Art. 34(3) exception if one applied", "individuals_notified")], None)
     spent = elapsed_hours(start, i.individuals_notified)
     return _combine(i, [_Part(Outcome.PASS, f"data subjects told {_h(spent)} after {since} (GDPR Art. 34(1))")],
                     spent)
@@ -201,14 +202,14 @@ def _canada(ctx: RuleContext, i: Incident, start: dt.datetime, since: str, law: 
     metric = None
     if (i.risk_of_harm or "").lower() in _SERIOUS:
         reg = _deadline(ctx, start, since, i.regulator_notified, f"reported to the {regulator}", limit, law,
-                        "Regulator Notified", soft=standard)
+                        "regulator_notified", soft=standard)
         ind = _deadline(ctx, start, since, i.individuals_notified, "notified individuals", limit, law,
-                        "Individuals Notified", soft=standard)
+                        "individuals_notified", soft=standard)
         parts.extend((reg, ind))
         metric = reg.hours
     elif not i.risk_of_harm:
         parts.append(_Part(Outcome.PARTIAL, "risk of harm not assessed: cannot tell whether reporting is due",
-                           "Risk of Harm"))
+                           "risk_of_harm"))
     else:
         parts.append(_Part(Outcome.PASS, f"risk of harm {i.risk_of_harm}: reporting not required"))
     return _combine(i, parts, metric)
@@ -259,11 +260,11 @@ def _dora_initial(ctx: RuleContext, i: Incident, aware: dt.datetime, since: str)
     what = "sent the initial notification"
     classified = i.classified_major
     if classified is None:
-        part = _deadline(ctx, aware, since, i.initial_report, what, h_aware, f"{_RTS} Art. 5(1)(a)", "Initial Report")
+        part = _deadline(ctx, aware, since, i.initial_report, what, h_aware, f"{_RTS} Art. 5(1)(a)", "initial_report")
         if part.outcome == Outcome.FAIL and i.initial_report is not None:
             # Art. 5(2) may allow it: without the classification time the auditor has to check
             part = _Part(Outcome.PARTIAL, f"{part.text}, unless it was classified as major more than {_h(h_aware)} "
-                         f"after awareness (Art. 5(2)): classification time not recorded", "Classified Major",
+                         f"after awareness (Art. 5(2)): classification time not recorded", "classified_major",
                          None, part.hours)
         return [part]
     after_aware = elapsed_hours(aware, classified)
@@ -276,13 +277,13 @@ def _dora_initial(ctx: RuleContext, i: Incident, aware: dt.datetime, since: str)
         return [_Part(Outcome.PASS, f"classified as major {_h(after_aware)} after {clock}, later than "
                       f"{_h(h_aware)}: {_RTS} Art. 5(2) gives {_h(h_class)} from classification"),
                 _deadline(ctx, classified, "classification as major", i.initial_report, what, h_class,
-                          f"{_RTS} Art. 5(2)", "Initial Report")]
+                          f"{_RTS} Art. 5(2)", "initial_report")]
     if after_aware + h_class <= h_aware:
         return [_deadline(ctx, classified, "classification as major", i.initial_report, what, h_class,
-                          f"{_RTS} Art. 5(1)(a)", "Initial Report")]
+                          f"{_RTS} Art. 5(1)(a)", "initial_report")]
     return [_Part(Outcome.PASS, f"classified as major {_h(after_aware)} after {clock}: the "
                   f"{_h(h_aware)} limit from awareness ends before {_h(h_class)} from classification"),
-            _deadline(ctx, aware, since, i.initial_report, what, h_aware, f"{_RTS} Art. 5(1)(a)", "Initial Report")]
+            _deadline(ctx, aware, since, i.initial_report, what, h_aware, f"{_RTS} Art. 5(1)(a)", "initial_report")]
 
 
 def _dora_final(ctx: RuleContext, intermediate: dt.datetime, final: dt.datetime | None) -> _Part:
@@ -292,7 +293,7 @@ def _dora_final(ctx: RuleContext, intermediate: dt.datetime, final: dt.datetime 
     clocks = ctx.policy.notification_clocks
     if clocks.dora_final_days is not None:
         return _deadline(ctx, intermediate, "the intermediate report", final, "sent the final report",
-                         clocks.dora_final_days * 24, f"{_RTS} Art. 5(1)(c) (as dora_final_days)", "Final Report")
+                         clocks.dora_final_days * 24, f"{_RTS} Art. 5(1)(c) (as dora_final_days)", "final_report")
     due_day = months_after(intermediate.date(), clocks.dora_final_months)
     due = dt.datetime.combine(due_day + dt.timedelta(days=1), dt.time(), tzinfo=intermediate.tzinfo)
     allowed = f"{_RTS} Art. 5(1)(c) allows until the end of {due_day}"
@@ -300,9 +301,9 @@ def _dora_final(ctx: RuleContext, intermediate: dt.datetime, final: dt.datetime 
         days = round(elapsed_hours(intermediate, final) / 24, 1)
         text = f"sent the final report {days:g} days after the intermediate report; {allowed}"
         ok = elapsed_hours(final, due) >= 0
-        return _Part(Outcome.PASS, text) if ok else _Part(Outcome.FAIL, text, "Final Report", f"{final}")
+        return _Part(Outcome.PASS, text) if ok else _Part(Outcome.FAIL, text, "final_report", f"{final}")
     if elapsed_hours(due, end_of_as_of(ctx, intermediate)) > 0:
-        return _Part(Outcome.FAIL, f"has not sent the final report as of {ctx.as_of}; {allowed}", "Final Report")
+        return _Part(Outcome.FAIL, f"has not sent the final report as of {ctx.as_of}; {allowed}", "final_report")
     return _Part(Outcome.PASS, f"has not yet sent the final report: due by the end of {due_day}")
 
 
@@ -332,7 +333,7 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
         if i.initial_report is not None:
             parts.append(_deadline(ctx, i.initial_report, "the initial notification", i.intermediate_report,
                                    "sent the intermediate report", clocks.dora_intermediate_hours,
-                                   f"{_RTS} Art. 5(1)(b)", "Intermediate Report"))
+                                   f"{_RTS} Art. 5(1)(b)", "intermediate_report"))
         if i.intermediate_report is not None:
             parts.append(_dora_final(ctx, i.intermediate_report, i.final_report))
         results.append(_combine(i, parts, metric))
@@ -360,7 +361,7 @@ def privacy_hipaa_notification(ctx: RuleContext) -> CheckResult:
             continue
         part = _deadline(ctx, start[0], "discovery" if start[1] == "awareness" else start[1],
                          i.individuals_notified, "notified individuals", days * 24, "45 CFR 164.404",
-                         "Individuals Notified")
+                         "individuals_notified")
         note = "" if linked else " (no service linked: PHI assumed)"
         result = _combine(i, [_Part(part.outcome, part.text + note, part.column, part.value, part.hours)],
                           None if part.hours is None else round(part.hours / 24, 1))

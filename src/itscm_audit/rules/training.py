@@ -7,7 +7,7 @@ import datetime as dt
 from itscm_audit.asof import is_known
 from itscm_audit.model import SourceRef, TrainingRecord
 from itscm_audit.result import CheckResult, EntityResult, Outcome
-from itscm_audit.rules._common import at, entity, window_start
+from itscm_audit.rules._common import entity, window_start
 from itscm_audit.rules.base import RuleContext, aggregate, rule
 
 
@@ -28,9 +28,9 @@ def training_current(ctx: RuleContext) -> CheckResult:
             records.setdefault(_person_key(t.person), []).append(t)
     people: dict[str, tuple[str, SourceRef]] = {}
     for c in ctx.data.contacts:
-        for name, column in ((c.name, "Name"), (c.alternate, "Alternate")):
+        for name, field in ((c.name, "name"), (c.alternate, "alternate")):
             if name and _person_key(name) not in people:
-                people[_person_key(name)] = (name, at(c.source, column, name))
+                people[_person_key(name)] = (name, c.cite(field))
     results: list[EntityResult] = []
     used: list[str] = []
     for key, (name, source) in sorted(people.items()):
@@ -44,7 +44,7 @@ def training_current(ctx: RuleContext) -> CheckResult:
         if last.completed < start:
             results.append(entity("person", name, Outcome.FAIL,
                                   f"last trained {last.completed}, {int(age)} days ago (interval {months} months)",
-                                  source, at(last.source, "Completed", last.completed.isoformat()), metric=age))
+                                  source, last.cite("completed"), metric=age))
         else:
             results.append(entity("person", name, Outcome.PASS,
                                   f"trained {last.completed}{f' ({last.course})' if last.course else ''}",

@@ -1,0 +1,186 @@
+"""Step 6 of an import: link references between records, by id or by name.
+
+An exercise names the services it tested ("Core Banking" or "SVC-03"), a service its dependencies
+and vendors, a vendor the services it supports, a finding its exercise, an action its finding, a
+backup run its service. Each reference is resolved against the records imported in the same run: by
+id, or by name with case, spacing and accents folded, or from a "Name (CODE)" / "CODE - Name" form.
+A reference resolved by name is rewritten to the id (the text written stays in ``raw``); one that
+resolves to nothing is kept as written and reported where it stands ("unknown service 'Legacy CRM'"),
+so no rule ever treats it as silently absent data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from itscm_audit.importers import values as V
+from itscm_audit.importers.context import ImportContext, ref
+from itscm_audit.importers.references import REFERENCES
+from itscm_audit.importers.vocabulary import fold_accents
+from itscm_audit.model import ENTITY_MODEL, EntityKind, Record, Severity
+
+_NAME_FIELD = {EntityKind.SERVICE: "name", EntityKind.VENDOR: "name", EntityKind.PLAN_DOCUMENT: "title",
+               EntityKind.FINDING: "description",
+               EntityKind.INCIDENT: "title", EntityKind.EXERCISE: "scenario"}
+_PUNCTUATION = re.compile(r"[\s\-_/.,:;'’\"()]+")
+_WITH_CODE = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<code>[^()\[\]]+)[)\]]\s*$")
+_CODE_FIRST = re.compile(r"^(?P<code>\S*\d\S*)\s*(?:[-–—:|]\s*|\s)(?P<name>.+)$|^(?P<code2>\S+)\s*[-–—:|]\s*(?P<name2>.+)$")
+"""``SVC-03 Core Banking``, ``SVC-03 - Core Banking``, ``CB: Core Banking`` (a code with a digit, or a separator)."""
+_AMBIGUOUS = "\0ambiguous"
+
+
+def fold_key(text: str) -> str:
+    """``"Core-Banking "`` -> ``"core banking"``; ``"Téléphonie"`` -> ``"telephonie"``."""
+    return " ".join(_PUNCTUATION.sub(" ", fold_accents(text.casefold())).split())
+
+
+@dataclass
+class _Index:
+    """Ids of one entity's records and, built on the first reference that is not an id, their folded
+    ids and names."""
+
+    kind: EntityKind
+    records: list[Record]
+    ids: set[str]
+    _keys: dict[str, str] | None = None
+
+    @classmethod
+    def of(cls, kind: EntityKind, records: list[Record]) -> _Index:
+        ids = set(map(operator.attrgetter("id"), records))
+        ids.discard(None)
+        ids.discard("")
+        return cls(kind, records, ids)
+
+    @property
+    def keys(self) -> dict[str, str]:
+        if self._keys is None:
+            keys: dict[str, str] = {fold_key(rid): rid for rid in sorted(self.ids, reverse=True)}
+            name_field = _NAME_FIELD.get(self.kind)
+            if name_field:
+                for r in self.records:
+                    name = getattr(r, name_field, None)
+                    rid = str(getattr(r, "id", ""))
+                    if not name or not rid:
+                        continue
+                    key = fold_key(str(name))
+                    if key in keys and keys[key] != rid and fold_key(rid) != key:
+                        keys[key] = _AMBIGUOUS
+                    else:
+                        keys.setdefault(key, rid)
+            self._keys = keys
+        return self._keys
+
+    def resolve(self, text: str) -> tuple[str | None, str]:
+        """(id, how) for a reference as written; ``(None, "unknown")`` or ``(None, "ambiguous")``."""
+        if text in self.ids:
+            return text, "id"
+        found = self.keys.get(fold_key(text))
+        if found == _AMBIGUOUS:
+            return None, "ambiguous"
+        if found is not None:
+            return found, "name" if fold_key(found) != fold_key(text) else "id"
+        for pattern in (_WITH_CODE, _CODE_FIRST):
+            match = pattern.match(text.strip())
+            if match is None:
+                continue
+            for part in ("code", "name", "code2", "name2"):
+                written = match.groupdict().get(part)
+                candidate = self.keys.get(fold_key(written)) if written else None
+                if candidate is not None and candidate != _AMBIGUOUS:
+                    return candidate, "name"
+        return None, "unknown"
+
+    def resolve_parts(self, text: str) -> list[str] | None:
+        """``"Core Banking and Payments"``, ``"SVC-01/SVC-02"``: several references in one item, when every
+        part resolves (``None`` otherwise)."""
+        parts = [p.strip() for p in _JOINED.split(text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        found = [self.resolve(part)[0] for part in parts]
+        return [f for f in found if f is not None] if all(found) else None
+
+
+_JOINED = re.compile(r"\s+(?:and|et|&|\+)\s+|\s*/\s*", re.IGNORECASE)
+
+
+def link_references(ctx: ImportContext) -> None:
+    """Resolve every reference of the run's records in place (``ctx.records``), reporting the rest."""
+    indexes: dict[EntityKind, _Index] = {}
+    for kind, fld, target in REFERENCES:
+        records = ctx.records.get(kind)
+        targets = ctx.records.get(target)
+        if not records or not targets:
+            continue  # the referenced register is not part of this import: nothing to check against
+        index = indexes.get(target)
+        if index is None:
+            index = indexes[target] = _Index.of(target, targets)
+        _link(ctx, records, kind, fld, target, index, ctx.written.get((kind, fld)))
+
+
+def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str, target: EntityKind,
+          index: _Index, written: set[str] | None) -> None:
+    known = index.ids
+    if written is None:
+        get = operator.attrgetter(fld)
+        many = V.field_kind(ENTITY_MODEL[kind].model_fields[fld].annotation) == "list"
+        written = set(itertools.chain.from_iterable(map(get, records))) if many else set(map(get, records))
+    written.discard(None)
+    if written <= known:
+        return  # every reference is an id (the common case): nothing to resolve, nothing to report
+    unknown: dict[tuple[str, str | None, str, str], list[Any]] = {}
+    by_name: dict[tuple[str, str | None, str, str], list[Any]] = {}
+    label = target.value.replace("_", " ")
+    for position, record in enumerate(records):
+        value = getattr(record, fld, None)
+        if not value:
+            continue
+        if type(value) is tuple:
+            items = value
+            if known.issuperset(items):
+                continue
+        elif value in known:
+            continue
+        else:
+            items = (value,)
+        changed = False
+        resolved: list[str] = []
+        for item in items:
+            if item in known:
+                resolved.append(item)
+                continue
+            target_id, how = index.resolve(str(item))
+            column = record.columns.get(fld, fld)
+            key = (record.source.file, record.source.sheet, column, str(item))
+            several = index.resolve_parts(str(item)) if target_id is None and isinstance(value, tuple) else None
+            if several:
+                entry = by_name.setdefault(key, [record.source.row, 0, ", ".join(several)])
+                entry[1] += 1
+                resolved.extend(several)
+                changed = True
+            elif target_id is None:
+                entry = unknown.setdefault(key, [record.source.row, 0, how])
+                entry[1] += 1
+                resolved.append(item)
+            else:
+                entry = by_name.setdefault(key, [record.source.row, 0, target_id])
+                entry[1] += 1
+                resolved.append(target_id)
+                changed = changed or target_id != item
+        if changed:
+            new_value: Any = tuple(dict.fromkeys(resolved)) if isinstance(value, tuple) else resolved[0]
+            raw = dict(record.raw)
+            raw.setdefault(fld, ", ".join(str(i) for i in items))
+            records[position] = record.model_copy(update={fld: new_value, "raw": raw})
+    for (file, sheet, header, text), (row, count, how) in unknown.items():
+        times = f" ({count} rows, first here)" if count > 1 else ""
+        what = f"names more than one {label}" if how == "ambiguous" else f"unknown {label}"
+        ctx.issue("reference.unresolved", f"{what} {text!r}: kept as written{times}",
+                  ref(file, sheet, row, header, text[:200]), Severity.WARNING)
+    for (file, sheet, header, text), (row, count, found) in by_name.items():
+        times = f" ({count} rows)" if count > 1 else ""
+        ctx.issue("reference.by_name", f"{text!r} read as {label} {found} (by its name){times}",
+                  ref(file, sheet, row, header, text[:200]), Severity.INFO)

@@ -1,0 +1,143 @@
+"""Step 4b of an import: the rows that are not records.
+
+Repeated headers, description rows under the header, totals and count rows, notes, footnotes and
+legends under or inside a table, section bands ("Tier 1 services"), and identifiers no record would
+have. Each is skipped, counted and reported with its reason by the table loop
+(:mod:`~itscm_audit.importers.rows`); the words are data in :mod:`~itscm_audit.importers.vocabulary`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from itscm_audit.importers import values as V
+from itscm_audit.importers.columns import TableMapping
+from itscm_audit.importers.vocabulary import (
+    BAND_ROW,
+    LEGEND_ROW,
+    LONE_NOTE,
+    NOTE_ROW,
+    TOTAL_WORDS,
+    fold_accents,
+    normalise_header,
+    normalise_value,
+)
+from itscm_audit.model import EntityKind
+
+_TYPE_HINTS = frozenset({
+    "text", "date", "number", "numeric", "integer", "decimal", "identifier", "unique identifier", "yes no",
+    "yes or no", "control number", "mandatory", "optional", "required", "string", "boolean", "free text",
+    "guidance", "valid values", "mandatory or optional", "date time", "datetime", "list", "email",
+})
+
+
+
+def is_guidance_row(cells: list[Any], id_text: str) -> bool:
+    """A description or data-type row under the header ("Unique identifier for each item", "Date")."""
+    texts = [V.text(c) for c in cells if isinstance(c, str) and c.strip()]
+    if not texts:
+        return False
+    hinty = 0
+    for t in texts:
+        low = normalise_header(t)
+        if low in _TYPE_HINTS or t.casefold().startswith(("e.g", "example:", "[")) or (
+                len(t) > 30 and len(t.split()) >= 5):
+            hinty += 1
+    id_low = normalise_header(id_text)
+    id_is_prose = id_low in _TYPE_HINTS or len(id_text.split()) >= 3
+    return id_is_prose and hinty * 2 >= len(texts)
+
+
+def repeats_header(cells: list[Any], mapping: TableMapping, header_norms: dict[int, str]) -> bool:
+    """The header row again (a page break pasted from a printout): most filled cells equal their header."""
+    width = len(cells)
+    same = sum(1 for c in mapping.columns
+               if c.index < width and isinstance(cells[c.index], str) and cells[c.index].strip()
+               and normalise_header(cells[c.index]) == header_norms[c.index])
+    return same * 2 >= max(2, len([c for c in cells if c not in ("", None)]))
+
+
+SUSPICIOUS_PREFIXES = frozenset({w[:4] for w in TOTAL_WORDS} | {
+    "note", "nb:", "nb ", "n.b.", "rema", "comm", "sour", "lege", "key:", "key ", "key-", "foot", "disc", "prep",
+    "revi", "appr", "last", "upda", "mise", "aver", "conf", "page", "sum ", "sum:", "vers", "rev.", "end ",
+    "fin ", "sign", "owne", "main", "comp", "mis ", "prép", "révi"})
+"""First four letters (lower case) of an identifying text that may make its row a totals, note or legend
+row rather than a record; only those rows (and rows with a symbol first, or a long text) get the full
+check."""
+
+
+def suspicious(folded: str) -> bool:
+    return folded[:4] in SUSPICIOUS_PREFIXES or not folded[:1].isalnum() or len(folded) > 60
+
+_NUMBERS_AND_MARKS = re.compile(r"[\d:()%.,=#*-]+")
+_TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
+
+
+def row_texts(cells: list[Any]) -> list[str]:
+    return [V.text(c) for c in cells if c is not None and c != "" and not (isinstance(c, str) and not c.strip())]
+
+
+def _numeric(text: str) -> bool:
+    cleaned = text.replace(",", "").replace(" ", "").replace("%", "").replace("$", "").replace("h", "")
+    return bool(cleaned) and (cleaned.replace(".", "", 1).isdigit() or cleaned[:1].isdigit())
+
+
+def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float) -> str | None:
+    """Why a row with something in its identifying column is still not a record (``None``: it is one).
+
+    Totals and count rows, notes, footnotes and legends under or inside a table, and section bands
+    ("Tier 1 services": one cell, merged across the table or alone where records fill several) are
+    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average.
+    """
+    texts = row_texts(cells)
+    if not texts:
+        return None
+    first = texts[0]
+    folded = normalise_value(fold_accents(first))
+    words_only = " ".join(_NUMBERS_AND_MARKS.sub(" ", folded).split())
+    if (folded in TOTAL_WORDS or words_only in TOTAL_WORDS or _TOTAL_START.match(folded)) and all(
+            _numeric(t) for t in texts[1:] if normalise_value(fold_accents(t)) not in TOTAL_WORDS):
+        return f"totals row ({first!r}), not a record"
+    if NOTE_ROW.match(fold_accents(first)) or (nonempty == 1 and LONE_NOTE.match(folded)):
+        return "note, footnote or sign-off line, not a record"
+    if nonempty <= 2 and LEGEND_ROW.match(first):
+        return "legend row, not a record"
+    if nonempty == 1 or merged_width >= 3:
+        words = first.split()
+        if BAND_ROW.search(fold_accents(first)) and len(words) <= 8 and (merged_width >= 3 or typical >= 2.5):
+            return f"section band ({first!r}), not a record"
+        if len(words) >= 8 and (merged_width >= 3 or typical >= 2.5):
+            return "a sentence on its own row (a note), not a record"
+    return None
+
+
+def implausible_id(id_text: str, from_name: bool, kind: EntityKind) -> str | None:
+    """An identifying value that cannot name a record: a bare number where a name is expected, prose."""
+    if from_name and _numeric(id_text) and not any(ch.isalpha() for ch in id_text):
+        return f"{id_text!r} is not a plausible {kind.value.replace('_', ' ')} name"
+    if len(id_text) > 120 or len(id_text.split()) > 15:
+        return f"a paragraph is not a plausible {kind.value.replace('_', ' ')} identifier"
+    return None
+
+
+_BAND_TIER = re.compile(r"\b(?:tier|niveau|palier|level|priority|priorite|t|p)\s*[-:#]?\s*(\d)\b")
+
+
+def tier_of_band(read_tier: V.Parser, text: str, number: int) -> tuple[int, str, int] | None:
+    """The tier a section band names ("Tier 1 services", "Services critiques (niveau 1)", "Critical
+    applications"), with its text and row."""
+    folded = normalise_value(fold_accents(text))
+    explicit = _BAND_TIER.search(folded)
+    if explicit:
+        return max(1, int(explicit.group(1))), text, number
+    words = folded.replace("(", " ").replace(")", " ").split()
+    for candidate in (folded, *(" ".join(words[i:i + 2]) for i in range(len(words) - 1)), *words):
+        try:
+            tier = read_tier(candidate)
+        except V.ValueProblem:
+            continue
+        value = tier.value if isinstance(tier, V.Guess) else tier
+        if isinstance(value, int):
+            return value, text, number
+    return None
