@@ -122,7 +122,7 @@ def test_diff_explains_the_edits(quarters: tuple[Path, list[AssessmentResult]]) 
 
 def test_assess_and_report_records_the_run(quarters: tuple[Path, list[AssessmentResult]],
                                            tmp_path: Path) -> None:
-    from itscm_audit.quarterly import write_quarterly_report
+    from itscm_audit.reporters.quarterly import write_quarterly_report
     from itscm_audit.service import assess_and_report
 
     ws, _ = quarters
