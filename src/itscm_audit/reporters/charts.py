@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,10 @@ def _style() -> Iterator[Any]:
         "text.color": INK, "axes.labelcolor": INK, "legend.fontsize": 7.5, "legend.frameon": False,
         "svg.hashsalt": "itscm-audit", "path.simplify": False, "figure.dpi": DPI,
     }
-    with plt.rc_context(rc):  # type: ignore[arg-type]
+    with plt.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
+        # a glyph the font lacks (emoji in a service name) draws as a box; the user need not hear of it
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        warnings.filterwarnings("ignore", message="constrained_layout not applied", category=UserWarning)
         yield plt
 
 

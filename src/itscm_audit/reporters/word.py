@@ -96,11 +96,19 @@ def longest_line_pt(text: str, size_pt: float, bold: bool = False) -> float:
 # --------------------------------------------------------------------------- text helpers
 
 
+_SENTENCE_END = re.compile(r"(?<=[A-Za-z0-9)%])\.\s+(?=[A-Z(])")
+_ABBREVIATIONS = ("Art", "Arts", "Rev", "No", "Sec", "Sched", "para", "e.g", "i.e", "c", "s", "v", "vs")
+
+
 def one_line(text: str, limit: int = 150) -> str:
     """The first sentence of ``text``, cut at a word boundary near ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
-    match = re.search(r"(?<=[a-z0-9)]\.)\s", text)
-    first = text[: match.start()] if match and match.start() >= 20 else text
+    first = text
+    for match in _SENTENCE_END.finditer(text):
+        word = text[: match.start()].rsplit(" ", 1)[-1]
+        if match.start() >= 15 and word not in _ABBREVIATIONS:
+            first = text[: match.start() + 1]
+            break
     if len(first) <= limit:
         return first
     cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;:")
