@@ -28,6 +28,7 @@ from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, o
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.safe import clean_text
 from itscm_audit.result import (
+    ActionFacts,
     AssessmentResult,
     CheckResult,
     EntityResult,
@@ -542,8 +543,10 @@ def _gap_item(result: AssessmentResult, req: RequirementStatus, known: set[str],
 
 
 def _action_item(result: AssessmentResult, action: CorrectiveAction, plan: dict[str, Any], owners: dict[str, str],
-                 finding_ids: list[str], ctx: PackContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The risk and the poam-item of an open corrective action (POAM-ID = the action's own id)."""
+                 finding_ids: list[str], ctx: PackContext,
+                 fact: ActionFacts | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The risk and the poam-item of an open corrective action (POAM-ID = the action's own id); its status
+    and days overdue at the as-of date are the rules' (``fact``)."""
     risk_id = _run_uuid(result, "risk-action", action.id)
     risk: dict[str, Any] = {
         "uuid": risk_id, "title": _text(f"Corrective action {action.id}", ctx),
@@ -554,12 +557,13 @@ def _action_item(result: AssessmentResult, action: CorrectiveAction, plan: dict[
         "origins": _origins(),
         "remediations": [plan],
     }
-    props = [_prop("POAM-ID", action.id, ctx), _prop("action-status", action.status.value, ctx)]
+    status = fact.status if fact is not None else action.status
+    props = [_prop("POAM-ID", action.id, ctx), _prop("action-status", status.value, ctx)]
     if action.due is not None:
         risk["deadline"] = _at(action.due)
         props.append(_prop("due-date", action.due.isoformat(), ctx))
-        if action.due < result.run.as_of:
-            props.append(_prop("days-overdue", str((result.run.as_of - action.due).days), ctx))
+        if fact is not None and fact.days_overdue:  # decided by the rules at the as-of date
+            props.append(_prop("days-overdue", str(fact.days_overdue), ctx))
     item: dict[str, Any] = {
         "uuid": _run_uuid(result, "poam-action", action.id),
         "title": _text(f"Corrective action {action.id}", ctx),
@@ -586,7 +590,9 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     records = _Records.of(result)
     observations, evidence = _observations(result, records, ctx)
     known = {o["uuid"] for o in observations}
-    open_actions = [a for a in result.data.corrective_actions if a.status != ActionStatus.CLOSED]
+    facts = result.facts.actions_by_id()
+    open_actions = [a for a in result.data.corrective_actions  # open at the as-of date, as the rules decided
+                    if (facts[a.id].status if a.id in facts else a.status) != ActionStatus.CLOSED]
     owners = _people((a.owner for a in open_actions), ctx)
     plans = {a.id: _milestone_plan(result, a, owners, ctx) for a in open_actions}
     answers = {a.id: _action_keys(records, a) for a in open_actions}
@@ -602,7 +608,8 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     risks = [_gap_risk(result, r, ctx, [(a, plans[a.id]) for a in linked[_finding_uuid(result, r)]]) for r in gaps]
     items = [_gap_item(result, r, known, ctx) for r in gaps]
     for action in open_actions:
-        risk, item = _action_item(result, action, plans[action.id], owners, findings_of.get(action.id, []), ctx)
+        risk, item = _action_item(result, action, plans[action.id], owners, findings_of.get(action.id, []), ctx,
+                                  facts.get(action.id))
         risks.append(risk)
         items.append(item)
     body: dict[str, Any] = {
