@@ -74,12 +74,13 @@ def test_xlsx_tables_read_back(report: tuple[Path, Path]) -> None:
         assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
     trend = [list(r) for r in wb["Trend"].iter_rows(min_row=1, max_row=5, values_only=True)]
-    assert trend[0] == ["Quarter", "As of", "Overall score", "Score ISO22301", "Score NIST-CP", "Open gaps",
-                        "Overdue actions", "Exercise coverage %", "Stale evidence"]
-    assert trend[1:] == [["2026Q1", "2026-03-31", 44.4, 37.5, 50, 6, 1, 50, 0],
-                         ["2026Q2", "2026-06-30", 61.1, 62.5, 60, 5, 1, 100, 1],
-                         ["2026Q3", "2026-09-30", 60, 60, 60, 6, 2, 66.7, 2],
-                         ["2026Q4", "2026-12-31", 77.8, 100, 50, 2, 2, 100, 1]]
+    # the programme figures first (they print), then one score column per framework, by name
+    assert trend[0] == ["Quarter", "As of", "Overall score", "Open gaps", "Overdue actions", "Exercise coverage %",
+                        "Stale evidence", "Score ISO22301", "Score NIST-CP"]
+    assert trend[1:] == [["2026Q1", "2026-03-31", 44.4, 6, 1, 50, 0, 37.5, 50],
+                         ["2026Q2", "2026-06-30", 61.1, 5, 1, 100, 1, 62.5, 60],
+                         ["2026Q3", "2026-09-30", 60, 6, 2, 66.7, 2, 60, 60],
+                         ["2026Q4", "2026-12-31", 77.8, 2, 2, 100, 1, 100, 50]]
     # the summary is a tidy table from A1: pandas reads it without skiprows
     summary = pd.read_excel(report[1] / XLSX_NAME, sheet_name="Summary", engine="openpyxl").set_index("Figure")
     assert list(summary.columns) == ["Previous (2026Q3)", "Now (2026Q4)", "Change", "Unit"]
@@ -125,10 +126,10 @@ def test_xlsx_has_native_charts_one_idea_each(report: tuple[Path, Path]) -> None
         xml = [z.read(n).decode() for n in charts]
     assert len(charts) == 6
     assert "<c:lineChart>" in xml[0] and xml[0].count("<c:ser>") == 1 and "Trend!$C$2:$C$5" in xml[0]
-    assert xml[1].count("<c:ser>") == 2 and "Trend!$D$2:$D$5" in xml[1] and "Trend!$E$2:$E$5" in xml[1]
-    for chart, column in zip(xml[2:5], "FGI", strict=True):  # counts, each on its own axis
+    assert xml[1].count("<c:ser>") == 2 and "Trend!$H$2:$H$5" in xml[1] and "Trend!$I$2:$I$5" in xml[1]
+    for chart, column in zip(xml[2:5], "DEG", strict=True):  # counts, each on its own axis
         assert "<c:barChart>" in chart and chart.count("<c:ser>") == 1 and f"Trend!${column}$2:${column}$5" in chart
-    assert "Trend!$H$2:$H$5" in xml[5]
+    assert "Trend!$F$2:$F$5" in xml[5]
 
 
 def test_docx_read_back(report: tuple[Path, Path]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -238,7 +239,7 @@ def framework_score_trend(labels: Sequence[str], scores: Sequence[tuple[str, Seq
                 last_x, last_v = points[-1]
                 ax.annotate(f"{last_v:g}%", (last_x, last_v), textcoords="offset points", xytext=(0, 5),
                             ha="center", fontsize=7)
-            ax.set_title(name, fontsize=8)
+            ax.set_title(textwrap.fill(name, max(int((width_cm / cols - 0.8) * 5.2), 12)), fontsize=7.5)
             ax.set_ylim(0, 110)
             ax.set_yticks([0, 50, 100])
             _quarters(ax, labels, width_cm / cols - 1)

@@ -257,8 +257,6 @@ def _diff_notes(diff: RunDiff | None, runs: Sequence[StoredRun]) -> list[str]:
         o = diff.oldest_overdue
         notes.append(f"Oldest overdue corrective action: {o.get('action_id')}, due {o.get('due')}, "
                      f"{o.get('days_overdue')} days overdue.")
-    if diff.stale_evidence:
-        notes.append(f"{len(diff.stale_evidence)} evidence item(s) stopped being current since {diff.before.label}.")
     return notes
 
 
@@ -360,8 +358,9 @@ def _write_xlsx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
 
         def table(ws: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int],
                   status_cols: Sequence[int] = ()) -> None:
-            """A tidy table from A1: header row, typed cells, filter, frozen header, printed landscape."""
-            print_setup(ws, header_row=0)
+            """A tidy table from A1: header row, typed cells, filter, frozen header, printed landscape with
+            the leading columns that fit legibly."""
+            print_setup(ws, header_row=0, widths=[float(w) for w in widths], last_row=max(len(rows), 1))
             for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
                 ws.write_string(0, c, excel_text(h), head)
                 ws.set_column(c, c, w)
@@ -402,12 +401,12 @@ def _write_xlsx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
         table(wb.add_worksheet("About"), ["Item", "Value"], about, [16, 110])
 
         ws = wb.add_worksheet("Trend")
-        headers = ["Quarter", "As of", "Overall score", *(f"Score {trend.name(fw)}" for fw in trend.frameworks),
-                   "Open gaps", "Overdue actions", "Exercise coverage %", "Stale evidence"]
-        rows = [(trend.labels[i], trend.as_of[i].isoformat(), trend.overall[i],
-                 *(trend.scores[fw][i] for fw in trend.frameworks), trend.open_gaps[i],
-                 trend.overdue_actions[i], trend.coverage[i], trend.stale_evidence[i]) for i in range(len(runs))]
-        table(ws, headers, rows, [12, 12, 12, *(16 for _ in trend.frameworks), 10, 12, 14, 12])
+        headers = ["Quarter", "As of", "Overall score", "Open gaps", "Overdue actions", "Exercise coverage %",
+                   "Stale evidence", *(f"Score {trend.name(fw)}" for fw in trend.frameworks)]
+        rows = [(trend.labels[i], trend.as_of[i].isoformat(), trend.overall[i], trend.open_gaps[i],
+                 trend.overdue_actions[i], trend.coverage[i], trend.stale_evidence[i],
+                 *(trend.scores[fw][i] for fw in trend.frameworks)) for i in range(len(runs))]
+        table(ws, headers, rows, [10, 11, 9, 9, 10, 11, 10, *(14 for _ in trend.frameworks)])
         _xlsx_charts(wb, ws, trend)
 
         if diff is not None:
@@ -461,12 +460,11 @@ def _xlsx_charts(wb: Any, ws: Any, trend: Trend) -> None:
         return chart
 
     overall = line("Overall score (%)", [2], [SERIES_COLOURS[0]], 100)
-    frameworks = line("Score per framework (%)", [3 + i for i in range(nfw)],
+    frameworks = line("Score per framework (%)", [7 + i for i in range(nfw)],
                       [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(nfw)], 100)
     counts = []
-    for offset, colour, title in ((0, GAP_COLOUR, "Open gaps"), (1, OVERDUE_COLOUR, "Overdue corrective actions"),
-                                  (3, STALE_COLOUR, "Stale evidence items")):
-        col = 3 + nfw + offset
+    for col, colour, title in ((3, GAP_COLOUR, "Open gaps"), (4, OVERDUE_COLOUR, "Overdue corrective actions"),
+                               (6, STALE_COLOUR, "Stale evidence items")):
         chart = wb.add_chart({"type": "column"})
         chart.add_series({"name": ["Trend", 0, col], "categories": cats, "values": ["Trend", 1, col, n, col],
                           "fill": {"color": colour}, "data_labels": {"value": True}})
@@ -475,7 +473,7 @@ def _xlsx_charts(wb: Any, ws: Any, trend: Trend) -> None:
         chart.set_legend({"none": True})
         chart.set_size({"width": 380, "height": 280})
         counts.append(chart)
-    coverage = line("Critical services exercised in the window (%)", [3 + nfw + 2], [MET_LINE], 100)
+    coverage = line("Critical services exercised in the window (%)", [5], [MET_LINE], 100)
     first = n + 3
     ws.insert_chart(first, 0, overall)
     ws.insert_chart(first + 18, 0, frameworks)
@@ -527,7 +525,7 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
     for note in _diff_notes(diff, runs):
         doc.bullet(note)
 
-    doc.heading("Key figures", 1, new_page=True)
+    doc.heading("Key figures", 1)
     previous = f"Previous ({trend.labels[-2]})" if len(runs) > 1 else "Previous"
     doc.table((Column("Figure", "wrap", 0.6), Column(previous, "number"), Column(f"Now ({trend.labels[-1]})", "number"),
                Column("Change", "number")),

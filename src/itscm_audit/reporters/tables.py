@@ -108,7 +108,7 @@ def _join(values: Iterable[str] | str) -> str:
 
 
 def framework_table(result: AssessmentResult) -> Table:
-    cols = (Column("Framework", 18), Column("Title", 40, "wrap"), Column("Version", 12),
+    cols = (Column("Framework", 18), Column("Title", 40, "wrap"), Column("Version", 28, "wrap"),
             *(Column(s.label.capitalize(), 11, "number") for s in Status), Column("Score", 9, "number"))
     rows: list[tuple[Cell, ...]] = [
         (f.framework, f.title, f.version, *(f.counts.get(s.value, 0) for s in Status), f.score)
