@@ -525,7 +525,7 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
     for note in _diff_notes(diff, runs):
         doc.bullet(note)
 
-    doc.heading("Key figures", 1)
+    doc.heading("Key figures", 1, new_page=True)
     previous = f"Previous ({trend.labels[-2]})" if len(runs) > 1 else "Previous"
     doc.table((Column("Figure", "wrap", 0.6), Column(previous, "number"), Column(f"Now ({trend.labels[-1]})", "number"),
                Column("Change", "number")),
@@ -533,7 +533,7 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
                for name, before, now, _, unit in _key_figures(trend)])
 
     width = min(doc.text_width_cm, 17.0)
-    doc.heading("Trends over the recorded quarters", 1, new_page=True)
+    doc.heading("Trends over the recorded quarters", 1)
     labels = trend.labels
     doc.picture(overall_score_trend(labels, trend.overall, width), width,
                 "Overall score per quarter (all frameworks in scope; partially met counts half).")
@@ -574,6 +574,7 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
                         Column("Cause", "wrap", 0.2)), moves, MOVEMENT_ROWS, "the workbook's Changes sheet")
         else:
             doc.para("No requirement changed status.")
+        unchanged: list[str] = []
         for title, headers, rows in (
                 ("Corrective actions", ("Change", "Action", "Description", "Owner", "Due"), _action_rows(diff, latest)),
                 ("Evidence that stopped being current", ("Evidence", "Type", "Before", "Now", "Why"),
@@ -583,11 +584,13 @@ def _write_docx(target: Path, runs: Sequence[StoredRun], trend: Trend, diff: Run
                 ("Catalogue changes", ("Framework", "Version before", "Version now", "Requirements added",
                                        "Requirements removed", "Movements from the catalogue"),
                  _catalogue_rows(diff, trend))):
-            doc.heading(title, 2)
             if rows:
+                doc.heading(title, 2)
                 doc.table([Column(h, "wrap", 0.5) for h in headers], rows)
             else:
-                doc.para("None.")
+                unchanged.append(title.lower())
+        if unchanged:
+            doc.para(f"Nothing to report for: {'; '.join(unchanged)}.")
 
     doc.heading("Remediation priorities now", 1, new_page=True)
     if latest.remediation:
