@@ -82,6 +82,23 @@ def _lines(page: Any) -> list[str]:
             for _, ws in sorted(rows.items())]
 
 
+def test_executive_summary_is_two_pages_at_most(rendered: dict[str, Any]) -> None:
+    _, pages = rendered["evidence-pack.docx"]
+    starts = {name: next(p.number for p in pages if " ".join(w.text for w in _body(p)[:3]).startswith(name))
+              for name in ("Executive summary", "Scope and method")}
+    assert 1 <= starts["Scope and method"] - starts["Executive summary"] <= 2
+
+
+def test_no_page_ends_with_a_heading(rendered: dict[str, Any]) -> None:
+    for name in ("evidence-pack.docx", "quarterly-report.docx"):
+        src, pages = rendered[name]
+        headings = {p.text.replace(".", "").strip() for p in docx.Document(str(src)).paragraphs
+                    if p.style.name.startswith("Heading")}
+        for page in pages[:-1]:
+            last = _lines(page)[-1] if _body(page) else ""
+            assert last not in headings, (name, page.number, last)
+
+
 def test_evidence_pack_has_no_blank_page(rendered: dict[str, Any]) -> None:
     _, pages = rendered["evidence-pack.docx"]
     assert [p.number for p in pages if not _body(p)] == []

@@ -15,14 +15,13 @@ gives the same bytes. Evidence is a back-matter resource carrying its SHA-256.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from itscm_audit.fsio import write_text_atomic
+from itscm_audit.fsio import write_bytes_atomic
 from itscm_audit.model import ActionStatus, CorrectiveAction, Service
 from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, objective_id, token
 from itscm_audit.reporters.base import PackContext
@@ -636,13 +635,18 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     return {"plan-of-action-and-milestones": body}
 
 
-def _dump(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _dump(doc: dict[str, Any]) -> bytes:
+    """The document as ``json.dumps(doc, indent=2, ensure_ascii=False)`` would write it, byte for byte,
+    through pydantic-core's encoder: the standard library falls back to pure Python when indenting,
+    which took most of a large POA&M's time."""
+    from pydantic_core import to_json
+
+    return to_json(doc, indent=2) + b"\n"
 
 
 def write_assessment_results(ctx: PackContext, path: Path) -> None:
-    write_text_atomic(path, _dump(assessment_results(ctx)))
+    write_bytes_atomic(path, _dump(assessment_results(ctx)))
 
 
 def write_poam(ctx: PackContext, path: Path) -> None:
-    write_text_atomic(path, _dump(poam(ctx)))
+    write_bytes_atomic(path, _dump(poam(ctx)))

@@ -59,23 +59,29 @@ freshness, yes/no...): the last two are shaded with the status palette."""
 
 
 @lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[int, float], float]:
-    """Advance width of every character of DejaVu Sans (Bold), in ems, and the width of an unknown one."""
+def _font(bold: bool) -> Any:
+    """DejaVu Sans (Bold) as shipped with matplotlib, read by its FreeType wrapper."""
     import matplotlib
-    from fontTools.ttLib import TTFont
+    from matplotlib import ft2font
 
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    font = TTFont(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), lazy=True)
-    units = float(font["head"].unitsPerEm)
-    metrics = font["hmtx"].metrics
-    widths = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items() if glyph in metrics}
-    return widths, 1.0  # a character the font lacks (CJK, emoji) is drawn about one em wide
+    return ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
+
+
+@lru_cache(maxsize=8192)
+def _char_em(ch: str, bold: bool) -> float:
+    """Advance width of one character in ems (1.0 for a character the font lacks: CJK, emoji)."""
+    from matplotlib import ft2font
+
+    font = _font(bold)
+    if font.get_char_index(ord(ch)) == 0:
+        return 1.0
+    return float(font.load_char(ord(ch), flags=ft2font.LoadFlags.NO_SCALE).horiAdvance) / float(font.units_per_EM)
 
 
 @lru_cache(maxsize=65536)
 def _em_width(text: str, bold: bool) -> float:
-    widths, unknown = _advances(bold)
-    return sum(widths.get(ord(ch), unknown) for ch in text)
+    return sum(_char_em(ch, bold) for ch in text)
 
 
 def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:

@@ -184,9 +184,12 @@ TextCell = Callable[[int, str], tuple[str, Any]]
 RowHeight = Callable[[tuple[t.Cell, ...]], float | None]
 
 
-def _row_height(table: t.Table, widths: list[float] | None) -> RowHeight:
-    """The height a row needs for its wrapped cells (None: the default height of one line)."""
+def _row_height(table: t.Table, widths: list[float] | None) -> RowHeight | None:
+    """The height a row needs for its wrapped cells (None: the default height of one line); None when
+    the table wraps nothing."""
     wrapped = [(ci, widths[ci]) for ci, c in enumerate(table.columns) if c.kind == "wrap"] if widths else []
+    if not wrapped:
+        return None
 
     def height(row: tuple[t.Cell, ...]) -> float | None:
         lines = 1
@@ -275,6 +278,7 @@ class _SheetXml:
         refs = self.refs
         # formats get their index on first use, as through the API (the styles part lists them in that order)
         number_xf, date_xf = number_fmt._get_xf_index, date_fmt._get_xf_index
+        number_head = date_head = ""  # '" s="N"><v>', built at the first number or date (its index is fixed then)
         fragments: dict[tuple[int, str], str] = {}
         serials: dict[date, float] = {}
         write = ws.fh.write
@@ -296,9 +300,13 @@ class _SheetXml:
                     serial = serials.get(value)
                     if serial is None:
                         serial = serials[value] = ws._convert_date_time(value)
-                    parts.append(f'{refs[ci]}{rnum}" s="{date_xf()}"><v>{serial:.16G}</v></c>')
+                    if not date_head:
+                        date_head = f'" s="{date_xf()}"><v>'
+                    parts.append(f"{refs[ci]}{rnum}{date_head}{serial:.16G}</v></c>")
                 elif isfinite(value):
-                    parts.append(f'{refs[ci]}{rnum}" s="{number_xf()}"><v>{value:.16G}</v></c>')
+                    if not number_head:
+                        number_head = f'" s="{number_xf()}"><v>'
+                    parts.append(f"{refs[ci]}{rnum}{number_head}{value:.16G}</v></c>")
                 else:
                     parts.append(refs[ci] + rnum + self._string_tail(str(value), plain[ci]))
             if len(parts) > 1 or h is not None:
