@@ -115,6 +115,13 @@ def _cover(doc: WordDocument, result: AssessmentResult, names: _Names, digest: s
               [(names.fw(f.framework), f.title, f.version) for f in result.frameworks])
 
 
+def _input_files(digests: dict[str, str]) -> str:
+    evidence = sum(1 for path in digests if path.startswith("evidence/"))
+    data = len(digests) - evidence
+    return (f"{len(digests)}: {data} data and configuration files (Scope and method)"
+            + (f" and {evidence} evidence files (Appendix C)" if evidence else ""))
+
+
 def _document_control(doc: WordDocument, result: AssessmentResult, digest: str) -> None:
     run = result.run
     doc.heading("Document control", 1, new_page=True)
@@ -123,7 +130,7 @@ def _document_control(doc: WordDocument, result: AssessmentResult, digest: str) 
         ("Scope", run.scope or "the whole organisation"), ("Assessment as of", run.as_of.isoformat()),
         ("Label", run.label), ("Run id", run.run_id), ("Result digest (SHA-256)", digest),
         ("Produced by", f"itscm-audit {run.tool_version}"),
-        ("Input files", f"{len(run.input_digests)} (listed under Scope and method)"),
+        ("Input files", _input_files(run.input_digests)),
         ("Personal data", "masked (--redact)" if run.redacted else "shown as recorded"),
         ("Classification", "Confidential — prepared for audit"),
         ("Companion files", "gap-matrix.xlsx (every row), failing-entities.csv, result.json, OSCAL "
