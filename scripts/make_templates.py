@@ -2,8 +2,11 @@
 
 Run ``python scripts/make_templates.py`` after changing it and commit the .docx. Organisations copy
 the file, restyle it in Word (fonts, colours, logo in the header) and pass it with ``--template``.
-Styles it defines: Title, Subtitle, Heading 1-3, Caption, the table style "ITSCM Table" and one
-character style per status ("Status Met", "Status Partially Met", ...), in the packs' palette.
+Styles it defines: Title, Subtitle, Heading 1-3 (kept with the next paragraph), Caption, TOC 1-2 (the
+contents), the table style "ITSCM Table" with the paragraph style of its cells
+"ITSCM Table Text" (8.5 pt, no spacing) and one character style per
+status ("Status Met", "Status Partially Met", ...), in the packs' palette. Page: A4 portrait, 2 cm
+margins; the packs turn wide appendices to landscape themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from itscm_audit.reporters.tables import STATUS_FILL, STATUS_FONT
 from itscm_audit.result import Status
@@ -28,6 +31,8 @@ def _table_style(doc: Any) -> None:
     style = doc.styles.add_style("ITSCM Table", WD_STYLE_TYPE.TABLE)
     style.base_style = doc.styles["Table Grid"]
     style.font.size = Pt(8.5)
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.space_after = Pt(0)
     el = style.element
     el.append(parse_xml(
         f'<w:tblPr {W}><w:tblBorders>'
@@ -44,6 +49,15 @@ def _table_style(doc: Any) -> None:
         f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{NAVY}"/></w:tcPr></w:tblStylePr>'))
 
 
+def _table_text_style(doc: Any) -> None:
+    """The paragraph style of table cells: LibreOffice ignores a table style's font size, not a paragraph's."""
+    style = doc.styles.add_style("ITSCM Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(8.5)
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.space_after = Pt(0)
+
+
 def _status_styles(doc: Any) -> None:
     for status in Status:
         style = doc.styles.add_style(f"Status {status.label.title()}", WD_STYLE_TYPE.CHARACTER)
@@ -51,6 +65,25 @@ def _status_styles(doc: Any) -> None:
         style.font.color.rgb = RGBColor.from_string(STATUS_FONT[status.label])
         style.element.get_or_add_rPr().append(parse_xml(
             f'<w:shd {W} w:val="clear" w:color="auto" w:fill="{STATUS_FILL[status.label]}"/>'))
+
+
+def _contents_styles(doc: Any) -> None:
+    """TOC 1 and TOC 2: the contents the packs write (entries with a dotted tab to the page number)."""
+    for level in (1, 2):
+        style = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        style.paragraph_format.space_before = Pt(4 if level == 1 else 0)
+        style.paragraph_format.space_after = Pt(1)
+        style.font.bold = level == 1
+
+
+def _page(doc: Any) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.header_distance = section.footer_distance = Cm(1.0)
 
 
 def _header_footer(doc: Any) -> None:
@@ -69,13 +102,21 @@ def build(target: Path) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
     for name, size in (("Title", 26), ("Subtitle", 14), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11)):
         style = doc.styles[name]
         style.font.name = "Calibri"
         style.font.size = Pt(size)
         style.font.color.rgb = RGBColor.from_string(NAVY)
-    doc.styles["Caption"].font.size = Pt(8.5)
+        if name.startswith("Heading"):
+            style.paragraph_format.keep_with_next = True
+    caption = doc.styles["Caption"]
+    caption.font.size = Pt(8.5)
+    caption.paragraph_format.space_after = Pt(8)
+    _page(doc)
+    _contents_styles(doc)
     _table_style(doc)
+    _table_text_style(doc)
     _status_styles(doc)
     _header_footer(doc)
     props = doc.core_properties

@@ -76,12 +76,17 @@ def test_word_pack_shows_status_rationale_and_rows(example_run) -> None:  # type
     assert src.file in cells and str(src.row) in cells
 
 
-def test_same_inputs_same_result_json(example_workspace: Path, tmp_path: Path) -> None:
+def test_same_inputs_same_pack_byte_for_byte(example_workspace: Path, tmp_path: Path) -> None:
+    """result.json, the workbook, the Word pack (charts included, fixed zip entry times), the OSCAL files
+    and manifest.json: two runs in two processes, the same bytes."""
     a = run_cli("assess", str(example_workspace), "--out", str(tmp_path / "a"), "--no-history")
     b = run_cli("assess", str(example_workspace), "--out", str(tmp_path / "b"), "--no-history")
     assert a.returncode == 0, a.stderr
     assert b.returncode == 0, b.stderr
-    assert (tmp_path / "a" / "result.json").read_bytes() == (tmp_path / "b" / "result.json").read_bytes()
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert {"evidence-pack.docx", "manifest.json", "gap-matrix.xlsx", "result.json"} <= set(names)
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_json_summary_and_fail_on_gate(example_workspace: Path, tmp_path: Path) -> None:

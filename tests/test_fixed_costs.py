@@ -38,9 +38,7 @@ def test_word_styles_resolved_once_are_those_python_docx_would_set(tmp_path: Pat
         expected = styles.get_style_id(p.style, p.style.type) if p.style is not None else None
         assert style_id == expected, p.text
         seen.add(p.style.name)
-    assert {"Title", "Heading 1", "Heading 3", "Normal"} <= seen
-    status = [r for p in doc.paragraphs for r in p.runs if r.style is not None and r.style.name.startswith("Status")]
-    assert status
+    assert {"Title", "Heading 1", "Heading 2", "Caption"} <= seen
     assert all(t.style is not None and t.style.name == "ITSCM Table" for t in doc.tables)
 
 

@@ -124,7 +124,7 @@ def test_diff_explains_the_edits(quarters: tuple[Path, list[AssessmentResult]]) 
 
 def test_assess_and_report_records_the_run(quarters: tuple[Path, list[AssessmentResult]],
                                            tmp_path: Path) -> None:
-    from itscm_audit.quarterly import write_quarterly_report
+    from itscm_audit.reporters.quarterly import write_quarterly_report
     from itscm_audit.service import assess_and_report
 
     ws, _ = quarters
@@ -139,4 +139,4 @@ def test_assess_and_report_records_the_run(quarters: tuple[Path, list[Assessment
     trend = openpyxl.load_workbook(paths[0])["Trend"]
     assert [r[0] for r in trend.iter_rows(min_row=2, max_row=5, values_only=True)] == [
         "2026Q3", "2026Q4", "2027Q1", "2027Q2"]
-    assert [r[7] for r in trend.iter_rows(min_row=2, max_row=5, values_only=True)] == [3, 5, 4, 5]
+    assert [r[4] for r in trend.iter_rows(min_row=2, max_row=5, values_only=True)] == [3, 5, 4, 5]

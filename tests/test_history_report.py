@@ -1,13 +1,12 @@
-"""The quarterly report: Excel and Word read back, charts present, text sanitised, LibreOffice opens it."""
+"""The quarterly report: Excel and Word read back, the summary in words, charts present, names not ids,
+text sanitised, LibreOffice opens it."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import struct
 import subprocess
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,11 @@ from click.testing import CliRunner
 from history_factory import QUARTERS, build_result
 from itscm_audit.cli import main
 from itscm_audit.history import load_runs, record_run
-from itscm_audit.quarterly import (
+from itscm_audit.reporters.quarterly import (
     DOCX_NAME,
     XLSX_NAME,
-    _Series,
-    line_chart_png,
     quarterly_trend,
+    summary_words,
     write_quarterly_report,
 )
 
@@ -39,19 +37,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root, out
 
 
-def _pixels(png: bytes) -> tuple[int, int, bytes]:
-    assert png.startswith(PNG_SIGNATURE)
-    width, height = struct.unpack(">II", png[16:24])
-    pos, idat = 8, b""
-    while pos < len(png):
-        (length,) = struct.unpack(">I", png[pos:pos + 4])
-        kind = png[pos + 4:pos + 8]
-        if kind == b"IDAT":
-            idat += png[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    return width, height, zlib.decompress(idat)
-
-
 def test_trend_values(report: tuple[Path, Path]) -> None:
     trend = quarterly_trend(load_runs(report[0]))
     assert trend.labels == ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
@@ -60,37 +45,64 @@ def test_trend_values(report: tuple[Path, Path]) -> None:
     assert trend.open_gaps == (6, 5, 6, 2)
     assert trend.overdue_actions == (1, 1, 2, 2)
     assert trend.coverage == (50.0, 100.0, 66.7, 100.0)
+    assert trend.names == {"iso22301": "ISO22301", "nist-cp": "NIST-CP"}  # the catalogue titles
+
+
+def test_summary_in_words_names_what_improved_and_regressed(report: tuple[Path, Path]) -> None:
+    from itscm_audit.history import compare
+
+    runs = load_runs(report[0])
+    trend = quarterly_trend(runs)
+    words = summary_words(trend, compare(runs[-2], runs[-1]), runs[-1])
+    assert words["posture"][0] == ("As of 2026-12-31 (2026Q4) Aurora Health scores 77.8% over 2 frameworks, with 2 "
+                                   "requirements not or only partially met.")
+    assert "ISO22301: score 60% to 100% (+40 points)." in words["improved"]
+    assert any(s.startswith("5 gaps closed: ISO22301 8.2.2 (Requirement 8.2.2)") for s in words["improved"])
+    assert "NIST-CP: score 60% to 50% (-10 points)." in words["regressed"]
+    assert any(s.startswith("1 new gap: NIST-CP CP-2 (Requirement CP-2)") for s in words["regressed"])
+    assert "Newly overdue corrective actions: CA-3." in words["regressed"]
 
 
 def test_xlsx_tables_read_back(report: tuple[Path, Path]) -> None:
     import openpyxl
+    import pandas as pd
 
     wb = openpyxl.load_workbook(report[1] / XLSX_NAME)
-    assert wb.sheetnames == ["Summary", "Trend", "Changes", "Frameworks", "Corrective actions", "Evidence",
+    assert wb.sheetnames == ["Summary", "About", "Trend", "Changes", "Frameworks", "Corrective actions", "Evidence",
                              "Source changes", "Catalogue changes", "Priorities"]
-    for ws in wb.worksheets:  # printable: landscape, one page wide
+    for ws in wb.worksheets:  # printable: landscape, one page wide, header row repeated
         assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
     trend = [list(r) for r in wb["Trend"].iter_rows(min_row=1, max_row=5, values_only=True)]
-    assert trend[0] == ["Quarter", "As of", "Overall score", "Score iso22301", "Score nist-cp", "Open gaps",
-                        "Overdue actions", "Exercise coverage %", "Stale evidence"]
-    assert trend[1:] == [["2026Q1", "2026-03-31", 44.4, 37.5, 50, 6, 1, 50, 0],
-                         ["2026Q2", "2026-06-30", 61.1, 62.5, 60, 5, 1, 100, 1],
-                         ["2026Q3", "2026-09-30", 60, 60, 60, 6, 2, 66.7, 2],
-                         ["2026Q4", "2026-12-31", 77.8, 100, 50, 2, 2, 100, 1]]
-    summary = {r[0]: r[1:4] for r in wb["Summary"].iter_rows(min_row=5, values_only=True) if r[0]}
-    assert summary["Overall score"] == ("60%", "77.8%", "+17.8")
-    assert summary["Open gaps"] == ("6", "2", "-4")
+    # the programme figures first (they print), then one score column per framework, by name
+    assert trend[0] == ["Quarter", "As of", "Overall score", "Open gaps", "Overdue actions", "Exercise coverage %",
+                        "Stale evidence", "Score ISO22301", "Score NIST-CP"]
+    assert trend[1:] == [["2026Q1", "2026-03-31", 44.4, 6, 1, 50, 0, 37.5, 50],
+                         ["2026Q2", "2026-06-30", 61.1, 5, 1, 100, 1, 62.5, 60],
+                         ["2026Q3", "2026-09-30", 60, 6, 2, 66.7, 2, 60, 60],
+                         ["2026Q4", "2026-12-31", 77.8, 2, 2, 100, 1, 100, 50]]
+    # the summary is a tidy table from A1: pandas reads it without skiprows
+    summary = pd.read_excel(report[1] / XLSX_NAME, sheet_name="Summary", engine="openpyxl").set_index("Figure")
+    assert list(summary.columns) == ["Previous (2026Q3)", "Now (2026Q4)", "Change", "Unit"]
+    assert summary.loc["Overall score"].tolist() == [60, 77.8, 17.8, "%"]
+    assert summary.loc["Open gaps"].tolist()[:3] == [6, 2, -4]
+    assert summary.loc["Score NIST-CP"].tolist()[:3] == [60, 50, -10]
+    about = pd.read_excel(report[1] / XLSX_NAME, sheet_name="About", engine="openpyxl")
+    assert about.columns.tolist() == ["Item", "Value"]
+    assert about.set_index("Item").loc["Quarter", "Value"] == "2026Q4"
+    assert "Aurora Health, 2026Q3 to 2026Q4" in about.set_index("Item").loc["Headline", "Value"]
+    assert wb.properties.title == "Quarterly continuity report 2026Q4"
     changes = list(wb["Changes"].iter_rows(min_row=2, values_only=True))
-    assert changes[0] == ("nist-cp", "CP-2", "Requirement CP-2", "met", "not met", "new gap, regression",
+    assert changes[0] == ("NIST-CP", "CP-2", "Requirement CP-2", "met", "not met", "new gap, regression",
                           "catalogue change")
     assert len(changes) == 6
     cell = wb["Changes"]["E2"]
     assert cell.fill.fgColor.rgb.endswith("FFC7CE")
     catalogue = list(wb["Catalogue changes"].iter_rows(min_row=2, values_only=True))
-    assert catalogue == [("nist-cp", "rev5", "rev5.1", "CP-13", "CP-12", "CP-2")]
+    assert catalogue == [("NIST-CP", "rev5", "rev5.1", "CP-13", "CP-12", "CP-2")]
     actions = list(wb["Corrective actions"].iter_rows(min_row=2, values_only=True))
-    assert [a[:2] for a in actions] == [("closed", "CA-2"), ("overdue 92 days (newly overdue)", "CA-3"),
-                                        ("overdue 122 days", "CA-4")]
+    assert [a[:2] for a in actions] == [("closed", "CA-2"), ("overdue 122 days", "CA-4"),
+                                        ("overdue 92 days (newly overdue)", "CA-3")]
     source = list(wb["Source changes"].iter_rows(min_row=2, values_only=True))
     assert ("service tier changed", "S2 (Service S2)", "2", "1") in source
 
@@ -107,15 +119,17 @@ def test_xlsx_text_is_never_a_formula(report: tuple[Path, Path]) -> None:
     assert "<f>" not in sheets
 
 
-def test_xlsx_has_three_native_charts_over_the_trend(report: tuple[Path, Path]) -> None:
+def test_xlsx_has_native_charts_one_idea_each(report: tuple[Path, Path]) -> None:
     with zipfile.ZipFile(report[1] / XLSX_NAME) as z:
-        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        charts = sorted((n for n in z.namelist() if n.startswith("xl/charts/chart")),
+                        key=lambda n: int(n.rsplit("chart", 1)[1].split(".")[0]))
         xml = [z.read(n).decode() for n in charts]
-    assert len(charts) == 3
-    assert "<c:lineChart>" in xml[0] and xml[0].count("<c:ser>") == 3
-    assert "Trend!$D$2:$D$5" in xml[0] and "Trend!$A$2:$A$5" in xml[0]
-    assert "<c:barChart>" in xml[1] and "Trend!$F$2:$F$5" in xml[1] and "Trend!$G$2:$G$5" in xml[1]
-    assert "Trend!$H$2:$H$5" in xml[2]
+    assert len(charts) == 6
+    assert "<c:lineChart>" in xml[0] and xml[0].count("<c:ser>") == 1 and "Trend!$C$2:$C$5" in xml[0]
+    assert xml[1].count("<c:ser>") == 2 and "Trend!$H$2:$H$5" in xml[1] and "Trend!$I$2:$I$5" in xml[1]
+    for chart, column in zip(xml[2:5], "DEG", strict=True):  # counts, each on its own axis
+        assert "<c:barChart>" in chart and chart.count("<c:ser>") == 1 and f"Trend!${column}$2:${column}$5" in chart
+    assert "Trend!$F$2:$F$5" in xml[5]
 
 
 def test_docx_read_back(report: tuple[Path, Path]) -> None:
@@ -123,36 +137,33 @@ def test_docx_read_back(report: tuple[Path, Path]) -> None:
 
     doc = docx.Document(str(report[1] / DOCX_NAME))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert headings[:3] == ["Quarterly continuity report: Aurora Health", "Summary", "Trends over the recorded quarters"]
-    assert "Changes since 2026Q3" in headings and headings[-1] == "Remediation priorities now"
+    assert headings[:5] == ["Quarterly continuity report: Aurora Health", "Summary", "Posture",
+                            "What improved since 2026Q3", "What regressed since 2026Q3"]
+    assert {"Key figures", "Trends over the recorded quarters", "Changes since 2026Q3"} <= set(headings)
+    assert headings[-1] == "Remediation priorities now"
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert ("Aurora Health, 2026Q3 to 2026Q4: overall score 60% to 77.8%; open gaps 6 to 2 (1 new, 5 closed, "
-            "1 regressions, 4 improvements)") in text
+    assert "ISO22301: score 60% to 100% (+40 points)." in text
     assert "Oldest overdue corrective action: CA-4, due 2026-08-31, 122 days overdue." in text
-    assert len(doc.inline_shapes) == 3
+    assert doc.sections[0].header.paragraphs[0].text == "Quarterly continuity report"
+    assert len(doc.inline_shapes) == 4  # overall score, framework panels, counts, coverage
     blobs = [doc.part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
              for s in doc.inline_shapes]
-    assert all(b.startswith(PNG_SIGNATURE) for b in blobs)
+    assert all(b.startswith(b"\x89PNG\r\n\x1a\n") for b in blobs)
     tables = {t.rows[0].cells[0].text + "|" + t.rows[0].cells[-1].text: t for t in doc.tables}
+    overdue = tables["Action|Days overdue"]
+    assert [[c.text for c in r.cells] for r in overdue.rows[1:]] == [
+        ["CA-4", "Action CA-4", "Ops", "2026-08-31", "122"], ["CA-3", "Action CA-3", "Ops", "2026-09-30", "92"]]
     moves = tables["Framework|Cause"]
     first = [c.text for c in moves.rows[1].cells]
-    assert first == ["nist-cp", "CP-2", "Requirement CP-2", "met", "not met", "new gap, regression",
+    assert first == ["NIST-CP", "CP-2", "Requirement CP-2", "met", "not met", "new gap, regression",
                      "catalogue change"]
     assert 'w:fill="FFC7CE"' in moves.rows[1].cells[4]._tc.xml
-    priorities = tables["Rank|Weight"]
-    assert [c.text for c in priorities.rows[2].cells][:3] == ["2", "OBJ-ACTIONS: Obj-Actions",
-                                                             "=SUM(1+1) close CA-4\\x07 (overdue)"]
-
-
-def test_line_chart_png_plots_the_value() -> None:
-    png = line_chart_png(["2026Q4"], [_Series("iso22301", (50.0,), (200, 10, 20))])
-    width, height, raw = _pixels(png)
-    assert width == 1100
-    stride = 1 + 3 * width
-    # plot box x 90..1070, y 20..390: one quarter sits at x=580, the value 50% at y=205
-    x, y = 580, 205
-    assert raw[y * stride + 1 + 3 * x: y * stride + 4 + 3 * x] == bytes((200, 10, 20))
-    assert raw[100 * stride + 1 + 3 * 300: 100 * stride + 4 + 3 * 300] == b"\xff\xff\xff"
+    scores = tables["Framework|2026Q4"]  # frameworks as rows, quarters as columns
+    assert [[c.text for c in r.cells] for r in scores.rows] == [
+        ["Framework", "2026Q1", "2026Q2", "2026Q3", "2026Q4"], ["ISO22301", "37.5", "62.5", "60", "100"],
+        ["NIST-CP", "50", "60", "60", "50"]]
+    priorities = tables["Rank|Frameworks"]
+    assert [c.text for c in priorities.rows[2].cells][:3] == ["2", "Obj-Actions", "=SUM(1+1) close CA-4\\x07 (overdue)"]
 
 
 def test_single_run_report_has_no_diff(tmp_path: Path) -> None:
@@ -161,9 +172,9 @@ def test_single_run_report_has_no_diff(tmp_path: Path) -> None:
 
     record_run(tmp_path, build_result("2026Q1"))
     write_quarterly_report(tmp_path, tmp_path / "q")
-    assert openpyxl.load_workbook(tmp_path / "q" / XLSX_NAME).sheetnames == ["Summary", "Trend", "Priorities"]
+    assert openpyxl.load_workbook(tmp_path / "q" / XLSX_NAME).sheetnames == ["Summary", "About", "Trend", "Priorities"]
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "q" / DOCX_NAME)).paragraphs)
-    assert "first recorded quarter 2026Q1" in text and "Changes since" not in text
+    assert "This is the first recorded quarter" in text and "Changes since" not in text
     assert sorted(p.name for p in (tmp_path / "q").iterdir()) == [DOCX_NAME, XLSX_NAME]
 
 
@@ -199,12 +210,12 @@ def test_libreoffice_opens_the_report_with_its_charts(report: tuple[Path, Path],
         objects = [n for n in z.namelist() if n.startswith("Object") and n.endswith("content.xml")]
         charts = [z.read(n).decode() for n in objects]
         content = z.read("content.xml").decode()
-    assert sum("<chart:chart" in c for c in charts) == 3
+    assert sum("<chart:chart" in c for c in charts) == 6
     assert "2026Q4" in content and "catalogue change" in content
     with zipfile.ZipFile(out / "quarterly-report.odt") as z:
         pictures = [n for n in z.namelist() if n.startswith("Pictures/")]
         text = z.read("content.xml").decode()
-    assert len(pictures) == 3
+    assert len(pictures) == 4
     assert "Remediation priorities now" in text and "CP-2" in text
 
 

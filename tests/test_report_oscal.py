@@ -180,6 +180,25 @@ def test_poam_findings_items_milestones_and_owners(tmp_path: Path) -> None:
     assert gap_risk["remediations"][0]["lifecycle"] == "recommendation"
 
 
+def test_poam_reads_status_and_days_overdue_from_the_facts() -> None:
+    """An action closed after the as-of date was open on it: the POA&M lists it with the rules' figure."""
+    from datetime import date
+
+    from itscm_audit.model import ActionStatus
+
+    result = make_result()
+    late = next(a for a in result.data.corrective_actions if a.id == "CA-01").model_copy(
+        update={"status": ActionStatus.CLOSED, "closed": date(2026, 12, 1)})
+    data = result.data.model_copy(update={"corrective_actions": tuple(
+        late if a.id == "CA-01" else a for a in result.data.corrective_actions)})
+    facts = result.facts.model_copy(update={"actions": tuple(
+        a.model_copy(update={"days_overdue": 91}) if a.action_id == "CA-01" else a for a in result.facts.actions)})
+    body = poam(PackContext(result=result.model_copy(update={"data": data, "facts": facts})))
+    item = next(i for i in body["plan-of-action-and-milestones"]["poam-items"] if _props(i)["POAM-ID"] == "CA-01")
+    assert _props(item)["action-status"] == "open"
+    assert _props(item)["days-overdue"] == "91"  # never recomputed from the due date
+
+
 def test_an_action_answering_a_failing_record_relates_to_its_gap() -> None:
     result = make_result()
     overdue = EntityResult(entity=EntityKind.CORRECTIVE_ACTION.value, entity_id="CA-01", outcome=Outcome.FAIL,

@@ -140,7 +140,9 @@ def test_frames_share_the_workbook_tables() -> None:
     assert len(req) == 8
     assert req.loc[req["requirement"] == "CP-4", "status"].item() == "not_met"
     assert list(req.query("status == 'not_met'")["requirement"]) == ["8.5", "CP-4"]
-    assert req.loc[req["requirement"] == "CP-10(2)", "data_status"].item() is None
+    # what the data alone says: the status itself unless an attestation decided it
+    assert req.loc[req["requirement"] == "CP-10(2)", "data_status"].item() == "not_assessed"
+    assert req.loc[req["requirement"] == "5.1", ["status", "data_status"]].values.tolist() == [["met", "not_assessed"]]
     assert frames["corrective_actions"].set_index("action").loc["CA-01", "days_overdue"] == 92
     assert list(frames["frameworks"]["score"]) == [62.5, 25.0]
     assert list(frames["services"].columns[:8]) == ["service", "name", "tier", "owner", "in_scope", "mtpd_h",

@@ -39,25 +39,56 @@ def hostile_workbook(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_sheets_in_order(workbook: Any) -> None:
     assert workbook.sheetnames == [
-        "Summary", "GM iso22301", "GM nist-800-53-cp", "Cross-framework", "Services", "Exercises",
+        "Summary", "About", "GM iso22301", "GM nist-800-53-cp", "Cross-framework", "Services", "Exercises",
         "Corrective actions", "Evidence index", "Data quality", "Import accounting", "Rules",
         "Failing entities", "Objectives", "Remediation", "Contacts"]
 
 
-def test_summary_has_run_facts_counts_chart_and_top_remediation(workbook: Any) -> None:
+def test_summary_is_a_tidy_table_from_a1_with_the_title_block_on_about(workbook: Any, tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = _write(tmp_path)
+    summary = pd.read_excel(path, sheet_name="Summary", engine="openpyxl")  # no skiprows: the table starts at A1
+    assert list(summary.columns) == ["Framework", "Title", "Version", "Met", "Partially met", "Not met",
+                                     "Not assessed", "Not applicable", "Score"]
+    nist = summary.set_index("Framework").loc["nist-800-53-cp"]
+    assert nist[["Met", "Partially met", "Not met", "Not assessed", "Not applicable", "Score"]].tolist() == \
+        [0, 1, 1, 1, 1, 25]
+    assert summary["Title"].notna().all()
     ws = workbook["Summary"]
-    cells = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row[0]}
-    assert cells["Organisation"] == "Aurora Mutual Insurance"
-    assert cells["As of"] == "2026-09-30"
-    assert cells["Run id"] == "20260930-abc123"
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    nist = next(r for r in grid if r[0] == "nist-800-53-cp")
-    assert nist[3:9] == [0, 1, 1, 1, 1, 25]
-    assert any(r[1] == "OBJ-RTO-PROVEN" and r[0] == 1 for r in grid)
     assert len(ws._charts) == 1
     chart = ws._charts[0]
-    assert chart.type == "bar" and chart.grouping == "stacked"
-    assert len(chart.series) == 5
+    assert chart.type == "bar" and chart.grouping == "stacked" and len(chart.series) == 5
+    about = pd.read_excel(path, sheet_name="About", engine="openpyxl").set_index("Item")["Value"]
+    assert about["Organisation"] == "Aurora Mutual Insurance"
+    assert about["Run id"] == "20260930-abc123"
+    assert about["Critical services exercised in the window"] == 2  # SVC-001 and SVC-003 of the three
+    assert about["Corrective actions overdue"] == 1 and about["Oldest overdue corrective action"] == "CA-01"
+    assert workbook.properties.subject == "IT service continuity gap matrix as of 2026-09-30"
+    assert "20260930-abc123" in workbook.properties.description
+
+
+def test_requirement_sheets_fill_data_status(workbook: Any) -> None:
+    rows = {r["Requirement"]: r for r in _rows(workbook["GM iso22301"])}
+    assert all(r["Data status"] for r in rows.values())
+    assert rows["8.5"]["Data status"] == rows["8.5"]["Status"] == "not met"
+    assert (rows["5.1"]["Status"], rows["5.1"]["Data status"]) == ("met", "not assessed")
+
+
+def test_sheets_print_the_columns_that_matter_legibly(workbook: Any) -> None:
+    from itscm_audit.reporters.xlsx import PRINT_WIDTH
+
+    ws = workbook["GM iso22301"]
+    printed = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
+    assert printed.split("!")[-1].startswith("$A$1:$H$")  # framework to due date, not the 13 columns
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFGH"]
+    assert sum(widths) <= PRINT_WIDTH
+    assert "columns A to H of 13" in ws.oddHeader.left.text
+    # wrapped rationale: the row is as tall as its text
+    long_row = next(r for r in range(2, ws.max_row + 1) if len(str(ws.cell(r, 5).value or "")) > 60)
+    assert ws.row_dimensions[long_row].height >= 30
+    services = workbook["Services"]  # names fit on one line: default heights
+    assert all(services.row_dimensions[r].height is None for r in range(2, services.max_row + 1))
 
 
 def test_gap_matrix_rows_statuses_and_colours(workbook: Any) -> None:

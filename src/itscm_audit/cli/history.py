@@ -218,7 +218,7 @@ def quarterly_cmd(workspace: Path, runs: str | None, out: Path | None, as_json: 
       itscm-audit report quarterly acme
       itscm-audit report quarterly acme --runs 2026Q1,2026Q2,2026Q3,2026Q4 --out /tmp/q4
     """
-    from itscm_audit.quarterly import write_quarterly_report
+    from itscm_audit.reporters.quarterly import write_quarterly_report
     from itscm_audit.service import check_out_dir
 
     if out is not None:

@@ -1,38 +1,47 @@
-"""``evidence-pack.docx``: the narrative an auditor and management read, on the organisation's template.
+"""``evidence-pack.docx``: the document an auditor and management read, on the organisation's template.
 
-The template (ours or ``--template``) supplies styles, header, footer and logo; its body is replaced.
-A style the template lacks falls back to a plainer one, so any .docx works without code changes.
-Tables are built as ``<w:tr>`` XML in one pass (python-docx's row and cell accessors are quadratic).
+Concise by design (the example's 12 frameworks fit in about forty pages): every fact appears once and
+is cited elsewhere by id. Evidence items are listed once, in the evidence index, as ``E-012``; the
+results, objectives and exercises cite those ids. Long lists (services, exercises, data-quality
+issues) are capped with a pointer to the workbook, which holds every row. Every figure is read from
+the result (``result.facts`` for coverage, recoveries and overdue actions) or from the same report
+tables as the workbook, so the two never disagree.
+
+Chapters: cover, document control and sign-off, contents, executive summary, scope and method,
+results per framework, findings and remediation plan, Statement of Applicability, then appendices in
+landscape (services, exercises in the window, evidence index, data quality).
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from itscm_audit.errors import ItscmError
-from itscm_audit.fsio import atomic_path
 from itscm_audit.reporters import tables as t
 from itscm_audit.reporters.base import PackContext
-from itscm_audit.reporters.png import Bar, bar_chart, hex_rgb
-from itscm_audit.reporters.safe import clean_text, fixed_zip_times
-from itscm_audit.result import AssessmentResult, Status
+from itscm_audit.reporters.charts import FrameworkPosture, Recovery, framework_name
+from itscm_audit.reporters.word import Column, WordDocument, one_line
+from itscm_audit.result import AssessmentResult, Outcome, Status
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TEMPLATE_NAME = "evidence-pack.docx"
-TABLE_STYLES = ("ITSCM Table", "Table Grid")
-STATUS_STYLE = {s.label: f"Status {s.label.title()}" for s in Status}
-"""Character style per status label (``Status Not Met``), used when the template defines it."""
-CHART_EXERCISES = 30
-"""The exercise chart shows the latest exercises only; the tables list them all."""
-ROW_LIMIT = 1000
-"""Rows per Word table: the document stays printable; the workbook holds every row."""
 SIGN_OFF_ROLES = ("Prepared by (continuity manager)", "Reviewed by (internal audit)",
                   "Approved by (accountable executive)")
+TOP_GAPS = 10
+"""Gaps in the executive summary, ranked by how many requirements each fix closes."""
+SERVICE_ROWS = 100
+EXERCISE_ROWS = 100
+ACTION_ROWS = 50
+EVIDENCE_ROWS = 1000
+ISSUE_ROWS = 50
+CHART_RECOVERIES = 30
+"""Caps per table for a reader: enough for the example and any mid-size organisation, a pointer to
+the workbook (or failing-entities.csv) beyond. The evidence index is capped high because other
+tables cite its ids."""
+ID_RANGES = 4
+"""Evidence id ranges shown in one cell (one per line) before "and n more"."""
+WORKBOOK = "the gap matrix workbook (gap-matrix.xlsx)"
 
 
 def default_template() -> Path | None:
@@ -45,420 +54,435 @@ def default_template() -> Path | None:
     return path if path.is_file() else None
 
 
-class _Pack:
-    """The document being written, with the style names the template actually has."""
+class _Names:
+    """What the pack calls things: framework names, evidence ids."""
 
-    def __init__(self, ctx: PackContext) -> None:
-        from docx import Document
+    def __init__(self, result: AssessmentResult) -> None:
+        self.framework = {f.framework: framework_name(f.title, f.framework) for f in result.frameworks}
+        self.evidence = t.evidence_ids(result)
 
-        self.ctx = ctx
-        template = ctx.template or default_template()
-        try:
-            self.doc: Any = Document(str(template)) if template else Document()
-        except Exception as exc:  # python-docx raises several types for a file that is not a .docx
-            raise ItscmError(f"cannot use this Word template ({type(exc).__name__}: {exc})",
-                             location=str(template), hint="pass a .docx saved by Word or LibreOffice") from None
-        body = self.doc.element.body
-        for child in list(body):
-            if child.tag != f"{{{W_NS}}}sectPr":
-                body.remove(child)
-        self.styles: dict[str, Any] = {s.name: s for s in self.doc.styles if s.name}
-        # Style ids resolved once: python-docx looks a style up by scanning every style of the template
-        # on each assignment, which made style lookups the largest cost of a small pack.
-        defaults = {kind: self.doc.styles.default(kind) for kind in {st.type for st in self.styles.values()}}
-        self.style_ids: dict[str, str | None] = {
-            name: None if st == defaults.get(st.type) else st.style_id for name, st in self.styles.items()}
-        redact = ctx.redactor
-        self.prep: Callable[[str], str] = clean_text if redact is None else (lambda s: clean_text(redact(s)))
-        self.table_style = next((n for n in TABLE_STYLES if n in self.styles), None)
-        self.status_rstyle = {label: self.styles[name].style_id for label, name in STATUS_STYLE.items()
-                              if name in self.styles}
-        # Read once: python-docx finds the last section, and the place of each new block before it, by
-        # scanning the whole body, which grows quadratically with the document.
-        section = self.doc.sections[-1]
-        self.text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        self.block_width = self.doc._block_width
-        self.end = body.find(f"{{{W_NS}}}sectPr")
+    def fw(self, framework_id: str) -> str:
+        return self.framework.get(framework_id, framework_id)
 
-    def block(self, element: Any) -> Any:
-        """Add a body-level element (paragraph, table) at the end of the body, before its section."""
-        if self.end is not None:
-            self.end.addprevious(element)
-        else:
-            self.doc.element.body.append(element)
-        return element
-
-    def paragraph(self, text: str = "") -> Any:
-        """A new, unstyled paragraph (python-docx's ``add_paragraph`` without its body scan)."""
-        from docx.oxml import OxmlElement
-        from docx.text.paragraph import Paragraph
-
-        para = Paragraph(self.block(OxmlElement("w:p")), self.doc._body)
-        if text:
-            para.add_run(text)
-        return para
-
-    def style(self, *names: str) -> str | None:
-        return next((n for n in names if n in self.styles), None)
-
-    def styled(self, style: str | None, text: str = "") -> Any:
-        """A new paragraph in ``style`` (a name the template has, or None for its default)."""
-        p = self.paragraph(text)
-        if style is not None:
-            p._p.style = self.style_ids[style]
-        return p
-
-    def para(self, text: str = "", *names: str) -> Any:
-        return self.styled(self.style(*names, "Normal"), self.prep(text))
-
-    def heading(self, text: str, level: int) -> Any:
-        style = self.style(f"Heading {level}")
-        if style is None:
-            p = self.styled(self.style("Normal"))
-            p.add_run(self.prep(text)).bold = True
-            return p
-        return self.styled(style, self.prep(text))
-
-    def status_run(self, paragraph: Any, label: str) -> None:
-        from docx.shared import RGBColor
-
-        run = paragraph.add_run(label.upper())
-        if label in self.status_rstyle:
-            run._r.style = self.status_rstyle[label]
-        else:
-            run.bold = True
-            run.font.color.rgb = RGBColor.from_string(t.STATUS_FONT.get(label, "000000"))
-
-    def kv(self, label: str, value: str) -> None:
-        p = self.styled(self.style("Normal"))
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(self.prep(value))
-
-    def page_break(self) -> None:
-        from docx.enum.text import WD_BREAK
-
-        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    def column_twips(self, widths: Sequence[int]) -> list[int]:
-        """Column widths in twips, proportional to the columns' character widths, filling the text width."""
-        total = max(int(self.text_width / 635), 4000)  # EMU -> twips; guard against templates without a page size
-        weight = sum(widths) or 1
-        return [max(int(total * w / weight), 400) for w in widths]
-
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[t.Cell]],
-              kinds: Sequence[str] | None = None, widths: Sequence[int] | None = None) -> Any:
-        """A table from rows in one XML parse: header row repeated on each page, statuses shaded,
-        fixed column widths (LibreOffice and Word otherwise squeeze every column to the same width)."""
-        from docx.oxml import parse_xml
-        from docx.oxml.table import CT_Tbl
-        from docx.table import Table
-
-        kinds = kinds or ["text"] * len(headers)
-        twips = self.column_twips(widths or [14] * len(headers))
-        table = Table(self.block(CT_Tbl.new_tbl(0, len(headers), self.block_width)), self.doc._body)
-        if self.table_style:
-            table._tbl.tblStyle_val = self.style_ids[self.table_style]
-        tbl = table._tbl
-        for grid_col, w in zip(tbl.tblGrid.findall(f"{{{W_NS}}}gridCol"), twips, strict=True):
-            grid_col.set(f"{{{W_NS}}}w", str(w))
-        tbl.tblPr.append(parse_xml(f'<w:tblLayout xmlns:w="{W_NS}" w:type="fixed"/>'))
-        tcw = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in twips]
-        parts = ['<w:tbl xmlns:w="', W_NS, '"><w:tr><w:trPr><w:tblHeader/></w:trPr>']
-        parts.extend(f'<w:tc><w:tcPr>{tcw[i]}</w:tcPr><w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
-                     f'{escape(h)}</w:t></w:r></w:p></w:tc>' for i, h in enumerate(headers))
-        parts.append("</w:tr>")
-        palettes = [t.STATUS_FILL if k == "status" else _OUTCOME_FILL if k == "outcome" else None for k in kinds]
-        rstyles = [self.status_rstyle if k == "status" else None for k in kinds]
-        prep = self.prep
-        for row in rows:
-            parts.append("<w:tr>")
-            for ci, value in enumerate(row):
-                if value is None or value == "":
-                    parts.append(f"<w:tc><w:tcPr>{tcw[ci]}</w:tcPr><w:p/></w:tc>")
-                    continue
-                text = _cell_text(value, prep)
-                palette = palettes[ci]
-                fill = palette.get(text) if palette is not None else None
-                shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-                tcpr = f"<w:tcPr>{tcw[ci]}{shd}</w:tcPr>"
-                rs = rstyles[ci]
-                rpr = f'<w:rPr><w:rStyle w:val="{rs[text]}"/></w:rPr>' if rs and text in rs else ""
-                parts.append(f'<w:tc>{tcpr}<w:p><w:r>{rpr}<w:t xml:space="preserve">{_runs(text, rpr)}'
-                             '</w:t></w:r></w:p></w:tc>')
-            parts.append("</w:tr>")
-        parts.append("</w:tbl>")
-        built = parse_xml("".join(parts))
-        tbl.extend(list(built))
-        self.paragraph()
-        return table
-
-    def render(self, table: t.Table, columns: Sequence[int] | None = None, limit: int | None = None) -> None:
-        """A report table (some of its columns), at most ``limit`` rows (default ``ROW_LIMIT``)."""
-        idx = list(columns) if columns is not None else list(range(len(table.columns)))
-        limit = ROW_LIMIT if limit is None else limit
-        rows = table.rows[:limit]
-        self.table([table.columns[i].header for i in idx], ([row[i] for i in idx] for row in rows),
-                   [table.columns[i].kind for i in idx], [table.columns[i].width for i in idx])
-        if len(table.rows) > limit:
-            self.para(f"First {limit} of {len(table.rows)} rows; the gap matrix workbook lists them all.",
-                      "Caption")
-
-    def picture(self, png: bytes, caption: str) -> None:
-        from docx.shared import Cm
-
-        self.doc.add_picture(io.BytesIO(png), width=Cm(16))
-        self.para(caption, "Caption")
+    def cite(self, paths: Sequence[str]) -> str:
+        return t.id_ranges([self.evidence.get(p, "") or self.evidence.get(p.removeprefix("evidence/"), "")
+                            for p in paths], ID_RANGES)
 
 
-_OUTCOME_FILL = {value: t.STATUS_FILL[label] for value, label in t.OUTCOME_STATUS.items()}
+def result_digest(ctx: PackContext) -> str:
+    """SHA-256 of result.json as written in this pack (the manifest lists the same digest), or of the
+    result.json this result would give when the pack has none."""
+    from itscm_audit.evidence import sha256_file
+
+    for path in ctx.written:
+        if path.name == "result.json":
+            return sha256_file(path)
+
+    class _Hasher:
+        def __init__(self) -> None:
+            self.h = hashlib.sha256()
+
+        def write(self, data: bytes) -> int:
+            self.h.update(data)
+            return len(data)
+
+    sink = _Hasher()
+    ctx.result.write_json(sink, full=ctx.full_result)  # type: ignore[arg-type]
+    return sink.h.hexdigest()
 
 
-def _cell_text(value: t.Cell, prep: Callable[[str], str]) -> str:
-    if isinstance(value, str):
-        return prep(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "n/a"
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+def _cover(doc: WordDocument, result: AssessmentResult, names: _Names, digest: str) -> None:
+    run = result.run
+    doc.para("IT service continuity evidence pack", "Title")
+    doc.para(run.organisation, "Subtitle")
+    doc.para(f"Assessment as of {run.as_of.isoformat()} · {run.label}", "Subtitle")
+    doc.rich([("Scope: ", "b"), (run.scope or "the whole organisation", "")])
+    doc.rich([("Run id: ", "b"), (run.run_id, "")])
+    doc.rich([("Result digest (SHA-256 of result.json in this pack): ", "b"), (digest, "")])
+    doc.heading("Frameworks assessed", 2, contents=False)
+    doc.table((Column("Framework"), Column("Title", "wrap", 0.6), Column("Version", "wrap", 0.35)),
+              [(names.fw(f.framework), f.title, f.version) for f in result.frameworks])
+
+
+def _input_files(digests: dict[str, str]) -> str:
+    evidence = sum(1 for path in digests if path.startswith("evidence/"))
+    data = len(digests) - evidence
+    return (f"{len(digests)}: {data} data and configuration files (Scope and method)"
+            + (f" and {evidence} evidence files (Appendix C)" if evidence else ""))
+
+
+def _document_control(doc: WordDocument, result: AssessmentResult, digest: str) -> None:
+    run = result.run
+    doc.heading("Document control", 1, new_page=True)
+    rows = [
+        ("Document", "IT service continuity evidence pack"), ("Organisation", run.organisation),
+        ("Scope", run.scope or "the whole organisation"), ("Assessment as of", run.as_of.isoformat()),
+        ("Label", run.label), ("Run id", run.run_id), ("Result digest (SHA-256)", digest),
+        ("Produced by", f"itscm-audit {run.tool_version}"),
+        ("Input files", _input_files(run.input_digests)),
+        ("Personal data", "masked (--redact)" if run.redacted else "shown as recorded"),
+        ("Classification", "Confidential — prepared for audit"),
+        ("Companion files", "gap-matrix.xlsx (every row), failing-entities.csv, result.json, OSCAL "
+                            "assessment-results.json and poam.json, manifest.json (SHA-256 of every file)"),
+    ]
+    doc.table((Column("Item"), Column("Value", "wrap", 0.8)), rows)
+    doc.heading("Sign-off", 2)
+    doc.para("By signing, each person confirms they reviewed this pack and the findings it reports.", keep_next=True)
+    doc.table((Column("Role"), Column("Name", max_share=0.3), Column("Signature", max_share=0.3),
+               Column("Date", max_share=0.15)),
+              [(role, "\n", "", "") for role in SIGN_OFF_ROLES])
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+def _key_figures(result: AssessmentResult) -> list[tuple[str, str]]:
+    """The programme's figures as the rules decided them (``result.facts.coverage``)."""
+    c = result.facts.coverage
+    if c is None:
+        return []
+    oldest = ""
+    if c.oldest_overdue:
+        action = result.facts.actions_by_id().get(c.oldest_overdue)
+        if action is not None:
+            oldest = f"; oldest {action.action_id}, due {action.due}, {action.days_overdue} days overdue"
+    return [
+        (f"Critical services exercised in the window ({c.exercise_window_start} to {result.run.as_of})",
+         f"{c.critical_exercised} of {c.critical_services} ({_pct(c.critical_exercised, c.critical_services)})"),
+        ("Latest measured recoveries within the RTO",
+         f"{c.recoveries_within_rto} of {c.recoveries_measured} services "
+         f"({_pct(c.recoveries_within_rto, c.recoveries_measured)})"),
+        ("Corrective actions overdue", f"{c.overdue_actions} of {c.open_actions} open{oldest}"),
+        ("Stale evidence", f"{c.stale_evidence} of {c.evidence_items} items "
+                           f"({c.evidence_not_current} not current: stale, missing or changed)"),
+        ("Data-quality issues in the inputs", str(len(result.issues))),
+    ]
+
+
+def _posture_words(result: AssessmentResult, names: _Names) -> str:
+    reqs = result.requirements
+    counts = {s: sum(1 for r in reqs if r.status == s) for s in Status}
+    gaps = counts[Status.PARTIALLY_MET] + counts[Status.NOT_MET]
+    text = (f"{result.run.organisation} was assessed as of {result.run.as_of.isoformat()} against "
+            f"{_count(len(result.frameworks), 'framework')}, {len(reqs)} requirements in all: "
+            + ", ".join(f"{counts[s]} {s.label}" for s in Status) + f". {gaps} requirements show a gap.")
+    scored = sorted(result.frameworks, key=lambda f: (-f.score, f.framework))
+    if len(scored) > 1:
+        best, worst = scored[0], scored[-1]
+        text += (f" The strongest framework is {names.fw(best.framework)} (score {best.score:g}%), the weakest "
+                 f"{names.fw(worst.framework)} ({worst.score:g}%); the score counts partially met as half and "
+                 "leaves out requirements not assessed or not applicable.")
+    return text
+
+
+def _top_gaps(result: AssessmentResult, names: _Names) -> list[tuple[Any, ...]]:
+    items = sorted(result.remediation, key=lambda m: (-len(m.requirements), m.rank))[:TOP_GAPS]
+    rows = []
+    for i, m in enumerate(items, 1):
+        frameworks = {ref.split(":", 1)[0] for ref in m.requirements}
+        rows.append((i, m.title, len(m.requirements), len(frameworks), one_line(m.action, 110)))
+    return rows
+
+
+def _executive_summary(doc: WordDocument, result: AssessmentResult, names: _Names) -> None:
+    from itscm_audit.reporters.charts import posture_by_framework
+
+    doc.heading("Executive summary", 1, new_page=True)
+    doc.para(_posture_words(result, names))
+    figures = _key_figures(result)
+    if figures:
+        doc.heading("Key figures", 2)
+        doc.table((Column("Measure", "wrap", 0.6), Column("Result", "wrap", 0.6)), figures)
+    if result.frameworks:
+        doc.heading("Posture per framework", 2)
+        width = min(doc.text_width_cm, 17.0)
+        bars = [FrameworkPosture(doc.prep(names.fw(f.framework)), dict(f.counts), f.score)
+                for f in result.frameworks]
+        doc.picture(posture_by_framework(bars, width), width,
+                    "Share of each framework's requirements by status (the number of requirements in "
+                    "brackets, the count in each segment) and its score at the right.")
+    if result.remediation:
+        doc.heading(f"Top {min(TOP_GAPS, len(result.remediation))} gaps", 2)
+        doc.para("Ranked by how many requirements each fix would close; the remediation plan gives them all.",
+                 keep_next=True)
+        doc.table((Column("#", "number"), Column("Gap (control objective)", "wrap", 0.3),
+                   Column("Requirements it closes", "number"), Column("Frameworks", "number"),
+                   Column("What fails", "wrap")), _top_gaps(result, names))
+
+
+# --------------------------------------------------------------------------- scope and method
+
+METHOD = (
+    "The organisation's continuity spreadsheets (business impact analysis, exercise log, corrective actions, "
+    "call tree, plans, backups) were imported with every value located at its file, sheet, row and column. "
+    "Rules tested the data; their outcomes decide control objectives; a typed crosswalk (equal, subset of, "
+    "intersects with, superset of) carries each objective's status to the requirements it serves. "
+    "Requirements the data cannot decide rely on signed attestations, which never hide a data finding. "
+    "Evidence older than its time-to-live downgrades what relies on it. Everything is judged as of the "
+    "assessment date.")
+POLICY_LABELS = {
+    "critical_tiers": "Critical tiers", "exercise_window_months": "Exercise window (months)",
+    "plan_review_months": "Plan review interval (months)",
+    "contact_verification_months": "Call-tree verification interval (months)",
+    "training_interval_months": "Training interval (months)",
+    "restore_test_window_months": "Restore-test window (months)", "backup_period_days": "Backup period (days)",
+    "corrective_action_grace_days": "Grace period for corrective actions (days)",
+    "evidence_ttl_days": "Evidence time-to-live overrides (days)",
+}
+
+
+def _policy_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items()) or "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 
-def _runs(text: str, rpr: str) -> str:
-    """Escaped run text; line breaks become ``<w:br/>`` so multi-line cells keep their lines."""
-    out = escape(text)
-    if "\n" in out or "\r" in out:
-        out = out.replace("\r\n", "\n").replace("\r", "\n")
-        out = out.replace("\n", f'</w:t></w:r><w:r>{rpr}<w:br/><w:t xml:space="preserve">')
-    return out
+def _target(target: str, names: _Names) -> str:
+    """``iso22301:5.1`` -> ``ISO 22301:2019 5.1``; an objective id stays as it is."""
+    framework, sep, requirement = target.partition(":")
+    return f"{names.fw(framework)} {requirement}" if sep and framework in names.framework else target
 
 
-_SETTINGS_AFTER_UPDATE_FIELDS = frozenset({
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
-    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
-    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"})
-"""Elements of ``w:settings`` that the schema places after ``w:updateFields``."""
-
-
-def _toc(pack: _Pack) -> None:
-    from docx.oxml import parse_xml
-
-    settings = pack.doc.settings.element
-    if settings.find(f"{{{W_NS}}}updateFields") is None:  # Word offers to build the contents on opening
-        field = parse_xml(f'<w:updateFields xmlns:w="{W_NS}" w:val="true"/>')
-        later = next((el for el in settings if el.tag.rsplit("}", 1)[-1] in _SETTINGS_AFTER_UPDATE_FIELDS), None)
-        if later is None:
-            settings.append(field)
-        else:  # Word rejects settings out of schema order
-            later.addprevious(field)
-    pack.heading("Contents", 1)
-    p = pack.paragraph()
-    p._p.append(parse_xml(
-        f'<w:fldSimple xmlns:w="{W_NS}" w:instr=\'TOC \\o "1-3" \\h \\z \\u\'><w:r><w:t>'
-        "Right-click and choose Update Field to build the table of contents.</w:t></w:r></w:fldSimple>"))
-
-
-def _cover(pack: _Pack, result: AssessmentResult) -> None:
+def _scope(doc: WordDocument, result: AssessmentResult, names: _Names) -> None:
     run = result.run
-    pack.para("IT service continuity evidence pack", "Title")
-    pack.para(run.organisation, "Subtitle")
-    pack.para(f"Assessment as of {run.as_of.isoformat()} — {', '.join(run.frameworks)}", "Subtitle")
-    pack.heading("Document control", 1)
-    rows: list[tuple[t.Cell, ...]] = [
-        ("Organisation", run.organisation), ("Scope", run.scope or "whole organisation"),
-        ("As of", run.as_of), ("Run id", run.run_id), ("Label", run.label),
-        ("Produced by", f"itscm-audit {run.tool_version}"),
-        ("Catalogues", ", ".join(f"{k} {v}" for k, v in sorted(run.catalogue_versions.items()))),
-        ("Input files", str(len(run.input_digests))),
-        ("Classification", "Confidential — prepared for audit"),
-    ]
-    pack.table(("Item", "Value"), rows, widths=(12, 40))
-    pack.page_break()
-    _toc(pack)
-    pack.page_break()
+    doc.heading("Scope and method", 1, new_page=True)
+    doc.rich([("Scope: ", "b"), (run.scope or "the whole organisation", "")])
+    doc.rich([("Frameworks: ", "b"), ("; ".join(f"{names.fw(f.framework)} ({f.version})"
+                                                 for f in result.frameworks) or "none", "")])
+    doc.para(METHOD)
+    doc.heading("Policy parameters", 2)
+    doc.table((Column("Parameter"), Column("Value", "wrap", 0.6)),
+              [(label, _policy_value(run.policy[key])) for key, label in POLICY_LABELS.items() if key in run.policy])
+    doc.heading("Input files", 2)
+    evidence = sum(1 for path in run.input_digests if path.startswith("evidence/"))
+    doc.para("The organisation's files read for this assessment (full SHA-256 digests in manifest.json and "
+             f"result.json){f'; the {evidence} evidence files are listed in the evidence index' if evidence else ''}.",
+             keep_next=True)
+    accounts: dict[str, list[int]] = {}
+    for a in result.accounts:
+        tally = accounts.setdefault(a.file, [0, 0, 0, 0])
+        for i, n in enumerate((a.rows_read, a.imported, a.rejected, a.skipped)):
+            tally[i] += n
+    doc.table((Column("File", "wrap", 0.5), Column("Rows read", "number"), Column("Imported", "number"),
+               Column("Rejected", "number"), Column("Skipped", "number"), Column("SHA-256 (first 16)")),
+              [(path, *accounts.get(path, [None] * 4), digest[:16]) for path, digest in sorted(run.input_digests.items())
+               if not path.startswith("evidence/")])
+    used = [a for a in result.attestations if any(r.attestation == a for r in result.requirements)] \
+        or list(result.attestations)
+    if used:
+        doc.heading("Attestations", 2)
+        doc.para("Signed statements for what the data cannot show; the results cite them in their rationale.",
+                 keep_next=True)
+        doc.table((Column("Requirement"), Column("Attested"), Column("By", "wrap", 0.25), Column("On", "date"),
+                   Column("Statement", "wrap"), Column("Evidence")),
+                  [(_target(a.target, names), a.status.value.replace("_", " "), a.attested_by, a.date,
+                    one_line(a.statement or a.justification or "", 160), names.cite(a.evidence)) for a in used])
 
 
-def _executive_summary(pack: _Pack, result: AssessmentResult) -> None:
-    pack.heading("Executive summary", 1)
-    total = len(result.requirements)
-    gaps = sum(1 for r in result.requirements if r.status.is_gap)
-    pack.para(f"{result.run.organisation} was assessed as of {result.run.as_of.isoformat()} against "
-              f"{len(result.frameworks)} framework(s): {total} requirements, of which {gaps} show a gap "
-              f"(not met or partially met). {len(result.remediation)} remediation items are ranked by impact.")
-    fw = pack.ctx.table("frameworks")
-    pack.render(fw, columns=(0, *range(3, len(fw.columns))))  # titles are in the scope section
-    if result.frameworks:
-        bars = [Bar(tuple((float(f.counts.get(s.value, 0)), hex_rgb(t.STATUS_FILL[s.label])) for s in Status),
-                    label=f.framework, note=f"{f.score:g}%")
-                for f in result.frameworks]
-        legend = ", ".join(s.label for s in Status)
-        pack.picture(bar_chart(bars, segment_values=True),
-                     "Figure 1 — Requirements by status per framework, with the score at the end of each bar "
-                     f"(segments left to right: {legend}).")
-    ex = pack.ctx.table("exercises")
-    timed = sorted((str(row[1]), str(row[0]), row[6], row[7]) for row in ex.rows
-                   if isinstance(row[6], float) and isinstance(row[7], float))[-CHART_EXERCISES:]
-    if timed:
-        bars = []
-        for _, exercise_id, achieved, target in timed:
-            assert isinstance(achieved, float) and isinstance(target, float)
-            colour = t.STATUS_FONT[Status.MET.label if achieved <= target else Status.NOT_MET.label]
-            bars.append(Bar(((target, hex_rgb(t.STATUS_FILL[Status.NOT_ASSESSED.label])),),
-                            label=f"{exercise_id} RTO", note=f"{target:g}h"))
-            bars.append(Bar(((achieved, hex_rgb(colour)),), label="achieved", note=f"{achieved:g}h"))
-        pack.picture(bar_chart(bars, bar_height=18, gap=6),
-                     f"Figure 2 — The latest {len(timed)} timed exercises against the tightest RTO of the services "
-                     "they tested: grey bar the RTO, then the achieved recovery time (green within, red over).")
-    if result.remediation:
-        pack.heading("Priorities", 2)
-        pack.render(pack.ctx.table("remediation"), columns=(0, 1, 3, 5), limit=10)
+# --------------------------------------------------------------------------- results
 
 
-def _scope(pack: _Pack, result: AssessmentResult) -> None:
-    run = result.run
-    pack.heading("Scope and method", 1)
-    pack.para(f"Scope: {run.scope or 'the whole organisation'}. Frameworks: "
-              f"{', '.join(f'{f.title} ({f.framework})' for f in result.frameworks)}.")
-    pack.para("Method: the organisation's continuity spreadsheets (business impact analysis, exercise log, "
-              "corrective actions, call tree, plans, backups) were imported with every value located at its "
-              "file, sheet, row and column. Rules tested the data; their outcomes decide control objectives; "
-              "a typed crosswalk (equal, subset of, intersects with, superset of) carries each objective's "
-              "status to the requirements it serves. Requirements data cannot decide rely on signed "
-              "attestations, which never hide a data finding. Evidence older than its time-to-live "
-              "downgrades what relies on it.")
-    pack.heading("Input files", 2)
-    pack.table(("File", "SHA-256"), sorted(run.input_digests.items()), widths=(20, 40))
-
-
-def _requirement(pack: _Pack, req: Any) -> None:
-    pack.heading(f"{req.requirement_id} {req.title}", 3)
-    p = pack.styled(pack.style("Normal"))
-    p.add_run("Status: ").bold = True
-    pack.status_run(p, req.status.label)
-    if req.data_status is not None and req.data_status != req.status:
-        p.add_run(f" (the data alone says {req.data_status.label})")
-    pack.kv("Rationale", req.rationale)
-    if req.contributions:
-        pack.table(("Objective", "Relationship", "Strength", "Objective status", "Crosswalk rationale"),
-                   [(c.objective_label, c.relationship.value.replace("_", " "), c.strength, c.objective_status.label,
-                     c.rationale) for c in req.contributions],
-                   ("text", "text", "text", "status", "text"), (14, 11, 6, 12, 33))
-    if req.evidence:
-        pack.table(("Evidence", "Type", "SHA-256", "Collected", "Freshness"),
-                   [(e.item.path, e.item.evidence_type, e.item.sha256, e.item.collected, e.state.value)
-                    for e in req.evidence], ("text", "text", "text", "text", "outcome"), (18, 12, 26, 10, 8))
-    if req.failing:
-        rows: list[tuple[t.Cell, ...]] = [
-            (e.entity, e.entity_id, e.outcome.value, e.message, *t.source_cells(src)[:4])
-            for e in req.failing for src in (e.sources or (None,))
-        ]
-        pack.table(("Entity", "Id", "Outcome", "Finding", "File", "Sheet", "Row", "Column"), rows,
-                   ("text", "text", "outcome", "text", "text", "text", "text", "text"), (9, 9, 7, 24, 16, 10, 5, 10))
-    if req.attestation is not None:
-        a = req.attestation
-        pack.kv("Attestation", f"{a.status.value.replace('_', ' ')} by {a.attested_by or 'unnamed'}"
-                f"{f' on {a.date}' if a.date else ''}{f': {a.statement}' if a.statement else ''}")
-
-
-def _results(pack: _Pack, result: AssessmentResult) -> None:
-    pack.heading("Results per framework", 1)
-    pack.heading("Control objectives", 2)
-    pack.para("Each objective is decided by rules on the data, evidence and attestations; the crosswalk "
-              "carries its status to the requirements below.")
-    pack.render(pack.ctx.table("objectives"), columns=(0, 1, 2, 3))
+def _results(doc: WordDocument, result: AssessmentResult, names: _Names) -> None:
+    doc.heading("Results per framework", 1, new_page=True)
+    doc.para("Each requirement with its status, the first sentence of its rationale and the evidence it relies "
+             f"on (ids of the evidence index, Appendix C). The full rationale, the objectives and rules behind "
+             f"each status and the owner of each gap are in {WORKBOOK}.")
+    doc.table((Column("Framework"), *(Column(s.label.capitalize(), "number") for s in Status),
+               Column("Score (%)", "number")),
+              [(names.fw(f.framework), *(f.counts.get(s.value, 0) for s in Status), f.score)
+               for f in result.frameworks])
     by_fw: dict[str, list[Any]] = {}
     for r in result.requirements:
         by_fw.setdefault(r.framework, []).append(r)
+    cols = (Column("Requirement"), Column("Title", "wrap", 0.25), Column("Status", "status"),
+            Column("Rationale", "wrap", 0.5), Column("Evidence", "wrap", 0.2))
     for f in result.frameworks:
-        pack.heading(f"{f.title} ({f.framework})", 2)
-        counts = ", ".join(f"{s.label} {f.counts.get(s.value, 0)}" for s in Status)
-        pack.para(f"Score {f.score:g} of 100 (partially met counts half). {counts}.")
-        for req in by_fw.get(f.framework, []):
-            _requirement(pack, req)
+        doc.heading(f.title, 2)
+        counts = ", ".join(f"{f.counts.get(s.value, 0)} {s.label}" for s in Status)
+        doc.para(f"Version {f.version}. Score {f.score:g}% ({counts}).", keep_next=True)
+        doc.table(cols, [(r.requirement_id, r.title, r.status.label, one_line(r.rationale),
+                          names.cite([e.item.path for e in r.evidence])) for r in by_fw.get(f.framework, [])])
+    if result.objectives:
+        doc.heading("Control objectives", 2)
+        doc.para("The objectives the crosswalk maps to the requirements above, each decided by rules on the data, "
+                 "evidence and attestations.", keep_next=True)
+        doc.table((Column("Objective"), Column("Title", "wrap", 0.3), Column("Status", "status"),
+                   Column("Rationale", "wrap", 0.5), Column("Evidence", "wrap", 0.2)),
+                  [(o.objective_id, o.title, o.status.label, one_line(o.rationale), names.cite(o.evidence))
+                   for o in result.objectives])
 
 
-def _exercises(pack: _Pack, result: AssessmentResult) -> None:
-    pack.heading("Exercise results against objectives", 1)
-    ex = pack.ctx.table("exercises")
-    if not ex.rows:
-        pack.para("No exercise was recorded.")
-        return
-    pack.render(ex, columns=(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
-    pack.heading("Services: recovery objectives against the latest exercise", 2)
-    pack.render(pack.ctx.table("services"), columns=(0, 1, 2, 3, 6, 7, 9, 12, 13, 16))
+# --------------------------------------------------------------------------- findings and remediation
 
 
-def _remediation(pack: _Pack, result: AssessmentResult) -> None:
-    pack.heading("Remediation plan", 1)
-    pack.para("Open objectives ranked by impact: framework weight times the number of requirements each "
-              "would improve, raised when critical services fail.")
+def _findings(doc: WordDocument, result: AssessmentResult, names: _Names, ctx: PackContext) -> None:
+    doc.heading("Findings and remediation plan", 1, new_page=True)
+    failing = [c for c in result.checks if c.outcome in (Outcome.FAIL, Outcome.PARTIAL)]
+    doc.heading("Findings", 2)
+    if failing:
+        doc.para(f"{len(failing)} of {len(result.checks)} rules found a gap. Every failing entity with its "
+                 "file, sheet and row is in failing-entities.csv (and, up to 100 per rule, in the workbook).",
+                 keep_next=True)
+        rows = []
+        for c in failing:
+            ids = [e.entity_id for e in c.failing]
+            shown = "\n".join(ids[:3]) + (f"\nand {len(ids) - 3} more" if len(ids) > 3 else "")
+            rows.append((c.title, c.outcome.value, len(ids), one_line(c.summary, 120), shown))
+        doc.table((Column("Rule", "wrap", 0.25), Column("Outcome", "outcome"), Column("Failing", "number"),
+                   Column("Finding", "wrap", 0.4), Column("First failing entities", "wrap", 0.25)), rows)
+    else:
+        doc.para("No rule found a gap.")
+    doc.heading("Remediation plan", 2)
     if result.remediation:
-        pack.render(pack.ctx.table("remediation"))
+        doc.para("Open control objectives ranked by impact: framework weight times the requirements each would "
+                 "improve, raised when critical services fail.", keep_next=True)
+        doc.table((Column("Rank", "number"), Column("Objective", "wrap", 0.3), Column("What fails", "wrap", 0.5),
+                   Column("Requirements it improves", "number"), Column("Frameworks", "number"),
+                   Column("Failing entities", "number")),
+                  [(m.rank, m.title, one_line(m.action, 140), len(m.requirements),
+                    len({r.split(":", 1)[0] for r in m.requirements}), m.failing_entities)
+                   for m in result.remediation])
     else:
-        pack.para("No open gap needs remediation.")
-    pack.heading("Corrective actions", 2)
-    pack.render(pack.ctx.table("corrective_actions"), columns=(0, 1, 2, 3, 4, 5, 6, 8, 9, 10))
+        doc.para("No open gap needs remediation.")
+    doc.heading("Corrective actions open at the assessment date", 2)
+    actions = ctx.table("corrective_actions")
+    keep = (0, 1, 2, 3, 5, 6, 9, 10)
+    open_rows = [row for row in actions.rows if row[6] != "closed"]
+    open_rows.sort(key=lambda row: (-(row[9] if isinstance(row[9], int) else -1), str(row[0])))
+    if open_rows:
+        doc.para("Most overdue first; days overdue and ageing as the rules decided them at the assessment date.",
+                 keep_next=True)
+        cols = [Column(actions.columns[i].header, "wrap" if i == 2 else "number" if i == 9 else "text",
+                       0.4 if i == 2 else 0.45) for i in keep]
+        doc.capped(cols, [tuple(row[i] for i in keep) for row in open_rows], ACTION_ROWS,
+                   "the workbook's Corrective actions sheet")
+    else:
+        doc.para("No corrective action was open at the assessment date.")
 
 
-def _soa(pack: _Pack, result: AssessmentResult) -> None:
-    pack.heading("Statement of Applicability", 1)
+def _soa(doc: WordDocument, result: AssessmentResult, names: _Names) -> None:
+    doc.heading("Statement of Applicability", 1, new_page=True)
     na = [r for r in result.requirements if r.status == Status.NOT_APPLICABLE]
-    pack.para(f"{len(result.requirements) - len(na)} requirements apply and were assessed above; "
-              f"{len(na)} do not apply, with the justification below.")
+    doc.para(f"{len(result.requirements) - len(na)} requirements apply and were assessed; {len(na)} do not "
+             "apply, each with its justification below.", keep_next=True)
+    doc.table((Column("Framework"), Column("Requirements", "number"), Column("Applicable", "number"),
+               Column("Not applicable", "number")),
+              [(names.fw(f.framework), sum(f.counts.values()),
+                sum(f.counts.values()) - f.counts.get(Status.NOT_APPLICABLE.value, 0),
+                f.counts.get(Status.NOT_APPLICABLE.value, 0)) for f in result.frameworks])
     if na:
-        pack.table(("Framework", "Requirement", "Title", "Justification"),
-                   [(r.framework, r.requirement_id, r.title, r.rationale) for r in na], widths=(10, 9, 16, 30))
+        doc.heading("Requirements that do not apply", 2)
+        doc.table((Column("Framework"), Column("Requirement"), Column("Title", "wrap", 0.3),
+                   Column("Justification", "wrap", 0.6)),
+                  [(names.fw(r.framework), r.requirement_id, r.title, r.rationale) for r in na])
 
 
-def _appendices(pack: _Pack, result: AssessmentResult) -> None:
-    pack.heading("Appendix A — Data quality", 1)
-    issues = pack.ctx.table("issues")
-    if issues.rows:
-        pack.render(issues)
-    else:
-        pack.para("The import found no data-quality issue.")
-    accounts = pack.ctx.table("accounts")
-    if accounts.rows:
-        pack.heading("Row accounting", 2)
-        pack.render(accounts)
-    pack.heading("Appendix B — Evidence manifest", 1)
-    ev = pack.ctx.table("evidence")
-    if ev.rows:
-        pack.render(ev, columns=(0, 1, 3, 4, 5, 6))
-    else:
-        pack.para("No evidence was listed in the locker.")
-    pack.heading("Sign-off", 1)
-    pack.para("By signing, each person confirms they reviewed this pack and the findings it reports.")
-    pack.table(("Role", "Name", "Signature", "Date"), [(role, "", "", "") for role in SIGN_OFF_ROLES],
-               widths=(16, 14, 14, 8))
+# --------------------------------------------------------------------------- appendices (landscape)
 
 
-def _properties(pack: _Pack, result: AssessmentResult) -> None:
-    cp = pack.doc.core_properties
-    stamp = datetime(result.run.as_of.year, result.run.as_of.month, result.run.as_of.day)
-    cp.title = pack.prep(f"IT service continuity evidence pack — {result.run.organisation}")[:250]
-    cp.subject = "IT service continuity audit"
-    cp.author = "itscm-audit"
-    cp.last_modified_by = "itscm-audit"
-    cp.created = stamp
-    cp.modified = stamp
-    cp.revision = 1
-    cp.identifier = result.run.run_id
+def _columns(table: t.Table, keep: Sequence[int]) -> list[Column]:
+    return [Column(table.columns[i].header, table.columns[i].kind, 0.3) for i in keep]
+
+
+def _appendix_services(doc: WordDocument, result: AssessmentResult, ctx: PackContext) -> None:
+    from itscm_audit.reporters.charts import recovery_against_rto
+
+    doc.heading("Appendix A — Services", 1)
+    services = ctx.table("services")
+    names = {row[0]: row[1] for row in services.rows}
+    measured = [f for f in result.facts.services
+                if f.in_scope and f.latest_recovery is not None and f.rto is not None]
+    if measured:
+        worst = sorted(measured, key=lambda f: (-(t.hours(f.latest_recovery) or 0) / (t.hours(f.rto) or 1),
+                                                f.service_id))[:CHART_RECOVERIES]
+        worst.sort(key=lambda f: f.service_id)
+        items = [Recovery(doc.prep(f"{f.service_id} {names.get(f.service_id) or ''}".strip()),
+                          t.hours(f.rto) or 0.0, t.hours(f.latest_recovery) or 0.0) for f in worst]
+        width = min(doc.text_width_cm, 22.0)
+        shown = "" if len(measured) <= CHART_RECOVERIES else \
+            f" (the {CHART_RECOVERIES} furthest from their RTO of {len(measured)} measured)"
+        doc.picture(recovery_against_rto(items, width), width,
+                    f"Latest measured recovery of each in-scope service against its RTO{shown}.")
+    keep = (0, 1, 2, 3, 4, 6, 7, 5, 8, 9, 12, 13, 16)
+    doc.capped(_columns(services, keep), [tuple(row[i] for i in keep) for row in services.rows], SERVICE_ROWS,
+               "the workbook's Services sheet")
+
+
+def _appendix_exercises(doc: WordDocument, result: AssessmentResult, names: _Names, ctx: PackContext) -> None:
+    doc.heading("Appendix B — Exercises in the assessment window", 1, new_page=True)
+    ex = ctx.table("exercises")
+    c = result.facts.coverage
+    window = f" ({c.exercise_window_start} to {result.run.as_of})" if c is not None else ""
+    if not ex.rows:
+        doc.para(f"No exercise was held in the window{window}.")
+        return
+    doc.para(f"{len(ex.rows)} exercises held in the window{window}, against the tightest RTO and RPO of the "
+             "services each tested; the report column cites the evidence index.", keep_next=True)
+    keep = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+    rows = [(*(row[i] for i in keep), names.cite([str(row[12])]) if row[12] else None) for row in ex.rows]
+    doc.capped([*_columns(ex, keep), Column("Report")], rows, EXERCISE_ROWS, "the workbook's Exercises sheet")
+
+
+def _appendix_evidence(doc: WordDocument, ctx: PackContext) -> None:
+    doc.heading("Appendix C — Evidence index", 1, new_page=True)
+    ev = ctx.table("evidence")
+    if not ev.rows:
+        doc.para("No evidence was listed in the locker.")
+        return
+    doc.para("Each item once, with the id the other tables cite; the full SHA-256 digest of each item is in the "
+             "workbook's Evidence index sheet and in manifest.json.", keep_next=True)
+    keep = (0, 1, 3, 5, 6, 7)
+    doc.capped([*_columns(ev, keep[:2]), Column("Type", "wrap"), *_columns(ev, keep[2:]),
+                Column("SHA-256 (first 12)")],
+               [(row[0], row[1], str(row[2]).replace("_", " "), *(row[i] for i in keep[2:]), str(row[4] or "")[:12])
+                for row in ev.rows], EVIDENCE_ROWS,
+               "the workbook's Evidence index sheet")
+
+
+def _appendix_data_quality(doc: WordDocument, ctx: PackContext) -> None:
+    doc.heading("Appendix D — Data quality", 1, new_page=True)
+    issues = ctx.table("issues")
+    if not issues.rows:
+        doc.para("The import found no data-quality issue.")
+        return
+    doc.para(f"{len(issues.rows):,} issues found while importing, each at its file, sheet, row and column.",
+             keep_next=True)
+    doc.capped(_columns(issues, range(len(issues.columns))), issues.rows, ISSUE_ROWS,
+               "the workbook's Data quality sheet")
 
 
 def write_docx(ctx: PackContext, path: Path) -> None:
-    pack = _Pack(ctx)
     result = ctx.result
-    _cover(pack, result)
-    _executive_summary(pack, result)
-    _scope(pack, result)
-    _results(pack, result)
-    _exercises(pack, result)
-    _remediation(pack, result)
-    _soa(pack, result)
-    _appendices(pack, result)
-    _properties(pack, result)
-    buffer = io.BytesIO()
-    pack.doc.save(buffer)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(fixed_zip_times(buffer.getvalue()))
+    doc = WordDocument(ctx.template or default_template(), ctx.redactor)
+    names = _Names(result)
+    digest = result_digest(ctx)
+    _cover(doc, result, names, digest)
+    _document_control(doc, result, digest)
+    doc.heading("Contents", 1, new_page=True, contents=False)
+    doc.contents_here()
+    _executive_summary(doc, result, names)
+    _scope(doc, result, names)
+    _results(doc, result, names)
+    _findings(doc, result, names, ctx)
+    _soa(doc, result, names)
+    doc.orientation(landscape=True)
+    _appendix_services(doc, result, ctx)
+    _appendix_exercises(doc, result, names, ctx)
+    _appendix_evidence(doc, ctx)
+    _appendix_data_quality(doc, ctx)
+    doc.properties(f"IT service continuity evidence pack — {result.run.organisation}", "IT service continuity audit",
+                   result.run.run_id, result.run.as_of)
+    doc.save(path)

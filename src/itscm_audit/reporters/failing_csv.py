@@ -27,18 +27,15 @@ def write_failing_csv(ctx: PackContext, path: Path) -> None:
     prep: Callable[[str], str] = clean_text if redact is None else (lambda s: clean_text(redact(s)))
     done: dict[str, str] = {}
 
-    def cell(value: t.Cell) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            text = done.get(value)
-            if text is None:
-                text = prep(value)
-                text = done[value] = "'" + text if is_formula_like(text) else text
-            return text
-        return repr(value) if isinstance(value, float) else str(value)
+    def text(value: str) -> str:
+        cleaned = prep(value)
+        cleaned = done[value] = "'" + cleaned if is_formula_like(cleaned) else cleaned
+        return cleaned
 
+    get = done.get
+    # only text needs cleaning: the csv module writes None as "", numbers as str() and floats as repr()
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([c.header for c in t.FAILING_COLUMNS])
-        writer.writerows([cell(v) for v in row] for row in t.failing_rows(ctx.result))
+        writer.writerows([(get(v) or text(v)) if type(v) is str else v for v in row]
+                         for row in t.failing_rows(ctx.result))

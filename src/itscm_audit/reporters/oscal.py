@@ -15,19 +15,19 @@ gives the same bytes. Evidence is a back-matter resource carrying its SHA-256.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from itscm_audit.fsio import write_text_atomic
+from itscm_audit.fsio import write_bytes_atomic
 from itscm_audit.model import ActionStatus, CorrectiveAction, Service
 from itscm_audit.oscal_ids import NS, OSCAL_VERSION, control_id, derived_uuid, objective_id, token
 from itscm_audit.reporters.base import PackContext
 from itscm_audit.reporters.safe import clean_text
 from itscm_audit.result import (
+    ActionFacts,
     AssessmentResult,
     CheckResult,
     EntityResult,
@@ -542,8 +542,10 @@ def _gap_item(result: AssessmentResult, req: RequirementStatus, known: set[str],
 
 
 def _action_item(result: AssessmentResult, action: CorrectiveAction, plan: dict[str, Any], owners: dict[str, str],
-                 finding_ids: list[str], ctx: PackContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The risk and the poam-item of an open corrective action (POAM-ID = the action's own id)."""
+                 finding_ids: list[str], ctx: PackContext,
+                 fact: ActionFacts | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The risk and the poam-item of an open corrective action (POAM-ID = the action's own id); its status
+    and days overdue at the as-of date are the rules' (``fact``)."""
     risk_id = _run_uuid(result, "risk-action", action.id)
     risk: dict[str, Any] = {
         "uuid": risk_id, "title": _text(f"Corrective action {action.id}", ctx),
@@ -554,12 +556,13 @@ def _action_item(result: AssessmentResult, action: CorrectiveAction, plan: dict[
         "origins": _origins(),
         "remediations": [plan],
     }
-    props = [_prop("POAM-ID", action.id, ctx), _prop("action-status", action.status.value, ctx)]
+    status = fact.status if fact is not None else action.status
+    props = [_prop("POAM-ID", action.id, ctx), _prop("action-status", status.value, ctx)]
     if action.due is not None:
         risk["deadline"] = _at(action.due)
         props.append(_prop("due-date", action.due.isoformat(), ctx))
-        if action.due < result.run.as_of:
-            props.append(_prop("days-overdue", str((result.run.as_of - action.due).days), ctx))
+        if fact is not None and fact.days_overdue:  # decided by the rules at the as-of date
+            props.append(_prop("days-overdue", str(fact.days_overdue), ctx))
     item: dict[str, Any] = {
         "uuid": _run_uuid(result, "poam-action", action.id),
         "title": _text(f"Corrective action {action.id}", ctx),
@@ -586,7 +589,9 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     records = _Records.of(result)
     observations, evidence = _observations(result, records, ctx)
     known = {o["uuid"] for o in observations}
-    open_actions = [a for a in result.data.corrective_actions if a.status != ActionStatus.CLOSED]
+    facts = result.facts.actions_by_id()
+    open_actions = [a for a in result.data.corrective_actions  # open at the as-of date, as the rules decided
+                    if (facts[a.id].status if a.id in facts else a.status) != ActionStatus.CLOSED]
     owners = _people((a.owner for a in open_actions), ctx)
     plans = {a.id: _milestone_plan(result, a, owners, ctx) for a in open_actions}
     answers = {a.id: _action_keys(records, a) for a in open_actions}
@@ -602,7 +607,8 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     risks = [_gap_risk(result, r, ctx, [(a, plans[a.id]) for a in linked[_finding_uuid(result, r)]]) for r in gaps]
     items = [_gap_item(result, r, known, ctx) for r in gaps]
     for action in open_actions:
-        risk, item = _action_item(result, action, plans[action.id], owners, findings_of.get(action.id, []), ctx)
+        risk, item = _action_item(result, action, plans[action.id], owners, findings_of.get(action.id, []), ctx,
+                                  facts.get(action.id))
         risks.append(risk)
         items.append(item)
     body: dict[str, Any] = {
@@ -629,13 +635,18 @@ def poam(ctx: PackContext) -> dict[str, Any]:
     return {"plan-of-action-and-milestones": body}
 
 
-def _dump(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _dump(doc: dict[str, Any]) -> bytes:
+    """The document as ``json.dumps(doc, indent=2, ensure_ascii=False)`` would write it, byte for byte,
+    through pydantic-core's encoder: the standard library falls back to pure Python when indenting,
+    which took most of a large POA&M's time."""
+    from pydantic_core import to_json
+
+    return to_json(doc, indent=2) + b"\n"
 
 
 def write_assessment_results(ctx: PackContext, path: Path) -> None:
-    write_text_atomic(path, _dump(assessment_results(ctx)))
+    write_bytes_atomic(path, _dump(assessment_results(ctx)))
 
 
 def write_poam(ctx: PackContext, path: Path) -> None:
-    write_text_atomic(path, _dump(poam(ctx)))
+    write_bytes_atomic(path, _dump(poam(ctx)))

@@ -9,14 +9,14 @@ the rules put them; the tables only add descriptive columns from the imported re
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from itscm_audit.model import Exercise, Service, SourceRef
-from itscm_audit.result import AssessmentResult, Outcome, RequirementStatus, Status
+from itscm_audit.result import AssessmentResult, EvidenceStatus, Outcome, RequirementStatus, Status
 
 Cell = str | int | float | date | datetime | None
 ColumnKind = Literal["text", "wrap", "number", "date", "status", "outcome"]
@@ -108,13 +108,32 @@ def _join(values: Iterable[str] | str) -> str:
 
 
 def framework_table(result: AssessmentResult) -> Table:
-    cols = (Column("Framework", 18), Column("Title", 40, "wrap"), Column("Version", 12),
+    cols = (Column("Framework", 18), Column("Title", 40, "wrap"), Column("Version", 28, "wrap"),
             *(Column(s.label.capitalize(), 11, "number") for s in Status), Column("Score", 9, "number"))
     rows: list[tuple[Cell, ...]] = [
         (f.framework, f.title, f.version, *(f.counts.get(s.value, 0) for s in Status), f.score)
         for f in result.frameworks
     ]
     return Table("frameworks", "Frameworks", cols, rows)
+
+
+def key_figures(result: AssessmentResult) -> list[tuple[str, Cell]]:
+    """The programme's key figures as the rules decided them (``result.facts.coverage``), by name: the
+    workbook's About sheet lists them and the Word pack's executive summary words them."""
+    c = result.facts.coverage
+    if c is None:
+        return []
+    return [
+        ("Exercise window start", c.exercise_window_start), ("Critical services", c.critical_services),
+        ("Critical services exercised in the window", c.critical_exercised),
+        ("Critical services exercised in the window (%)", c.exercise_coverage),
+        ("Services with a measured recovery and an RTO", c.recoveries_measured),
+        ("Latest measured recoveries within the RTO", c.recoveries_within_rto),
+        ("Corrective actions open", c.open_actions), ("Corrective actions overdue", c.overdue_actions),
+        ("Oldest overdue corrective action", c.oldest_overdue), ("Evidence items", c.evidence_items),
+        ("Stale evidence items", c.stale_evidence),
+        ("Evidence items not current (stale, missing or changed)", c.evidence_not_current),
+    ]
 
 
 class _Owners:
@@ -135,16 +154,18 @@ class _Owners:
 
 
 REQUIREMENT_COLUMNS = (
-    Column("Framework", 14), Column("Requirement", 13), Column("Title", 36, "wrap"),
-    Column("Status", 14, "status"), Column("Rationale", 60, "wrap"),
+    Column("Framework", 14), Column("Requirement", 13), Column("Title", 30, "wrap"),
+    Column("Status", 14, "status"), Column("Rationale", 50, "wrap"), Column("Evidence", 30, "wrap"),
+    Column("Owner", 18, "wrap"), Column("Due date", 12, "date"),
     Column("Objectives (relationship, strength)", 36, "wrap"), Column("Rules", 28, "wrap"),
-    Column("Evidence", 30, "wrap"), Column("Owner", 18, "wrap"), Column("Due date", 12, "date"),
     Column("Decided by", 12), Column("Data status", 14, "status"), Column("Attestation", 30, "wrap"),
 )
+"""The columns an auditor prints first (framework to due date), then the traceability columns."""
 
 
 def requirement_rows(result: AssessmentResult, framework: str | None = None) -> list[tuple[Cell, ...]]:
     owners = _Owners(result)
+    ids = evidence_ids(result)
     rows: list[tuple[Cell, ...]] = []
     for r in result.requirements:
         if framework is not None and r.framework != framework:
@@ -152,13 +173,14 @@ def requirement_rows(result: AssessmentResult, framework: str | None = None) -> 
         owner, due = owners.owner_due(r)
         contrib = "\n".join(f"{c.objective_label} ({c.relationship.value.replace('_', ' ')}, {c.strength}): "
                             f"{c.objective_status.label}" for c in r.contributions)
-        evidence = "\n".join(f"{e.item.path} ({e.state.value})" for e in r.evidence)
+        evidence = cite_evidence(r.evidence, ids)
         att = r.attestation
         att_text = (f"{att.status.value.replace('_', ' ')} by {att.attested_by or 'unnamed'}"
                     f"{f' on {att.date}' if att.date else ''}" if att else None)
-        rows.append((r.framework, r.requirement_id, r.title, r.status.label, r.rationale, contrib,
-                     _join(r.rules), evidence, owner, due, r.decided_by.value,
-                     r.data_status.label if r.data_status else None, att_text))
+        # what the data alone says: the status itself, or "not assessed" where only an attestation decided it
+        data_status = r.data_status or (Status.NOT_ASSESSED if att is not None else r.status)
+        rows.append((r.framework, r.requirement_id, r.title, r.status.label, r.rationale, evidence, owner, due,
+                     contrib, _join(r.rules), r.decided_by.value, data_status.label, att_text))
     return rows
 
 
@@ -335,16 +357,55 @@ def action_table(result: AssessmentResult) -> Table:
     return Table("corrective_actions", "Corrective actions", cols, rows)
 
 
+def evidence_ids(result: AssessmentResult) -> dict[str, str]:
+    """The id of each evidence item (``E-012``), by path: ordered by type then path, so the items a
+    requirement relies on (often one type) have neighbouring ids. The Word pack and the workbook cite them."""
+    paths = sorted({e.item.path: e.item.evidence_type for e in result.evidence}.items(), key=lambda p: (p[1], p[0]))
+    digits = max(3, len(str(len(paths))))
+    return {path: f"E-{i:0{digits}d}" for i, (path, _) in enumerate(paths, 1)}
+
+
+def id_ranges(ids: Iterable[str], limit: int = 6) -> str:
+    """``E-001, E-002, E-003, E-007`` -> ``E-001–E-003, E-007``, one range per line; past ``limit`` ranges,
+    ``and n more``. One line per range: a range never breaks at its hyphens."""
+    numbered = sorted({(int(i.rsplit("-", 1)[-1]), i) for i in ids if i and i.rsplit("-", 1)[-1].isdigit()})
+    ranges: list[list[tuple[int, str]]] = []
+    for n, label in numbered:
+        if ranges and n == ranges[-1][-1][0] + 1:
+            ranges[-1].append((n, label))
+        else:
+            ranges.append([(n, label)])
+    shown = [r[0][1] if len(r) == 1 else f"{r[0][1]}–{r[-1][1]}" for r in ranges[:limit]]
+    rest = sum(len(r) for r in ranges[limit:])
+    return "\n".join(shown) + (f"\nand {rest} more" if rest else "")
+
+
+EVIDENCE_LISTED = 5
+"""Evidence items a requirement cell lists one by one; more are cited as id ranges with a tally."""
+
+
+def cite_evidence(statuses: Iterable[EvidenceStatus], ids: dict[str, str]) -> str:
+    """The evidence a requirement relies on, as the workbook shows it: each item (id, path, freshness)
+    when there are few, else the id ranges and how many are in each state."""
+    items = list(statuses)
+    if len(items) <= EVIDENCE_LISTED:
+        return "\n".join(f"{ids.get(e.item.path, '')} {e.item.path} ({e.state.value})".lstrip() for e in items)
+    tally = Counter(e.state.value for e in items)
+    states = ", ".join(f"{n} {state}" for state, n in sorted(tally.items()))
+    return f"{id_ranges(ids.get(e.item.path, '') for e in items)}\n({len(items)} items: {states})"
+
+
 def evidence_table(result: AssessmentResult) -> Table:
-    cols = (Column("Path", 34), Column("Type", 18), Column("Title", 30, "wrap"), Column("SHA-256", 30),
-            Column("Collected", 12, "date"), Column("Expires", 12, "date"), Column("Freshness", 10, "outcome"),
-            Column("Message", 40, "wrap"), Column("Services", 16, "wrap"), Column("Exercises", 14, "wrap"),
-            Column("Objectives", 20, "wrap"))
-    rows: list[tuple[Cell, ...]] = [
-        (e.item.path, e.item.evidence_type, e.item.title, e.item.sha256, e.item.collected, e.expires,
-         e.state.value, e.message, _join(e.item.services), _join(e.item.exercises), _join(e.item.objectives))
-        for e in result.evidence
-    ]
+    """The evidence index: each item once, with the id every other table cites."""
+    cols = (Column("Id", 7), Column("Path", 34), Column("Type", 18), Column("Title", 30, "wrap"),
+            Column("SHA-256", 30), Column("Collected", 12, "date"), Column("Expires", 12, "date"),
+            Column("Freshness", 10, "outcome"), Column("Message", 40, "wrap"), Column("Services", 16, "wrap"),
+            Column("Exercises", 14, "wrap"), Column("Objectives", 20, "wrap"))
+    ids = evidence_ids(result)
+    rows: list[tuple[Cell, ...]] = sorted(
+        ((ids[e.item.path], e.item.path, e.item.evidence_type, e.item.title, e.item.sha256, e.item.collected,
+          e.expires, e.state.value, e.message, _join(e.item.services), _join(e.item.exercises),
+          _join(e.item.objectives)) for e in result.evidence), key=lambda row: str(row[0]))
     return Table("evidence", "Evidence index", cols, rows)
 
 

@@ -9,7 +9,6 @@ exercises sheet lists the exercises of the assessment window.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -26,10 +25,17 @@ from itscm_audit.result import Status
 
 _HEADER_BG = "1F3864"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-TOP_REMEDIATION = 10
 EXCEL_MAX_ROWS = 1_048_576
 FAILING_PER_RULE = 100
 """Failing entities listed per rule in the workbook; ``failing-entities.csv`` holds them all."""
+PRINT_WIDTH = 185
+"""Column-width units printed across a landscape A4 page (at least about 75 % scale): a sheet prints its
+leading columns up to this width, the ones that matter (tables put traceability columns last); the
+rest stay on screen, and the page header says so."""
+LINE_HEIGHT = 15.0
+"""Points per line of wrapped text (Calibri 11): rows get the height of their longest wrapped cell,
+which neither LibreOffice nor Excel computes for a file written row by row."""
+MAX_ROW_HEIGHT = 409.0
 
 
 class _Formats:
@@ -80,34 +86,71 @@ def _fit_widths(table: t.Table, sample: int = 300) -> list[float]:
 
 
 def write_table(wb: Any, fm: _Formats, name: str, table: t.Table, prep: Callable[[str], str]) -> Any:
-    """One sheet: coloured header, frozen first row, autofilter, fitted widths, typed cells."""
+    """One sheet: a tidy table from A1 (coloured header, frozen, filtered), fitted widths, typed cells,
+    row heights for wrapped text, printed landscape with the leading columns that fit legibly."""
     ws = wb.add_worksheet(name)
-    print_setup(ws)
     ncols = len(table.columns)
-    for ci, width in enumerate(_fit_widths(table)):
+    widths = _fit_widths(table)
+    for ci, width in enumerate(widths):
         ws.set_column(ci, ci, width)
+    print_setup(ws, widths=widths, last_row=len(table.rows))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(table.rows), 1), ncols - 1)
-    ws.set_row(0, 30)
+    ws.set_row(0, _height(max(_lines(col.header, w) for col, w in zip(table.columns, widths, strict=True))))
     for ci, col in enumerate(table.columns):
         ws.write_string(0, ci, col.header, fm.header)
-    _write_rows(ws, fm, table, prep, first_row=1)
+    _write_rows(ws, fm, table, prep, first_row=1, widths=widths)
     return ws
 
 
-def print_setup(ws: Any, header_row: int | None = 0) -> None:
-    """Printed or converted to PDF: landscape A4, one page wide, the header row repeated."""
+def printed_columns(widths: list[float]) -> int:
+    """How many leading columns print legibly across a landscape page (at least one)."""
+    total, count = 0.0, 0
+    for width in widths:
+        if total + width > PRINT_WIDTH and count:
+            break
+        total += width
+        count += 1
+    return count
+
+
+def print_setup(ws: Any, header_row: int | None = 0, widths: list[float] | None = None,
+                last_row: int = 0) -> None:
+    """Printed or converted to PDF: landscape A4, one page wide, the header row repeated, page numbers;
+    a sheet wider than a legible page prints its leading columns and says so in the page header."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.6)
+    ws.set_footer("&L&A&RPage &P of &N")
     if header_row is not None:
         ws.repeat_rows(header_row)
+    if widths:
+        shown = printed_columns(widths)
+        if shown < len(widths):
+            from xlsxwriter.utility import xl_col_to_name
+
+            ws.print_area(0, 0, max(last_row, 1), shown - 1)
+            ws.set_header(f"&LPrinted: columns A to {xl_col_to_name(shown - 1)} of {len(widths)}; the others are "
+                          "on screen (filter and read them in Excel)")
 
 
-def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int) -> None:
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` units wide (a unit is about one digit)."""
+    per_line = max(int(width * 1.15), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return min(LINE_HEIGHT * max(lines, 1), MAX_ROW_HEIGHT)
+
+
+def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str], first_row: int,
+                widths: list[float] | None = None) -> None:
     """Typed cells, never a formula. Each distinct text of a column is cleaned and classified once (ids,
     files, statuses and yes/no repeat down a column), and on a ``constant_memory`` sheet the rows go
-    straight to the sheet's XML (:class:`_SheetXml`), without xlsxwriter's per-cell bookkeeping."""
+    straight to the sheet's XML (:class:`_SheetXml`), without xlsxwriter's per-cell bookkeeping. With
+    ``widths``, a row holding wrapped text gets the height of its longest cell."""
     plain = [fm.wrap if c.kind == "wrap" else fm.text for c in table.columns]
     quoted = [fm.wrap_q if c.kind == "wrap" else fm.text_q for c in table.columns]
     coloured: list[dict[str, Any] | None] = [
@@ -127,22 +170,44 @@ def _write_rows(ws: Any, fm: _Formats, table: t.Table, prep: Callable[[str], str
 
     room = EXCEL_MAX_ROWS - first_row - 1
     rows = table.rows if len(table.rows) <= room else table.rows[:room]
+    height = _row_height(table, widths)
     if rows and _SheetXml.usable(ws):
-        _SheetXml(ws, len(table.columns)).write(rows, first_row, text_cell, plain, fm.number, fm.date)
+        _SheetXml(ws, len(table.columns)).write(rows, first_row, text_cell, plain, fm.number, fm.date, height)
     else:
-        _write_rows_api(ws, rows, first_row, text_cell, plain, fm.number, fm.date)
+        _write_rows_api(ws, rows, first_row, text_cell, plain, fm.number, fm.date, height)
     if len(rows) < len(table.rows):
         ws.write_string(first_row + len(rows), 0, f"{len(table.rows) - len(rows)} more rows do not fit in an "
                         "Excel sheet: see result.json", fm.label)
 
 
 TextCell = Callable[[int, str], tuple[str, Any]]
+RowHeight = Callable[[tuple[t.Cell, ...]], float | None]
+
+
+def _row_height(table: t.Table, widths: list[float] | None) -> RowHeight | None:
+    """The height a row needs for its wrapped cells (None: the default height of one line); None when
+    the table wraps nothing."""
+    wrapped = [(ci, widths[ci]) for ci, c in enumerate(table.columns) if c.kind == "wrap"] if widths else []
+    if not wrapped:
+        return None
+
+    def height(row: tuple[t.Cell, ...]) -> float | None:
+        lines = 1
+        for ci, width in wrapped:
+            value = row[ci]
+            if isinstance(value, str) and (len(value) > width or "\n" in value):
+                lines = max(lines, _lines(value, width))
+        return _height(lines) if lines > 1 else None
+
+    return height
 
 
 def _write_rows_api(ws: Any, rows: list[tuple[t.Cell, ...]], first_row: int, text_cell: TextCell,
-                    plain: list[Any], number_fmt: Any, date_fmt: Any) -> None:
+                    plain: list[Any], number_fmt: Any, date_fmt: Any, height: RowHeight | None = None) -> None:
     """The same cells through xlsxwriter's API (any worksheet; the reference for :class:`_SheetXml`)."""
     for ri, row in enumerate(rows, first_row):
+        if height is not None and (h := height(row)) is not None:
+            ws.set_row(ri, h)
         for ci, value in enumerate(row):
             if value is None:
                 continue
@@ -204,7 +269,7 @@ class _SheetXml:
                                      "_convert_date_time"))
 
     def write(self, rows: list[tuple[t.Cell, ...]], first_row: int, text_cell: TextCell, plain: list[Any],
-              number_fmt: Any, date_fmt: Any) -> None:
+              number_fmt: Any, date_fmt: Any, height: RowHeight | None = None) -> None:
         ws = self.ws
         last_row = first_row + len(rows) - 1
         ws._write_single_row(first_row)  # flush the row(s) written through the API (the header)
@@ -213,12 +278,14 @@ class _SheetXml:
         refs = self.refs
         # formats get their index on first use, as through the API (the styles part lists them in that order)
         number_xf, date_xf = number_fmt._get_xf_index, date_fmt._get_xf_index
+        number_head = date_head = ""  # '" s="N"><v>', built at the first number or date (its index is fixed then)
         fragments: dict[tuple[int, str], str] = {}
         serials: dict[date, float] = {}
         write = ws.fh.write
         for ri, row in enumerate(rows, first_row):
             rnum = str(ri + 1)
-            parts = [f'<row r="{rnum}">']
+            h = height(row) if height is not None else None
+            parts = [f'<row r="{rnum}">' if h is None else f'<row r="{rnum}" ht="{h:g}" customHeight="1">']
             for ci, value in enumerate(row):
                 if value is None:
                     continue
@@ -233,12 +300,16 @@ class _SheetXml:
                     serial = serials.get(value)
                     if serial is None:
                         serial = serials[value] = ws._convert_date_time(value)
-                    parts.append(f'{refs[ci]}{rnum}" s="{date_xf()}"><v>{serial:.16G}</v></c>')
+                    if not date_head:
+                        date_head = f'" s="{date_xf()}"><v>'
+                    parts.append(f"{refs[ci]}{rnum}{date_head}{serial:.16G}</v></c>")
                 elif isfinite(value):
-                    parts.append(f'{refs[ci]}{rnum}" s="{number_xf()}"><v>{value:.16G}</v></c>')
+                    if not number_head:
+                        number_head = f'" s="{number_xf()}"><v>'
+                    parts.append(f"{refs[ci]}{rnum}{number_head}{value:.16G}</v></c>")
                 else:
                     parts.append(refs[ci] + rnum + self._string_tail(str(value), plain[ci]))
-            if len(parts) > 1:
+            if len(parts) > 1 or h is not None:
                 parts.append("</row>")
                 write("".join(parts))
         ws.previous_row = last_row  # every row up to here is written; later API writes go below
@@ -251,55 +322,45 @@ class _SheetXml:
 
 
 def _summary(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]) -> None:
-    ws = wb.add_worksheet("Summary")
-    print_setup(ws, header_row=None)
-    result = ctx.result
-    run = result.run
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 62)
-    ws.set_column(2, 9, 13)
-    ws.write_string(0, 0, "IT service continuity gap matrix", fm.title)
-    facts: list[tuple[str, str]] = [
-        ("Organisation", run.organisation), ("Scope", run.scope or "whole organisation"),
-        ("As of", run.as_of.isoformat()), ("Run id", run.run_id), ("Label", run.label),
-        ("Tool version", f"itscm-audit {run.tool_version}"), ("Frameworks", ", ".join(run.frameworks)),
-        ("Data-quality issues", str(len(result.issues))),
-    ]
-    for i, (label, value) in enumerate(facts, 2):
-        ws.write_string(i, 0, label, fm.label)
-        ws.write_string(i, 1, prep(value), fm.text)
+    """The frameworks as a tidy table from A1 (``pandas.read_excel`` reads it as it is), the chart below."""
     fw_table = ctx.table("frameworks")
-    # one line per framework here: wrapped titles would need row heights that LibreOffice does not compute
-    fw_table = dataclasses.replace(fw_table, columns=tuple(
-        dataclasses.replace(c, kind="text") if c.kind == "wrap" else c for c in fw_table.columns))
-    top = len(facts) + 3
-    for ci, col in enumerate(fw_table.columns):
-        ws.write_string(top, ci, col.header, fm.header)
-    _write_rows(ws, fm, fw_table, prep, first_row=top + 1)
+    ws = write_table(wb, fm, "Summary", fw_table, prep)
     n = len(fw_table.rows)
     if n:
+        ws.set_h_pagebreaks([n + 1])  # the chart prints whole on the next page
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        first_count = next(i for i, c in enumerate(fw_table.columns) if c.header == Status.MET.label.capitalize())
         for si, status in enumerate(Status):
-            vcol = 3 + si
+            vcol = first_count + si
             chart.add_series({
-                "name": ["Summary", top, vcol],
-                "categories": ["Summary", top + 1, 0, top + n, 0],
-                "values": ["Summary", top + 1, vcol, top + n, vcol],
+                "name": ["Summary", 0, vcol],
+                "categories": ["Summary", 1, 0, n, 0],
+                "values": ["Summary", 1, vcol, n, vcol],
                 "fill": {"color": "#" + t.STATUS_FILL[status.label]},
                 "border": {"color": "#" + t.STATUS_FONT[status.label]},
             })
         chart.set_title({"name": "Requirements by status per framework"})
         chart.set_x_axis({"name": "Requirements"})
+        chart.set_y_axis({"reverse": True})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 720, "height": 120 + 40 * n})
-        ws.insert_chart(top + n + 2, 0, chart)
-    rem_top = top + n + 2 + (8 + 2 * n if n else 0)
-    ws.write_string(rem_top, 0, f"Top {TOP_REMEDIATION} remediation items", fm.label)
-    rem = ctx.table("remediation")
-    rem = t.Table(rem.key, rem.title, rem.columns, rem.rows[:TOP_REMEDIATION])
-    for ci, col in enumerate(rem.columns):
-        ws.write_string(rem_top + 1, ci, col.header, fm.header)
-    _write_rows(ws, fm, rem, prep, first_row=rem_top + 2)
+        chart.set_size({"width": 760, "height": 120 + 32 * n})
+        ws.insert_chart(n + 2, 0, chart)
+
+
+def _about(wb: Any, fm: _Formats, ctx: PackContext, prep: Callable[[str], str]) -> None:
+    """The title block and the run's key figures as an Item / Value table (also in the document properties)."""
+    result = ctx.result
+    run = result.run
+    rows: list[tuple[t.Cell, ...]] = [
+        ("Report", "IT service continuity gap matrix"), ("Organisation", run.organisation),
+        ("Scope", run.scope or "whole organisation"), ("As of", run.as_of), ("Run id", run.run_id),
+        ("Label", run.label), ("Tool version", f"itscm-audit {run.tool_version}"),
+        ("Frameworks", ", ".join(run.frameworks)), ("Requirements", len(result.requirements)),
+        ("Data-quality issues", len(result.issues)), *t.key_figures(result),
+        ("Failing entities", f"at most {FAILING_PER_RULE} per rule here; every one in {FAILING_CSV}"),
+    ]
+    write_table(wb, fm, "About", t.Table("about", "About", (t.Column("Item", 34), t.Column("Value", 90, "wrap")),
+                                         rows), prep)
 
 
 def _more_failing(rule_id: str, more: int) -> str:
@@ -326,10 +387,14 @@ def write_xlsx(ctx: PackContext, path: Path) -> None:
         as_of = result.run.as_of
         stamp = datetime(as_of.year, as_of.month, as_of.day)
         wb.set_properties({"title": f"Gap matrix - {prep(result.run.organisation)}", "created": stamp,
-                           "author": "itscm-audit", "comments": f"run {result.run.run_id}"})
+                           "subject": f"IT service continuity gap matrix as of {as_of.isoformat()}",
+                           "company": prep(result.run.organisation), "author": "itscm-audit",
+                           "keywords": ", ".join(result.run.frameworks),
+                           "comments": f"run {result.run.run_id} ({result.run.label}); see the About sheet"})
         fm = _Formats(wb)
-        used = {"summary"}
+        used = {"summary", "about"}
         _summary(wb, fm, ctx, prep)
+        _about(wb, fm, ctx, prep)
         requirements = ctx.table("requirements")  # built once, split by framework (its first column)
         for fw in result.run.frameworks:
             rows = [row for row in requirements.rows if row[0] == fw]
