@@ -28,10 +28,12 @@ def test_template_round_trip_and_layout(tmp_path: Path) -> None:
     ])
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET]
-    assert [c.value for c in ws[1]] == ["Target", "Status", "Statement", "Justification", "Attested By", "Date",
-                                       "Evidence"]
+    assert [c.value for c in ws[1]] == ["Framework", "Requirement", "Title", "What to attest", "Status", "Statement",
+                                       "Justification", "Owner", "Date", "Evidence"]
     assert ws["A1"].font.bold
-    assert ws["C5"].data_type == "s"  # formula text stays text
+    assert [ws["A2"].value, ws["B2"].value, ws["A5"].value, ws["B5"].value] == [
+        "iso22301", "5.1", None, "OBJ-GOVERNANCE"]
+    assert ws["F5"].data_type == "s"  # formula text stays text
     assert any(dv.formula1 == '"Met,Partially met,Not met,Not applicable"' for dv in ws.data_validations.dataValidation)
     assert HELP_SHEET in wb.sheetnames
     assert not list(tmp_path.glob(".*.xlsx"))
