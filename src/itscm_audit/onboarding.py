@@ -237,8 +237,7 @@ def detect_file(item: InputFile) -> tuple[list[DetectedTable], list[NotUsed]]:
                        "instructions or a list?")
                 not_used.append(NotUsed(f"{item.label}, sheet {name!r}", why))
             if not tables and opened.sheet_names:
-                not_used.append(NotUsed(item.label, "no continuity table in any sheet: the file is copied but not "
-                                                    "read"))
+                not_used.append(NotUsed(item.label, "no continuity table in any sheet"))
     except SourceError as exc:
         not_used.append(NotUsed(item.label, f"cannot be read: {exc.message}"))
     finally:
@@ -544,7 +543,8 @@ def summary_lines(done: Onboarded) -> list[str]:
     for n in plan.not_used:
         by_file.setdefault(n.what.split(", sheet ", 1)[0], []).append(n)
     for item in plan.files:
-        out.append(f"  {item.label}")
+        out.append(f"  {item.label}" + ("" if any(t.file == item.label for t in plan.tables) else
+                                        " (copied, not read)"))
         for table in (t for t in plan.tables if t.file == item.label):
             out.extend(_table_line(table, done))
         for n in by_file.pop(item.label, []):
