@@ -30,7 +30,10 @@ def _result() -> AssessmentResult:
         decided_by=DecidedBy.DATA, contributions=(Contribution(
             objective_id="OBJ-BC-POLICY", relationship=Relationship.EQUAL, strength=9,
             objective_status=Status.NOT_MET, rationale="x"),))
-    return base.model_copy(update={"requirements": (*base.requirements, backups, policy)})
+    definition = RequirementStatus(framework="quebec-law25", requirement_id="3.6", title="Definition",
+                                   status=Status.NOT_ASSESSED, rationale="Not assessable by itself: a definition.",
+                                   decided_by=DecidedBy.NOT_ASSESSABLE)
+    return base.model_copy(update={"requirements": (*base.requirements, backups, policy, definition)})
 
 
 OBJECTIVES = (

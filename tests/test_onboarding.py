@@ -74,6 +74,7 @@ def test_init_from_a_folder_then_assess_with_no_edit_writes_a_pack(onboarded: tu
     assert by_ref["iso22301:5.1"][4] is None  # the officer fills the status in
     assert by_ref["pipeda:10.1(1)"][3].startswith("No incident register in your files")
     assert "iso22301:8.2.2" not in by_ref  # the BIA decides it: no attestation asked
+    assert "quebec-law25:3.6" not in by_ref  # a definition: nothing for the organisation to attest
     assert f"attestations.xlsx: {len(by_ref)} requirement(s)" in out
 
     code, assessed = _run("assess", str(ws), "--as-of", AS_OF.isoformat())

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from itscm_audit.catalog import Objective
+from itscm_audit.catalog import DecidedBy, Objective
 from itscm_audit.model import ENTITY_FIELD, EntityKind, Severity
 from itscm_audit.result import AssessmentResult, EvidenceState, RequirementStatus, Status
 
@@ -150,7 +150,8 @@ def next_actions(result: AssessmentResult, objectives: Sequence[Objective], *, w
         actions.append(NextAction(
             "evidence", f"add evidence: {title} (itscm-audit evidence add {where} FILE --type {etype}) for "
             f"{len(needing)} requirement(s) ({quote(needing)})", tuple(needing)))
-    pending = tuple(ref(r) for r in result.requirements if r.status == Status.NOT_ASSESSED and r.attestation is None)
+    pending = tuple(ref(r) for r in result.requirements if r.status == Status.NOT_ASSESSED and r.attestation is None
+                    and r.decided_by != DecidedBy.NOT_ASSESSABLE)
     if pending:
         actions.append(NextAction(
             "attest", f"attest {len(pending)} requirement(s) no data decides: fill in their rows in "
@@ -165,7 +166,7 @@ def next_actions(result: AssessmentResult, objectives: Sequence[Objective], *, w
         obj = by_id.get(item.objective_id)
         if obj is not None and not obj.rules:
             continue  # decided by evidence alone: the 'add evidence' action above says what is missing
-        text = f"fix '{item.title}' ({len(item.requirements)} requirement(s)): {item.action}"
+        text = f"fix '{item.title}' ({len(item.requirements)} requirement(s)): {item.action.removeprefix('Fix: ')}"
         actions.append(NextAction("fix", text if len(text) <= 220 else text[:217] + "...", item.requirements))
     rejected = sum(1 for i in result.issues if i.severity == Severity.ERROR)
     if rejected:

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 DATA_DIR = "data"
 GENERATED = ("itscm.yaml", "attestations.xlsx", "evidence/manifest.yaml")
 """Files init writes: if one already exists in DIR, init refuses rather than overwrite it."""
+OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+"""Files the operating system leaves in folders: they do not make DIR "hold other files"."""
 LOW_ENTITY_CONFIDENCE = 0.6
 """Below this, the entity of a table is flagged for review (the importer warns at the same bound)."""
 PEEK_ROWS = 30
@@ -180,7 +182,7 @@ def check_target(root: Path, given: frozenset[Path], files: Sequence[InputFile])
                              hint="choose a new folder name for the workspace")
     if root.is_dir():
         for path in _walk(root):
-            if path.resolve() not in given:
+            if path.resolve() not in given and path.name not in OS_LITTER:
                 raise WorkspaceError(f"the folder already holds {path.relative_to(root).as_posix()}, which is not "
                                      "one of the files given; refusing to write there", location=str(root),
                                      hint="choose a new or empty folder, or one that holds only the files given")
@@ -319,10 +321,17 @@ def _policy_lines() -> list[str]:
     return out
 
 
+def _is_csv(table: DetectedTable) -> bool:
+    """A CSV-like table (a text file: no sheets; the importer names its one table after the file)."""
+    from itscm_audit.importers.readers import CSV_SUFFIXES
+
+    return Path(table.file).suffix.casefold() in CSV_SUFFIXES
+
+
 def _source_block(table: DetectedTable) -> list[str]:
     from itscm_audit.importers.columns import CONFIRM_BELOW
 
-    where = f"{table.file}" + (f", sheet {table.sheet!r}" if not table.file.lower().endswith(".csv") else "")
+    where = f"{table.file}" + ("" if _is_csv(table) else f", sheet {table.sheet!r}")
     lines = [f"  # {_c(where)}: {table.entity.value} table, header on row {table.header_row}"]
     if table.runner_up is not None:
         flag = " CHECK: could also be " if table.confidence < LOW_ENTITY_CONFIDENCE else "; runner-up "
@@ -348,7 +357,7 @@ def _source_block(table: DetectedTable) -> list[str]:
     if example is not None:
         lines.append(f"  #     columns: {{{json.dumps(_c(example.header), ensure_ascii=False)}: {example.field}}}")
     lines.append(f"  - path: {_q(table.file)}")
-    if not table.file.lower().endswith(".csv") and table.sheet is not None:
+    if not _is_csv(table) and table.sheet is not None:
         lines.append(f"    sheet: {_q(table.sheet)}")
     lines.append(f"    entity: {table.entity.value}")
     return lines
@@ -431,6 +440,7 @@ def attestation_rows(result: AssessmentResult, catalogues: CatalogueSet,
                      missing: Sequence[MissingRegister]) -> list[dict[str, str]]:
     """One row per requirement in scope that no data decided (not assessed, not attested): framework, id,
     title and what to attest (the requirement's summary, and the register that would decide it)."""
+    from itscm_audit.catalog import DecidedBy
     from itscm_audit.next_steps import REGISTER_NAMES, ref
     from itscm_audit.result import Status
 
@@ -442,8 +452,8 @@ def attestation_rows(result: AssessmentResult, catalogues: CatalogueSet,
                  for r in c.requirements}
     rows = []
     for r in result.requirements:
-        if r.status != Status.NOT_ASSESSED or r.attestation is not None:
-            continue
+        if r.status != Status.NOT_ASSESSED or r.attestation is not None or r.decided_by == DecidedBy.NOT_ASSESSABLE:
+            continue  # a definition or a power of the authority is not the organisation's to attest
         target = ref(r)
         what = summaries.get(target, r.title)
         if target in lacking:
@@ -511,7 +521,7 @@ def _table_line(table: DetectedTable, done: Onboarded) -> list[str]:
     mapped = sum(1 for c in own if c.field)
     issues = [i for i in result.issues if i.source.file == table.file and i.source.sheet == table.sheet
               and i.severity != Severity.INFO]
-    where = "" if table.file.lower().endswith(".csv") else f"sheet {table.sheet!r}, "
+    where = "" if _is_csv(table) else f"sheet {table.sheet!r}, "
     rows = (f"{account.rows_read} rows read: {account.imported} imported, {account.rejected} rejected, "
             f"{account.skipped} skipped" if account is not None else "no rows read")
     carried = []
