@@ -27,3 +27,5 @@ fx = load("make_import_fixtures")
 trust = load("make_trust_fixtures")
 shapes = load("make_foreign_fixtures")
 """One generated register per shape other organisations keep (scripts/make_foreign_fixtures.py)."""
+onboarding = load("make_onboarding_fixtures")
+"""A folder of an organisation's own files for ``init --from`` (scripts/make_onboarding_fixtures.py)."""

@@ -85,3 +85,27 @@ def test_tampering_in_the_example_downgrades_what_relies_on_it(workspace_copy: P
             assert o.status == downgrade(was[o.objective_id]) and "downgraded from" in o.rationale
     assert after.check("evidence.current").outcome.value in ("partial", "fail")
     assert before.run.input_digests[f"evidence/{target}"] != after.run.input_digests[f"evidence/{target}"]
+
+
+def test_add_without_collected_says_which_date_it_used_and_whether_it_counts(tmp_path: Path) -> None:
+    import os
+    from datetime import datetime
+
+    root = _workspace(tmp_path)
+    report = root / "evidence" / "exercises" / "EX-1.md"
+    os.utime(report, (datetime(2026, 10, 5, 12).timestamp(), datetime(2026, 10, 5, 12).timestamp()))
+    runner = CliRunner()
+    added = runner.invoke(main, ["evidence", "add", str(root), "exercises/EX-1.md", "--type", "post_exercise_report"])
+    assert added.exit_code == 0, added.output
+    lines = added.output.splitlines()
+    assert lines[1] == ("collected 2026-10-05: the file's last-modified date, as --collected was not given (give "
+                        "--collected YYYY-MM-DD for the day it was really collected)")
+    assert lines[2] == ("note: collected after the workspace's as-of date 2026-09-30 (itscm.yaml): it does not count "
+                        "as current evidence for an assessment as of 2026-09-30")
+    listed = json.loads(runner.invoke(main, ["evidence", "list", str(root), "--json"]).output)
+    assert listed["items"] == []  # not known on the as-of date
+    assert "collected after 2026-09-30 was not considered" in listed["issues"][0]["message"]
+
+    given = runner.invoke(main, ["evidence", "add", str(root), "exercises/EX-1.md", "--type", "post_exercise_report",
+                                 "--collected", "2026-09-01"])
+    assert given.exit_code == 0 and len(given.output.splitlines()) == 1

@@ -21,8 +21,8 @@ def test_attestations_with_wrong_headers_are_an_error_naming_them(tmp_path: Path
     ran = cli("assess", ws, "--no-history")
     assert ran.code == 3
     line = one_line_error(ran)
-    assert line.startswith("error: attestations.xlsx: no header row with 'Target' and 'Status' in sheet "
-                           "'Attestations' (first row: 'Requirement', 'Verdict', 'Statement')")
+    assert line.startswith("error: attestations.xlsx: no header row with 'Requirement' (or 'Target') and 'Status' "
+                           "in sheet 'Attestations' (first row: 'Requirement', 'Verdict', 'Statement')")
 
 
 def test_a_folder_named_attestations_xlsx_is_an_error(tmp_path: Path) -> None:

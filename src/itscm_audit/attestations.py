@@ -24,8 +24,28 @@ from itscm_audit.periods import bounded_date
 FILE_NAME = "attestations.xlsx"
 SHEET = "Attestations"
 HELP_SHEET = "How to fill in"
-COLUMNS = ("Target", "Status", "Statement", "Justification", "Attested By", "Date", "Evidence")
-_FIELDS = ("target", "status", "statement", "justification", "attested_by", "date", "evidence")
+COLUMNS = ("Framework", "Requirement", "Title", "What to attest", "Status", "Statement", "Justification", "Owner",
+           "Date", "Evidence")
+"""The columns written: the requirement (framework id and requirement id), what it asks, then what the
+officer fills in. ``Target`` (``framework:id``) from earlier workbooks is read as well."""
+_FIELDS = ("framework", "requirement", "title", "what", "status", "statement", "justification", "attested_by",
+           "date", "evidence")
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "target": ("target",),
+    "framework": ("framework", "framework id"),
+    "requirement": ("requirement", "requirement id", "id", "ref", "reference"),
+    "title": ("title", "requirement title"),
+    "what": ("what to attest", "what to state"),
+    "status": ("status",),
+    "statement": ("statement",),
+    "justification": ("justification", "justification if not applicable"),
+    "attested_by": ("attested by", "owner", "attested by owner"),
+    "date": ("date", "attested on"),
+    "evidence": ("evidence", "evidence reference", "evidence references"),
+}
+"""Field -> the header texts read as that column (case, spaces, ``_`` and ``-`` ignored)."""
+_FILLED = ("status", "statement", "justification", "attested_by", "date", "evidence")
+"""What the officer writes; a row with none of these is a requirement not attested yet (not an error)."""
 STATUS_LABELS = {
     AttestationStatus.MET: "Met",
     AttestationStatus.PARTIALLY_MET: "Partially met",
@@ -135,57 +155,102 @@ def _parse(data: bytes) -> tuple[tuple[Attestation, ...], tuple[DataIssue, ...]]
                           hint="save it again from Excel as .xlsx") from None
     rows = [[None if c == "" else c for c in row[:_MAX_COLUMNS]] for row in grid]
     issues: list[DataIssue] = []
-    header_at = None
-    for index, row in enumerate(rows[:20]):
-        names_in_row = [_norm(c) for c in row if c is not None]
-        if "target" in names_in_row and "status" in names_in_row:
-            header_at = index
-            break
+    header_at, col = _header(rows)
     if header_at is None:
         found = ", ".join(repr(_text(c)) for c in (rows[0] if rows else []) if _text(c)) or "nothing"
-        raise SourceError(f"no header row with 'Target' and 'Status' in sheet {sheet!r} (first row: {found}); "
-                          "no attestation could be read", location=FILE_NAME,
+        raise SourceError(f"no header row with 'Requirement' (or 'Target') and 'Status' in sheet {sheet!r} "
+                          f"(first row: {found}); no attestation could be read", location=FILE_NAME,
                           hint=f"use the columns {', '.join(COLUMNS)} (see the '{HELP_SHEET}' sheet)")
-    header = [_norm(c) if c is not None else "" for c in rows[header_at]]
-    col = {f: header.index(_norm(name)) for f, name in zip(_FIELDS, COLUMNS, strict=True) if _norm(name) in header}
+    header = rows[header_at]
+    known = set(col.values())
+    for i, cell in enumerate(header):
+        if i not in known and _text(cell) is not None:
+            issues.append(DataIssue(
+                code="attestation.unknown_column", severity=Severity.WARNING,
+                message=f"column {_text(cell)!r} is not one of {', '.join(COLUMNS)}; its cells are not read",
+                source=SourceRef(file=FILE_NAME, sheet=sheet, row=header_at + 1, column=_text(cell))))
+    headers = {f: _text(header[i]) or f for f, i in col.items()}
     out: list[Attestation] = []
     for index, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         values = {f: (row[i] if i < len(row) else None) for f, i in col.items()}
-        if all(_text(v) is None for v in values.values()):
-            continue
+        if all(_text(values.get(f)) is None for f in _FILLED):
+            continue  # blank, or a requirement listed for attestation and not attested yet
         here = SourceRef(file=FILE_NAME, sheet=sheet, row=index)
 
-        def problem(code: str, message: str, column: str, value: Any, here: SourceRef = here) -> None:
+        def problem(code: str, message: str, field: str, value: Any, here: SourceRef = here) -> None:
             issues.append(DataIssue(code=code, message=message, severity=Severity.ERROR,
-                                    source=here.at(column, _text(value))))
+                                    source=here.at(headers.get(field, field.capitalize()), _text(value))))
 
-        target = _text(values.get("target"))
+        target, field = _target(values)
         if target is None or not _TARGET.match(target):
             problem("attestation.bad_target", f"target {target!r} is neither an objective (OBJ-...) nor a "
-                    "requirement (framework:id); row ignored", "Target", target)
+                    "requirement (framework and requirement id); row ignored", field, target)
+            continue
+        where = here if field == "target" else here.at(headers[field])
+        if _text(values.get("status")) is None:
+            problem("attestation.no_status", f"{target}: no status given although the row is filled in: choose "
+                    f"{', '.join(STATUS_LABELS.values())}; row ignored", "status", None)
             continue
         status = parse_status(values.get("status"))
         if status is None:
             problem("attestation.unknown_status", f"unknown status {_text(values.get('status'))!r}: use "
-                    f"{', '.join(STATUS_LABELS.values())}; row ignored", "Status", values.get("status"))
+                    f"{', '.join(STATUS_LABELS.values())}; row ignored", "status", values.get("status"))
             continue
         justification = _text(values.get("justification"))
         if status == AttestationStatus.NOT_APPLICABLE and justification is None:
             problem("attestation.no_justification", f"{target} declared Not applicable without a "
-                    "justification; row ignored", "Justification", None)
+                    "justification; row ignored", "justification", None)
             continue
         try:
             when = _date(values.get("date"))
         except ValueError:
             problem("attestation.bad_date", f"date {_text(values.get('date'))!r} is not a date (use "
-                    "YYYY-MM-DD); kept undated", "Date", values.get("date"))
+                    "YYYY-MM-DD); kept undated", "date", values.get("date"))
             when = None
         evidence = tuple(p.strip().replace("\\", "/") for p in re.split(r"[,;\n]", _text(values.get("evidence"))
                                                                           or "") if p.strip())
         out.append(Attestation(target=target, status=status, statement=_text(values.get("statement")),
                                justification=justification, attested_by=_text(values.get("attested_by")),
-                               date=when, evidence=evidence, source=here))
+                               date=when, evidence=evidence, source=where))
     return tuple(out), tuple(issues)
+
+
+def _header_text(value: Any) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(value).casefold()).split())
+
+
+_HEADER_FIELD = {text: fld for fld, texts in _HEADERS.items() for text in texts}
+
+
+def _header(rows: list[list[Any]]) -> tuple[int | None, dict[str, int]]:
+    """The header row (index) within the first 20 rows and the column of each field it names: a row with
+    ``Status`` and ``Target`` or ``Requirement``."""
+    for index, row in enumerate(rows[:20]):
+        col: dict[str, int] = {}
+        for i, cell in enumerate(row):
+            fld = _HEADER_FIELD.get(_header_text(cell)) if cell is not None else None
+            if fld is not None and fld not in col:
+                col[fld] = i
+        if "status" in col and ("target" in col or "requirement" in col):
+            return index, col
+    return None, {}
+
+
+def _target(values: dict[str, Any]) -> tuple[str | None, str]:
+    """``framework:id`` (or ``OBJ-...``) of a row, and the field it was read from: ``Target`` when the
+    workbook has it, else ``Framework`` and ``Requirement``."""
+    target = _text(values.get("target"))
+    if target is not None or "requirement" not in values:
+        return target, "target"
+    requirement = _text(values.get("requirement"))
+    framework = _text(values.get("framework"))
+    if requirement is None:
+        return None, "requirement"
+    if requirement.startswith("OBJ-") and framework in (None, "objective"):
+        return requirement, "requirement"
+    if framework is None:
+        return requirement if ":" in requirement else None, "requirement"
+    return f"{framework.casefold()}:{requirement}", "requirement"
 
 
 def check_targets(attestations: Iterable[Attestation], requirements: set[str],
@@ -213,19 +278,17 @@ def check_targets(attestations: Iterable[Attestation], requirements: set[str],
             why = f"{framework} has no requirement {a.target.split(':', 1)[1]!r}"
         issues.append(DataIssue(code="attestation.unknown_target", severity=Severity.ERROR,
                                 message=f"target {a.target}: {why}; row ignored",
-                                source=a.source.at("Target", a.target)))
+                                source=a.source.at(a.source.column or "Target", a.target)))
     return tuple(kept), tuple(issues)
 
 
-def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as plain text; control chars dropped."""
-    if isinstance(value, str):
-        return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)
-    return value
-
-
 def _row_values(row: Attestation | Mapping[str, Any]) -> list[Any]:
-    data: Mapping[str, Any] = row.model_dump() if isinstance(row, Attestation) else row
+    """The cells of one row, in :data:`COLUMNS` order; a ``target`` is split into framework and id."""
+    data: dict[str, Any] = dict(row.model_dump() if isinstance(row, Attestation) else row)
+    target = data.get("target")
+    if target and "requirement" not in data:
+        framework, colon, requirement = str(target).partition(":")
+        data["framework"], data["requirement"] = (framework, requirement) if colon else (None, framework)
     out: list[Any] = []
     for f in _FIELDS:
         value = data.get(f)
@@ -234,69 +297,91 @@ def _row_values(row: Attestation | Mapping[str, Any]) -> list[Any]:
             value = STATUS_LABELS[status] if status is not None else str(value)
         elif f == "evidence" and isinstance(value, (list, tuple)):
             value = ", ".join(value)
-        out.append(_safe_cell(value))
+        out.append(value)
     return out
 
 
 _HOW_TO = (
-    ("Target", "A framework requirement as framework:id (iso22301:5.1, gdpr:33) or a continuity objective "
-               "OBJ-... from the gap matrix."),
-    ("Status", "Met, Partially met, Not met or Not applicable (choose from the list)."),
-    ("Statement", "What you state and on what basis, in one or two sentences."),
-    ("Justification", "Required for Not applicable: why the requirement does not apply. It goes into the "
-                      "Statement of Applicability."),
-    ("Attested By", "Name and role of the person who signs the statement."),
-    ("Date", "When it was attested (YYYY-MM-DD)."),
+    ("Framework", "The framework id (iso22301, dora, gdpr...: itscm-audit frameworks list). Leave it empty for a "
+                  "continuity objective."),
+    ("Requirement", "The requirement id as the framework numbers it (7.2, Art.11(6), CP-4), or a continuity "
+                    "objective OBJ-... from the gap matrix. Rows listed by itscm-audit are the requirements in "
+                    "scope that no data in your files can decide."),
+    ("Title", "The requirement's title, for reading (not read back)."),
+    ("What to attest", "What the requirement asks, in our own words, and why no data decides it (not read back)."),
+    ("Status", "Met, Partially met, Not met or Not applicable (choose from the list). A row without a status "
+               "and without anything else filled in is a requirement not attested yet."),
+    ("Statement", "What you state and on what basis, in one or two sentences an auditor can check."),
+    ("Justification", "Required for Not applicable: why the requirement does not apply. The rows marked Not "
+                      "applicable with their justification are the Statement of Applicability."),
+    ("Owner", "Name and role of the person who attests (signs) the statement."),
+    ("Date", "When it was attested (YYYY-MM-DD). An attestation dated after the as-of date does not count "
+             "for that assessment."),
     ("Evidence", "Comma-separated paths of supporting files under evidence/ (exercises/x.md)."),
-    ("Note", "An attestation never hides a failing data rule: the packs show both."),
+    ("Note", "An attestation never hides a failing data rule: the packs show both. Unknown requirement ids, "
+             "unknown statuses and columns not listed here are reported by itscm-audit assess."),
 )
+_WIDTHS = (14, 14, 40, 60, 16, 50, 40, 26, 12, 36)
+_PROPERTIES_DATE = dt.datetime(2000, 1, 1)
+"""Fixed document date: the same rows give the same bytes (xlsxwriter would stamp the current time)."""
 
 
 def write_attestations_template(path: Path, rows: Iterable[Attestation | Mapping[str, Any]] = ()) -> Path:
-    """Write a clean attestations workbook (styled header, Status drop-down, "How to fill in" sheet).
+    """Write an attestations workbook: styled header, Status drop-down, "How to fill in" sheet.
 
-    ``rows`` are Attestations or mappings with the field names (target, status, statement, ...).
-    Written to a temporary file in the same folder, then renamed.
+    ``rows`` are Attestations, or mappings with the field names: ``framework`` and ``requirement`` (or
+    ``target`` as ``framework:id``), ``title``, ``what`` (what to attest), ``status``, ``statement``,
+    ``justification``, ``attested_by``, ``date``, ``evidence``. Text is written as text (never a formula),
+    and the file goes to a temporary name first, then is renamed.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
+    import xlsxwriter
+
+    from itscm_audit.reporters.safe import excel_text
 
     path = Path(path)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(COLUMNS))
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="1F4E78")
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        ws.append(_row_values(row))
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    widths = (22, 16, 60, 45, 28, 12, 45)
-    for letter, width in zip("ABCDEFG", widths, strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    choices = ",".join(STATUS_LABELS.values())
-    validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
-                                errorTitle="Status", error=f"Choose one of: {choices}")
-    ws.add_data_validation(validation)
-    validation.add("B2:B1000")
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["Column", "How to fill in"])
-    for cell in help_ws[1]:
-        cell.font = bold
-        cell.fill = fill
-    for name, text in _HOW_TO:
-        help_ws.append([name, text])
-    help_ws.column_dimensions["A"].width = 16
-    help_ws.column_dimensions["B"].width = 100
+    values = [_row_values(row) for row in rows]
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        wb.set_properties({"title": "Attestations and Statement of Applicability", "author": "itscm-audit",
+                           "created": _PROPERTIES_DATE})
+        head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "text_wrap": True,
+                              "valign": "vcenter"})
+        given = wb.add_format({"bg_color": "#F2F2F2", "text_wrap": True, "valign": "top"})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+        ws = wb.add_worksheet(SHEET)
+        for c, (name, width) in enumerate(zip(COLUMNS, _WIDTHS, strict=True)):
+            ws.write_string(0, c, name, head)
+            ws.set_column(c, c, width, day if name == "Date" else None)
+        for r, cells in enumerate(values, start=1):
+            for c, value in enumerate(cells):
+                fmt = given if c < 4 else wrap
+                if value is None or value == "":
+                    if c < 4:
+                        ws.write_blank(r, c, None, fmt)
+                elif isinstance(value, dt.datetime):
+                    ws.write_datetime(r, c, value, day)
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(r, c, value, fmt)
+                else:
+                    ws.write_string(r, c, excel_text(str(value)), fmt)
+        ws.freeze_panes(1, 2)
+        last = max(1000, len(values) + 500)
+        ws.autofilter(0, 0, max(len(values), 1), len(COLUMNS) - 1)
+        choices = list(STATUS_LABELS.values())
+        ws.data_validation(1, COLUMNS.index("Status"), last, COLUMNS.index("Status"), {
+            "validate": "list", "source": choices, "ignore_blank": True,
+            "error_title": "Status", "error_message": f"Choose one of: {', '.join(choices)}"})
+        help_ws = wb.add_worksheet(HELP_SHEET)
+        help_ws.write_string(0, 0, "Column", head)
+        help_ws.write_string(0, 1, "How to fill in", head)
+        for r, (name, text) in enumerate(_HOW_TO, start=1):
+            help_ws.write_string(r, 0, name)
+            help_ws.write_string(r, 1, text, wrap)
+        help_ws.set_column(0, 0, 16)
+        help_ws.set_column(1, 1, 110)
+        wb.close()
     return path

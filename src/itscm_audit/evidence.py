@@ -362,6 +362,13 @@ def _locate(root: Path, file: Path) -> tuple[Path, str]:
     return lexical, safe_relative(rel.as_posix())
 
 
+def last_modified(root: Path, file: Path) -> date:
+    """The day ``file`` (found as :func:`add_evidence` finds it) was last modified: the collection date
+    ``evidence add`` records when none is given. Raises :class:`EvidenceError` as ``add_evidence`` does."""
+    target, _rel = _locate(Path(root), Path(file))
+    return date.fromtimestamp(target.stat().st_mtime)
+
+
 def add_evidence(root: Path, file: Path, evidence_type: str, collected: date, *, title: str | None = None,
                  services: Iterable[str] = (), exercises: Iterable[str] = (), objectives: Iterable[str] = (),
                  ttl_days: int | None = None, effective_from: date | None = None,

@@ -32,6 +32,7 @@ from itscm_audit.result import (
     RequirementStatus,
     Status,
 )
+from itscm_audit.scoping import sector_matches
 
 _OUTCOME_STATUS = {
     Outcome.PASS: Status.MET,
@@ -196,7 +197,7 @@ def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Seque
     cond = req.applicability
     if cond is None:
         return None
-    if cond.sectors and sector and sector not in cond.sectors:
+    if cond.sectors and sector and not sector_matches(sector, cond.sectors):
         return f"Applies to {', '.join(cond.sectors)} entities; the organisation's sector is {sector}."
     if cond.phi and not any(s.phi for s in data.services):
         return "No in-scope service holds protected health information (PHI flag), so this does not apply."

@@ -54,8 +54,14 @@ def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...],
                                     full_result=full_result)
     result = outcome.result
     tripped = outcome.gate_failures(fail_on) if fail_on else ()
+    from itscm_audit.next_steps import workspace_next_actions
+
+    actions, unlisted = workspace_next_actions(workspace, result)
     if as_json:
         summary = outcome.summary()
+        summary["next_actions"] = [{"kind": a.kind, "text": a.text, "requirements": list(a.requirements)}
+                                   for a in actions]
+        summary["unlisted_sources"] = list(unlisted)
         if fail_on:
             summary["gate"] = {"fail_on": fail_on, "tripped": [f"{r.framework}:{r.requirement_id}" for r in tripped]}
         echo_json(summary)
@@ -78,6 +84,13 @@ def assess_cmd(workspace: Path, as_of: date | None, frameworks: tuple[str, ...],
         if outcome.manifest_sha256:
             click.echo(f"Manifest SHA-256: {outcome.manifest_sha256}"
                        + ("" if no_history else " (recorded in the history; verify-pack checks it)"))
+        if unlisted:
+            click.echo(f"Not read: {len(unlisted)} spreadsheet(s) in data/ not listed under 'sources:' in itscm.yaml: "
+                       + ", ".join(unlisted[:5]) + (" ..." if len(unlisted) > 5 else ""))
+        if actions:
+            click.echo("Next actions (most requirements first):")
+            for number, action in enumerate(actions, start=1):
+                click.echo(f"  {number}. {action.text}")
     if fail_on and tripped:
         click.echo(f"--fail-on {fail_on}: {len(tripped)} requirement(s) at or below "
                    f"{fail_on.replace('_', ' ')}:", err=True)

@@ -33,7 +33,8 @@ def evidence_group() -> None:
 @click.option("--type", "evidence_type", required=True, metavar="TYPE",
               help="Evidence type id (post_exercise_report, continuity_plan, backup_report...).")
 @click.option("--collected", callback=parse_date, metavar="YYYY-MM-DD",
-              help="When the artefact was collected (default: the file's last-modified date).")
+              help="When the artefact was collected (default: the file's last-modified date, and the command "
+                   "says so). Evidence collected after an assessment's as-of date does not count for it.")
 @click.option("--title", help="A readable title for the packs.")
 @click.option("--service", "services", multiple=True, metavar="ID", help="Service it relates to (repeatable).")
 @click.option("--exercise", "exercises", multiple=True, metavar="ID", help="Exercise it documents (repeatable).")
@@ -54,16 +55,36 @@ def add_cmd(root: Path, file: Path, evidence_type: str, collected: date | None, 
       itscm-audit evidence add acme exercises/EX-2026-031-report.md --type post_exercise_report \\
           --collected 2026-04-02 --service SVC-004 --exercise EX-2026-031
     """
-    from itscm_audit.evidence import add_evidence
+    from itscm_audit.evidence import add_evidence, last_modified
 
+    why = None
     if collected is None:
-        candidates = [file, root / "evidence" / file, root / file]
-        found = next((c for c in candidates if c.is_file()), file)
-        collected = date.fromtimestamp(found.stat().st_mtime) if found.is_file() else date(1970, 1, 1)
+        collected = last_modified(root, file)
+        why = (f"collected {collected}: the file's last-modified date, as --collected was not given (give "
+               "--collected YYYY-MM-DD for the day it was really collected)")
     item = add_evidence(root, file, evidence_type, collected, title=title, services=services,
                         exercises=exercises, objectives=objectives, ttl_days=ttl_days)
     click.echo(f"Recorded evidence/{item.path} ({item.evidence_type}, collected {item.collected}, "
                f"sha256 {item.sha256[:12]}...)")
+    if why:
+        click.echo(why)
+    as_of = _workspace_as_of(root)
+    if as_of is not None and item.collected > as_of:
+        click.echo(f"note: collected after the workspace's as-of date {as_of} (itscm.yaml): it does not count as "
+                   f"current evidence for an assessment as of {as_of}")
+
+
+def _workspace_as_of(root: Path) -> date | None:
+    """``as_of`` of the workspace's itscm.yaml, when it has one (a broken file is not this command's business)."""
+    from itscm_audit.config import CONFIG_NAME, load_config
+    from itscm_audit.errors import ItscmError
+
+    if not (root / CONFIG_NAME).is_file():
+        return None
+    try:
+        return load_config(root).as_of
+    except ItscmError:
+        return None
 
 
 @evidence_group.command("list")
