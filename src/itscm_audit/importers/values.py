@@ -578,7 +578,7 @@ def tier_parser(table: dict[str, str], confirmed: frozenset[str] = frozenset()) 
         found = table.get(key)
         if found is not None and found.isdigit():
             return from_word(raw, key, found)
-        match = _TIER_DIGIT.match(raw)
+        match = _TIER_DIGIT.match(key)
         if match:
             return max(1, int(match.group(1)))
         roman = _TIER_ROMAN.match(key)
