@@ -403,7 +403,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                           ref(file, sheet_name, number, id_header, id_value), Severity.ERROR)
                 continue
             seen[id_value] = number
-        if special and band_tier is not None and record["tier"] is None and not (gaps and "tier" in gaps):
+        if special and band_tier is not None and record["tier"] is None and "tier" not in rawd:
+            # only an empty tier cell takes the band's tier: a tier written but unreadable stays unread
             record["tier"] = band_tier[0]
             rawd["tier"] = band_tier[1]
         if special and lifecycle and record["status"] is not None and record["status"] != ACTIVE_LIFECYCLE:
@@ -536,7 +537,9 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
         want_datetime = kind_of(kind, fld) == "datetime"
         try:
             day = value.resolve(order, want_datetime)
-            latest = ctx.settings.latest_done() if base in DONE_DATES.get(owner, ()) else None
+            done = base in DONE_DATES.get(owner, ()) or (kind is EntityKind.EXERCISE and fld == "date" and any(
+                record.get(f) is not None for f in EXERCISE_OUTCOMES))
+            latest = ctx.settings.latest_done() if done else None
             V.check_date(day.date() if isinstance(day, dt.datetime) else day, value.raw, latest)
         except (ValueError, V.ValueProblem) as exc:
             _clear(record, fld)
