@@ -560,11 +560,11 @@ NOT_GIVEN_WORDS: dict[str, str] = {
         "#ref!", "do not know", "don't know", "dont know", "not sure", "a determiner", "a confirmer",
         "a definir", "a venir", "inconnu", "inconnue", "en attente", "non determine", "non defini",
         "voir note", "voir notes", "voir commentaire", "voir commentaires", "n/d", "n.d", "ne sais pas",
-        "not yet", "not provided", "not recorded", "not assessed", "not yet assessed", "not available",
-        "unavailable", "no data", "not tested", "not yet tested", "pending confirmation",
+        "not provided", "not recorded", "not assessed", "not yet assessed", "not available",
+        "unavailable", "no data", "pending confirmation",
         "awaiting vendor", "to follow", "to be scheduled", "to be planned",
         "a planifier", "a verifier", "a revoir", "a valider", "a completer", "a preciser", "a fournir",
-        "a obtenir", "a documenter", "non disponible", "pas encore", "non connu", "non connue", "non evalue",
+        "a obtenir", "a documenter", "non disponible", "non connu", "non connue", "non evalue",
         "non evaluee", "en cours de validation", "en validation", "non fourni", "non fournie",
         # template prompts left in a cell the officer did not fill in
         "mm/dd/yyyy", "dd/mm/yyyy", "yyyy-mm-dd", "aaaa-mm-jj", "jj/mm/aaaa", "<date>",
@@ -608,7 +608,8 @@ PLACEHOLDER_PATTERN = re.compile(r"^\s*<[^<>]{1,60}>\s*$|^\s*\[[^\[\]]{1,60}\]\s
 """Template placeholders such as ``<Enter Name>`` or ``[Insert date]`` (not given: unknown)."""
 
 NEVER_WORDS: frozenset[str] = frozenset({"never", "not yet", "not done", "jamais", "pas encore", "aucune",
-                                         "aucun", "none"})
+                                         "aucun", "none", "not tested", "not yet tested", "never tested",
+                                         "jamais teste", "pas encore teste", "non teste", "not verified"})
 """In a date column: the event has not happened. No date, with a note (rules then say "never ...")."""
 
 TIER: dict[str, str] = {
