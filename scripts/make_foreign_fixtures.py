@@ -350,6 +350,22 @@ def bia_objectifs_deux_lignes(folder: Path) -> Path:
     return _save(wb, folder / "bia_objectifs_deux_lignes.xlsx")
 
 
+def dr_log_target_actual(folder: Path) -> Path:
+    """A DR test log whose header row is under a band of groups: "Target" merged over RTO / RPO and "Actual"
+    over RTO / RPO (the same sub-headers twice), the other headers on the second row only."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    ws = wb.active
+    ws.title = "DR Tests"
+    ws.append([None, None, None, "Target", None, "Actual", None, None])
+    ws.append(["Test ID", "Date", "Systems", "RTO", "RPO", "RTO", "RPO", "Result"])
+    ws.append(["DR-01", dt.datetime(2026, 3, 4), "EB-01", "4 hrs", "1 hr", "5 hrs", "30 min", "Fail"])
+    ws.append(["DR-02", dt.datetime(2026, 6, 9), "EB-02", "8 hrs", "4 hrs", "6 hrs", "N/A", "Pass"])
+    ws.merge_cells("D1:E1")
+    ws.merge_cells("F1:G1")
+    return _save(wb, folder / "dr_log_target_actual.xlsx")
+
+
 BACKUP_HOSTS = ("EB-01", "EB-02", "EB-03")
 
 
@@ -475,6 +491,7 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "call_tree_group_headers.xlsx": call_tree_group_headers,
     "arbre_appel_deux_lignes.csv": arbre_appel_deux_lignes,
     "bia_objectifs_deux_lignes.xlsx": bia_objectifs_deux_lignes,
+    "dr_log_target_actual.xlsx": dr_log_target_actual,
     "backup_job_log.csv": backup_job_log,
     "breach_log_regulator_acronyms.xlsx": breach_log_regulator_acronyms,
     "registre_incidents_pied.csv": registre_incidents_pied,

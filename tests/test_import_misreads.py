@@ -113,6 +113,29 @@ def test_recovery_objectives_grouped_over_dmia_dmt_pdma(tmp_path: Path) -> None:
     assert _accounts(result) == {"Services": (7, 5, 0, 2)}
 
 
+def test_a_band_of_groups_above_repeated_sub_headers(tmp_path: Path) -> None:
+    result = _import(shapes.dr_log_target_actual(tmp_path))
+    (mapping,) = result.mappings
+    assert (mapping.header_first_row, mapping.header_row) == (1, 2)
+    fields = {c.header: c.field for c in mapping.columns}
+    assert fields == {"Test ID": "id", "Date": "date", "Systems": "services", "Target / RTO": "target_rto",
+                      "Target / RPO": "target_rpo", "Actual / RTO": "achieved_recovery_time",
+                      "Actual / RPO": "achieved_data_loss", "Result": "result"}
+    first, second = result.data.exercises
+    assert (first.target_rto, first.achieved_recovery_time, first.achieved_data_loss) == (
+        4 * H, 5 * H, dt.timedelta(minutes=30))
+    assert first.source.row == 3 and first.result is ExerciseResult.FAILED
+    assert second.achieved_data_loss is None and second.not_given == {"achieved_data_loss": "not_applicable"}
+    assert _issues(result, "value.not_given") == [(4, "Actual / RPO", "N/A")]
+    assert _accounts(result) == {"DR Tests": (2, 2, 0, 0)}
+
+
+def test_every_group_naming_someone_else_names_the_alternate() -> None:
+    from itscm_audit.importers.vocabulary import SECONDARY_GROUPS
+
+    assert {g for g in SECONDARY_GROUPS if header_fields(EntityKind.CONTACT, g)[0][0] != "alternate"} == set()
+
+
 @pytest.mark.parametrize(("kind", "group", "sub", "field"), [
     (EntityKind.EXERCISE, "Target", "RTO", "target_rto"),
     (EntityKind.EXERCISE, "Achieved", "RTO", "achieved_recovery_time"),
@@ -166,6 +189,14 @@ def test_notifications_to_a_regulator_named_by_its_acronym(tmp_path: Path) -> No
 ])
 def test_who_was_notified_is_read_under_its_usual_names(header: str, field: str) -> None:
     assert header_fields(EntityKind.INCIDENT, header)[0] == (field, pytest.approx(1.0, abs=0.05))
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Server/Service", "service_id"), ("Host", "service_id"), ("Job Name", "service_id"), ("Job end", "completed"),
+    ("End Time", "completed"), ("Backup Result", "status"), ("Restore tested?", "restore_test"),
+])
+def test_a_backup_tool_export_under_its_usual_headers(header: str, field: str) -> None:
+    assert header_fields(EntityKind.BACKUP_RUN, header)[0][0] == field
 
 
 def test_a_french_count_footer_is_not_an_incident(tmp_path: Path) -> None:

@@ -100,8 +100,9 @@ _REGULATORS = ("regulator", "authority", "supervisory authority", "competent aut
 (Ireland's DPC, Ontario's IPC, Canada's OPC, Québec's CAI, France's CNIL, the UK's ICO...)."""
 _PEOPLE = ("individuals", "affected individuals", "data subjects", "affected data subjects", "persons",
            "affected persons", "people", "affected people", "patients", "customers", "clients", "members",
-           "employees", "staff", "users", "consumers", "policyholders", "students", "residents", "citizens",
-           "subjects", "affected parties", "affected")
+           "employees", "users", "consumers", "policyholders", "students", "residents", "citizens",
+           "subjects", "affected parties", "affected", "affected customers", "affected clients", "affected members",
+           "affected patients", "affected users", "affected employees")
 """The people a personal-data breach is notified to, by the names registers give them."""
 _REGULATEURS = ("cai", "commission", "commission acces a information", "commissaire", "commissaire a la vie privee",
                 "autorite", "autorite de controle", "regulateur", "cnil", "amf", "organisme de reglementation")
@@ -115,8 +116,9 @@ def _notified(whom: tuple[str, ...], french: tuple[str, ...]) -> tuple[str, ...]
     forms: list[str] = []
     for who in whom:
         forms += [f"{who} notified", f"notified {who}", f"notified to {who}", f"date {who} notified",
-                  f"{who} notification", f"{who} notification date", f"{who} informed", f"reported to {who}",
-                  f"date reported to {who}"]
+                  f"{who} notified date", f"date notified to {who}", f"{who} notification", f"{who} notification date",
+                  f"notification to {who}", f"date of {who} notification", f"{who} informed",
+                  f"date {who} informed", f"reported to {who}", f"date reported to {who}"]
     for qui in french:
         for verb in ("avise", "avisee", "avises", "avisees", "informe", "informee", "informes", "informees",
                      "notifie", "notifiee", "notifies", "notifiees"):
@@ -293,7 +295,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                  "nom du titulaire", "responsable", "contact principal"),
         "alternate": ("alternate", "alternate contact", "backup contact", "deputy", "secondary", "alternate name",
                       "backup person", "deputy name", "delegate", "suppleant", "substitut", "remplacant", "releve",
-                      "suppleant e", "substitut e", "nom du suppleant", "suppleance"),
+                      "suppleant e", "substitut e", "nom du suppleant", "suppleance", "secondary contact",
+                      "second contact", "suppleante", "remplacante", "contact de releve", "contact secondaire",
+                      "personne suppleante", "backup"),
         "phone": ("phone", "telephone", "mobile", "phone number", "cell", "tel", "mobile phone", "cell phone",
                   "work phone", "contact number", "cellulaire", "no de telephone", "numero de telephone",
                   "telephone cellulaire", "tel cellulaire"),
@@ -443,16 +447,19 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                       "job end time", "job finished", "job completed", "end", "ended", "ended at", "end date",
                       "finished at", "finish time", "completion time", "completed on", "backup end",
                       "backup completed", "fin de la tache", "fin du travail", "date de fin", "date et heure de fin"),
-        "status": ("status", "result", "outcome", "statut", "resultat", "etat"),
-        "restore_test": ("restore test", "restore tested", "test restore", "restore verified",
-                         "test de restauration", "restauration testee", "restauration verifiee"),
+        "status": ("status", "result", "outcome", "statut", "resultat", "etat", "backup status", "backup result",
+                   "job status", "job result", "last result", "statut de la sauvegarde", "resultat de la sauvegarde"),
+        "restore_test": ("restore test", "restore tested", "test restore", "restore verified", "restore check",
+                         "test restore done", "restore test performed", "restore validated", "recovery tested",
+                         "test de restauration", "restauration testee", "restauration verifiee",
+                         "test de restauration effectue"),
     },
 }
 """Normalised header text -> model field, per entity. The first synonym is the canonical header."""
 
 SECONDARY_GROUPS: frozenset[str] = frozenset({
-    "alternate", "alternates", "alternate contact", "backup", "backup contact", "secondary", "secondary contact",
-    "deputy", "delegate", "second contact", "suppleant", "suppleante", "suppleant e", "suppleants", "substitut",
+    "alternate", "alternate contact", "backup", "backup contact", "secondary", "secondary contact",
+    "deputy", "delegate", "second contact", "suppleant", "suppleante", "suppleant e", "substitut",
     "substitut e", "remplacant", "remplacante", "releve", "contact de releve", "contact secondaire",
     "personne suppleante",
 })
