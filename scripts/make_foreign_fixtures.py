@@ -285,24 +285,28 @@ def register_under_a_logo(folder: Path) -> Path:
 
 
 def call_tree_group_headers(folder: Path) -> Path:
-    """A call tree with a two-row header: "Role" and "Last verified" merged down over both rows, "Primary
-    contact" merged over Name / Phone / Email and "Backup contact" over Name / Phone."""
+    """A call tree with a two-row header under an empty first row (a logo) and a merged title: "Role" and
+    "Last verified" merged down over both rows, "Primary contact" merged over Name / Phone / Email and
+    "Backup contact" over Name / Phone."""
     wb = Workbook()
     wb.properties.created = wb.properties.modified = _FIXED
     ws = wb.active
     ws.title = "Call Tree"
-    ws["A1"] = "Eastbay Mutual - crisis call tree (check every quarter)"
-    ws.merge_cells("A1:G1")
-    ws.append([])
-    ws.append(["Role", "Primary contact", None, None, "Backup contact", None, "Last verified"])
-    ws.append([None, "Name", "Phone", "Email", "Name", "Phone", None])
-    ws.append(["Crisis lead", "Ines Moreau", "604-555-0101", "ines.moreau@eastbay.example", "Tom Reyes",
-               "604-555-0102", dt.datetime(2026, 6, 2)])
-    ws.append(["IT recovery", "Raj Patel", "604-555-0103", "raj.patel@eastbay.example", "Lea Novak",
-               "604-555-0104", "TBC"])
-    ws.append(["Communications", "Ana Lopes", "604-555-0105", "ana.lopes@eastbay.example", None, None,
-               "30/02/2026"])
-    for merged in ("A3:A4", "B3:D3", "E3:F3", "G3:G4"):
+    rows: dict[int, list[Any]] = {
+        2: ["Eastbay Mutual - crisis call tree (check every quarter)"],
+        4: ["Role", "Primary contact", None, None, "Backup contact", None, "Last verified"],
+        5: [None, "Name", "Phone", "Email", "Name", "Phone", None],
+        6: ["Crisis lead", "Ines Moreau", "604-555-0101", "ines.moreau@eastbay.example", "Tom Reyes",
+            "604-555-0102", dt.datetime(2026, 6, 2)],
+        7: ["IT recovery", "Raj Patel", "604-555-0103", "raj.patel@eastbay.example", "Lea Novak", "604-555-0104",
+            "TBC"],
+        8: ["Communications", "Ana Lopes", "604-555-0105", "ana.lopes@eastbay.example", None, None, "30/02/2026"],
+    }
+    for number, row in rows.items():
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(row=number, column=column, value=value)
+    for merged in ("A2:G2", "A4:A5", "B4:D4", "E4:F4", "G4:G5"):
         ws.merge_cells(merged)
     return _save(wb, folder / "call_tree_group_headers.xlsx")
 
@@ -364,6 +368,20 @@ def dr_log_target_actual(folder: Path) -> Path:
     ws.merge_cells("D1:E1")
     ws.merge_cells("F1:G1")
     return _save(wb, folder / "dr_log_target_actual.xlsx")
+
+
+def values_under_a_wide_header(folder: Path) -> Path:
+    """A CSV whose "Depends on" header spans two columns (a blank header cell after it) and whose first line
+    under the header holds values only there: a row without an identifier, not a row of sub-headers."""
+    lines = [
+        "Service ID,Service Name,Depends on,,RTO",
+        ",,Core Banking,Payments,",
+        "EB-01,Claims Intake,EB-02,,4",
+        "EB-02,Underwriting,,,2",
+    ]
+    path = folder / "values_under_a_wide_header.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 BACKUP_HOSTS = ("EB-01", "EB-02", "EB-03")
@@ -492,6 +510,7 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "arbre_appel_deux_lignes.csv": arbre_appel_deux_lignes,
     "bia_objectifs_deux_lignes.xlsx": bia_objectifs_deux_lignes,
     "dr_log_target_actual.xlsx": dr_log_target_actual,
+    "values_under_a_wide_header.csv": values_under_a_wide_header,
     "backup_job_log.csv": backup_job_log,
     "breach_log_regulator_acronyms.xlsx": breach_log_regulator_acronyms,
     "registre_incidents_pied.csv": registre_incidents_pied,

@@ -59,7 +59,7 @@ def test_rows_under_an_empty_first_row_are_cited_where_the_officer_sees_them(tmp
 def test_group_headers_over_sub_headers_give_each_column_its_field(tmp_path: Path) -> None:
     result = _import(shapes.call_tree_group_headers(tmp_path))
     (mapping,) = result.mappings
-    assert (mapping.header_first_row, mapping.header_row) == (3, 4)
+    assert (mapping.header_first_row, mapping.header_row) == (4, 5)
     fields = {c.header: c.field for c in mapping.columns}
     assert fields == {"Role": "role", "Primary contact / Name": "name", "Primary contact / Phone": "phone",
                       "Email": "email", "Backup contact / Name": "alternate", "Backup contact / Phone": None,
@@ -68,12 +68,12 @@ def test_group_headers_over_sub_headers_give_each_column_its_field(tmp_path: Pat
     assert (lead.role, lead.name, lead.phone, lead.email, lead.alternate) == (
         "Crisis lead", "Ines Moreau", "604-555-0101", "ines.moreau@eastbay.example", "Tom Reyes")
     assert lead.extra == {"Backup contact / Phone": "604-555-0102"}  # the backup's phone is not the lead's
-    assert lead.last_verified == dt.date(2026, 6, 2) and lead.source.row == 5
+    assert lead.last_verified == dt.date(2026, 6, 2) and lead.source.row == 6
     assert lead.columns["name"] == "Primary contact / Name"
     assert it.last_verified is None and it.not_given == {"last_verified": "unknown"}
     assert comms.alternate is None and comms.last_verified is None
-    assert _issues(result, "value.not_given") == [(6, "Last verified", "TBC")]
-    assert _issues(result, "value.unreadable") == [(7, "Last verified", "30/02/2026")]
+    assert _issues(result, "value.not_given") == [(7, "Last verified", "TBC")]
+    assert _issues(result, "value.unreadable") == [(8, "Last verified", "30/02/2026")]
     assert _accounts(result) == {"Call Tree": (3, 3, 0, 0)}
 
 
@@ -128,6 +128,16 @@ def test_a_band_of_groups_above_repeated_sub_headers(tmp_path: Path) -> None:
     assert second.achieved_data_loss is None and second.not_given == {"achieved_data_loss": "not_applicable"}
     assert _issues(result, "value.not_given") == [(4, "Actual / RPO", "N/A")]
     assert _accounts(result) == {"DR Tests": (2, 2, 0, 0)}
+
+
+def test_values_under_a_wide_header_are_not_taken_for_sub_headers(tmp_path: Path) -> None:
+    result = _import(shapes.values_under_a_wide_header(tmp_path))
+    (mapping,) = result.mappings
+    assert (mapping.header_first_row, mapping.header_row) == (None, 1)
+    assert {c.header: c.field for c in mapping.columns}["Depends on"] == "depends_on"
+    assert [(s.id, s.depends_on) for s in result.data.services] == [("EB-01", ("EB-02",)), ("EB-02", ())]
+    assert _issues(result, "row.skipped") == [(2, None, None)]
+    assert _accounts(result) == {"values_under_a_wide_header": (3, 2, 0, 1)}
 
 
 def test_every_group_naming_someone_else_names_the_alternate() -> None:

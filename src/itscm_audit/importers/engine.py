@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import hashlib
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,10 +30,12 @@ from itscm_audit.errors import SourceError
 from itscm_audit.importers.columns import (
     CONFIRM_BELOW,
     KEEP_AS_EXTRA,
+    MIN_CONFIDENCE,
     ColumnMapping,
     TableMapping,
     column_index,
     column_letter,
+    group_fields,
     map_columns,
 )
 from itscm_audit.importers.context import ImportContext, ImportResult, ref
@@ -147,7 +150,7 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
             ctx.issue("sheet.not_recognised", "sheet not recognised as a continuity table: not imported",
                       ref(label, sheet_name), Severity.INFO)
         return None
-    header = read_header(preview, found.position, merges)
+    header = read_header(preview, found.position, merges, _names_a_field(found.entity))
     number = preview[header.position][0]
     columns = map_columns(found.entity, header.texts, header.continues, sample_below(preview, header.position),
                           ctx.settings, forced, header.groups)
@@ -166,6 +169,12 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
     return _check_forced(ctx, mapping)
 
 
+def _names_a_field(kind: EntityKind) -> Callable[[str, str], bool]:
+    """Whether a group header and its sub-header name a field of ``kind`` (see :func:`read_header`)."""
+    return lambda group, sub: any(field_exists(kind, f) and score >= MIN_CONFIDENCE
+                                  for f, score in group_fields(kind, group, sub))
+
+
 def _profile_mapping(ctx: ImportContext, label: str, table: ProfileTable, preview: list[tuple[int, list[Any]]],
                      merges: list[tuple[int, int, int, int]], forced: dict[str, str | None]) -> TableMapping | None:
     """The profile's mapping when the header row still matches it; otherwise located issues and ``None``."""
@@ -176,7 +185,12 @@ def _profile_mapping(ctx: ImportContext, label: str, table: ProfileTable, previe
         ctx.issue("profile.mismatch", f"saved profile expects the header on row {table.header_row}, "
                   "which is no longer there", where)
         return None
-    header = read_header(preview, position, merges)
+    try:
+        kind = EntityKind(table.entity)
+    except ValueError:
+        ctx.issue("profile.mismatch", f"saved profile names an unknown entity {table.entity!r}", where)
+        return None
+    header = read_header(preview, position, merges, _names_a_field(kind))
     texts = header.texts
     problems = []
     for col in table.columns:
@@ -197,11 +211,6 @@ def _profile_mapping(ctx: ImportContext, label: str, table: ProfileTable, previe
         for col, message, now in problems:
             ctx.issue("profile.mismatch", f"the file no longer matches its saved mapping profile: {message}",
                       ref(label, sheet, table.header_row, col.header, now or None))
-        return None
-    try:
-        kind = EntityKind(table.entity)
-    except ValueError:
-        ctx.issue("profile.mismatch", f"saved profile names an unknown entity {table.entity!r}", where)
         return None
     columns = []
     for col in table.columns:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,20 +72,27 @@ GROUP_JOIN = " / "
 _MAX_SUB_HEADER = 60
 
 
-def read_header(preview: list[tuple[int, list[Any]]], pos: int, merges: list[Merge]) -> Header:
+def read_header(preview: list[tuple[int, list[Any]]], pos: int, merges: list[Merge],
+                names_a_field: Callable[[str, str], bool]) -> Header:
     """The header at ``pos``: with the sub-headers of the row below it, or under the group headers of the
-    row above it, when the two rows form one header; else the row alone (see :func:`header_texts`)."""
+    row above it, when the two rows form one header; else the row alone (see :func:`header_texts`).
+
+    ``names_a_field(group, sub)`` says whether a column's group and sub-header name a field of the table's
+    entity: the two rows are one header only when one of them does (a first record with values only
+    under a merged header is not a row of sub-headers)."""
     number, row = preview[pos]
     below = preview[pos + 1][1] if pos + 1 < len(preview) and preview[pos + 1][0] == number + 1 else None
     if below is not None:
         spans = _group_spans(row, below, number - 1, merges, unmerged=True)
-        if spans:
-            return _two_rows(row, below, number - 1, merges, spans, pos)
+        header = _two_rows(row, below, number - 1, merges, spans, pos) if spans else None
+        if header is not None and any(names_a_field(*pair) for pair in header.groups.values()):
+            return header
     above = row_above(preview, pos)
     if above is not None:
         spans = _group_spans(above, row, number - 2, merges, unmerged=False)
-        if spans:
-            return _two_rows(above, row, number - 2, merges, spans, pos - 1)
+        header = _two_rows(above, row, number - 2, merges, spans, pos - 1) if spans else None
+        if header is not None and any(names_a_field(*pair) for pair in header.groups.values()):
+            return header
     texts, continues = header_texts(row, number - 1, merges, above)
     return Header(pos, texts, continues)
 
