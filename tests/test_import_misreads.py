@@ -286,3 +286,15 @@ def test_the_import_command_bounds_done_dates_by_today_and_says_so(tmp_path: Pat
     assert f"checked against {today.isoformat()} (today)" in text and "Use --as-of" in text
     pinned = CliRunner().invoke(main, ["import", str(log), "--as-of", ahead.isoformat(), "--json"]).stdout
     assert [e["id"] for e in json.loads(pinned)["records"]["exercises"]] == ["EX-1", "EX-2"]
+
+
+def test_a_two_row_header_is_saved_and_reused_as_a_profile(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    path = shapes.call_tree_group_headers(tmp_path)
+    first = import_files([path], workspace, as_of=AS_OF, save_profiles=True)
+    again = import_files([path], workspace, as_of=AS_OF, save_profiles=True)
+    (mapping,) = again.mappings
+    assert mapping.from_profile and (mapping.header_first_row, mapping.header_row) == (4, 5)
+    assert not [i for i in again.issues if i.code == "profile.mismatch"]
+    assert again.data.contacts == first.data.contacts
