@@ -252,6 +252,246 @@ def registre_incidents(folder: Path) -> Path:
     return _save(_workbook("Registre", rows), folder / "registre_incidents.xlsx")
 
 
+# --- misreads found on unseen files (issue 10 follow-up) -----------------------------------------------------
+
+def register_under_a_logo(folder: Path) -> Path:
+    """A BIA whose first two rows are empty (a logo floats over them) and whose first column is empty: the
+    title in B3, a legend block, the header on row 8 from column B. Every location must name the row and
+    column the officer sees, not the first used cell's."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    ws = wb.active
+    ws.title = "Services"
+    cells: dict[str, Any] = {
+        "B3": "Eastbay Mutual - critical services register",
+        "B5": "Legend:", "C5": "Tier 1 = must recover the same day",
+        "C6": "Durations in hours unless stated",
+    }
+    header = ["Ref", "Business Service", "Tier", "RTO", "RPO", "Lifecycle"]
+    rows = [
+        ["EB-01", "Claims Intake", "Tier 1", "2h", "15 mins", "Live"],
+        ["EB-02", "Underwriting", "Tier 2", "8h", "TBC", "Live"],
+        ["EB-03", "Agent Portal", "Tier 2", "-2 h", "1h", "Live"],
+        ["EB-04", "Archive Search", "Tier 3", "3 days", "1 day", "Planned"],
+    ]
+    for column, text in enumerate(header, start=2):
+        ws.cell(row=8, column=column, value=text)
+    for number, row in enumerate(rows, start=9):
+        for column, value in enumerate(row, start=2):
+            ws.cell(row=number, column=column, value=value)
+    for where, text in cells.items():
+        ws[where] = text
+    return _save(wb, folder / "register_under_a_logo.xlsx")
+
+
+def call_tree_group_headers(folder: Path) -> Path:
+    """A call tree with a two-row header under an empty first row (a logo) and a merged title: "Role" and
+    "Last verified" merged down over both rows, "Primary contact" merged over Name / Phone / Email and
+    "Backup contact" over Name / Phone."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    ws = wb.active
+    ws.title = "Call Tree"
+    rows: dict[int, list[Any]] = {
+        2: ["Eastbay Mutual - crisis call tree (check every quarter)"],
+        4: ["Role", "Primary contact", None, None, "Backup contact", None, "Last verified"],
+        5: [None, "Name", "Phone", "Email", "Name", "Phone", None],
+        6: ["Crisis lead", "Ines Moreau", "604-555-0101", "ines.moreau@eastbay.example", "Tom Reyes",
+            "604-555-0102", dt.datetime(2026, 6, 2)],
+        7: ["IT recovery", "Raj Patel", "604-555-0103", "raj.patel@eastbay.example", "Lea Novak", "604-555-0104",
+            "TBC"],
+        8: ["Communications", "Ana Lopes", "604-555-0105", "ana.lopes@eastbay.example", None, None, "30/02/2026"],
+    }
+    for number, row in rows.items():
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(row=number, column=column, value=value)
+    for merged in ("A2:G2", "A4:A5", "B4:D4", "E4:F4", "G4:G5"):
+        ws.merge_cells(merged)
+    return _save(wb, folder / "call_tree_group_headers.xlsx")
+
+
+def arbre_appel_deux_lignes(folder: Path) -> Path:
+    """Un arbre d'appel exporté en CSV avec un en-tête sur deux lignes, sans fusion : « Responsable » au-dessus
+    de Nom / Téléphone / Courriel, « Suppléant(e) » au-dessus de Nom / Téléphone."""
+    lines = [
+        "Rôle;Responsable;;;Suppléant(e);;Dernière vérification",
+        ";Nom;Téléphone;Courriel;Nom;Téléphone;",
+        "Direction de crise;Hélène Roy;418 555-0150;helene.roy@ville.example;Marc Paré;418 555-0151;2026-05-04",
+        "Reprise TI;Samuel Côté;418 555-0152;samuel.cote@ville.example;;;à vérifier",
+    ]
+    path = folder / "arbre_appel_deux_lignes.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    return path
+
+
+def bia_objectifs_deux_lignes(folder: Path) -> Path:
+    """Un BIA dont l'en-tête tient sur deux lignes : « Objectifs de reprise » fusionné au-dessus de DMIA / DMT /
+    PDMA, les autres en-têtes fusionnés vers le bas ; des niveaux « Criticité N », des bandes de section,
+    « Mis hors service », « ? » et « s.o. »."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    ws = wb.active
+    ws.title = "Services"
+    ws.append(["Inventaire des services TI - PCA 2026"])
+    ws.append([])
+    ws.append(["Code", "Service", "Responsable", "Niveau de criticité", "Objectifs de reprise", None, None,
+               "Renseignements personnels", "Statut"])
+    ws.append([None, None, None, None, "DMIA", "DMT", "PDMA", None, None])
+    ws.append(["Services essentiels (niveau 1)"])                                                     # 5 band
+    ws.append(["SV-01", "Répartition des appels", "Julie Caron", "Criticité 1", "8 heures", "2 heures", "0",
+               "Oui", "Actif"])                                                                       # 6
+    ws.append(["SV-02", "Paie", "Marc Roy", "Criticité 1", "2 jours", "1 jour ouvrable", "s.o.", "Oui",
+               "Actif"])                                                                              # 7
+    ws.append(["Autres services (niveau 3)"])                                                         # 8 band
+    ws.append(["SV-03", "Horaires", "Julie Caron", "Criticité 2", "3 jours", "?", "4 heures", "Non",
+               "Actif"])                                                                              # 9
+    ws.append(["SV-04", "Archives", "Marc Roy", None, "2 semaines", "5 jours", "1 jour", "Non", "Actif"])   # 10
+    ws.append(["SV-05", "Ancien système", "Marc Roy", "Catégorie X", "1 semaine", "3 jours", "1 jour", "Non",
+               "Mis hors service"])                                                                   # 11
+    for merged in ("A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:G3", "H3:H4", "I3:I4"):
+        ws.merge_cells(merged)
+    return _save(wb, folder / "bia_objectifs_deux_lignes.xlsx")
+
+
+def dr_log_target_actual(folder: Path) -> Path:
+    """A DR test log whose header row is under a band of groups: "Target" merged over RTO / RPO and "Actual"
+    over RTO / RPO (the same sub-headers twice), the other headers on the second row only."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    ws = wb.active
+    ws.title = "DR Tests"
+    ws.append([None, None, None, "Target", None, "Actual", None, None])
+    ws.append(["Test ID", "Date", "Systems", "RTO", "RPO", "RTO", "RPO", "Result"])
+    ws.append(["DR-01", dt.datetime(2026, 3, 4), "EB-01", "4 hrs", "1 hr", "5 hrs", "30 min", "Fail"])
+    ws.append(["DR-02", dt.datetime(2026, 6, 9), "EB-02", "8 hrs", "4 hrs", "6 hrs", "N/A", "Pass"])
+    ws.merge_cells("D1:E1")
+    ws.merge_cells("F1:G1")
+    return _save(wb, folder / "dr_log_target_actual.xlsx")
+
+
+def values_under_a_wide_header(folder: Path) -> Path:
+    """A CSV whose "Depends on" header spans two columns (a blank header cell after it) and whose first line
+    under the header holds values only there: a row without an identifier, not a row of sub-headers."""
+    lines = [
+        "Service ID,Service Name,Depends on,,RTO",
+        ",,Core Banking,Payments,",
+        "EB-01,Claims Intake,EB-02,,4",
+        "EB-02,Underwriting,,,2",
+    ]
+    path = folder / "values_under_a_wide_header.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+BACKUP_HOSTS = ("EB-01", "EB-02", "EB-03")
+
+
+def backup_job_log(folder: Path, days: int = 200) -> Path:
+    """A backup tool's CSV export, one line per job: "Server/Service, Job end, Result, Restore test"; a job
+    with no end time ("n/a") and one for a server no register knows (EB-OLDMAIL)."""
+    lines = ["Server/Service,Job end,Result,Restore test"]
+    start = dt.datetime(2026, 1, 1, 23, 0)
+    for day in range(days):
+        for number, host in enumerate(BACKUP_HOSTS):
+            end = start + dt.timedelta(days=day, minutes=7 * number + day % 13)
+            result = "Failed" if (day + number) % 37 == 0 else "Success"
+            restore = "Y" if day % 30 == number else ""
+            lines.append(f"{host},{end:%Y-%m-%d %H:%M},{result},{restore}")
+    lines[100] = "EB-02,n/a,Failed,"
+    lines[150] = "EB-OLDMAIL,2026-02-19 23:40,Success,"
+    path = folder / "backup_job_log.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def breach_log_regulator_acronyms(folder: Path) -> Path:
+    """A breach log that names the regulator by its acronym ("OIPC notified") and the people concerned by
+    what they are ("Members notified"); "TBD" where the notification is not yet known; a count footer."""
+    rows: list[list[Any]] = [
+        ["Incident #", "Summary", "Detected", "Privacy breach?", "Risk of significant harm", "OIPC notified",
+         "Members notified", "Systems affected"],
+        ["PB-01", "Statements mailed to the wrong members", dt.datetime(2026, 2, 3, 9, 0), "Y", "Yes",
+         dt.datetime(2026, 2, 5, 16, 0), dt.datetime(2026, 2, 9), "Claims Intake"],
+        ["PB-02", "Portal outage", dt.datetime(2026, 4, 1, 7, 30), "N", None, None, None, "EB-03"],
+        ["PB-03", "Stolen laptop", dt.datetime(2026, 7, 2, 11, 0), "Y", "Yes", "TBD", None, "Underwriting"],
+        [],
+        ["Count: 3"],
+    ]
+    return _save(_workbook("Breaches", rows), folder / "breach_log_regulator_acronyms.xlsx")
+
+
+def registre_incidents_pied(folder: Path) -> Path:
+    """Un registre des incidents en CSV (point-virgule, Windows-1252) : « CAI avisée le », « Clients avisés
+    le », « n/d » et « à venir », et un pied de tableau « Nombre d'incidents : 2 » après une ligne vide."""
+    lines = [
+        "No d'incident;Titre;Détecté le;Atteinte aux renseignements personnels;CAI avisée le;Clients avisés le;"
+        "Services touchés",
+        "INC-26-01;Courriel au mauvais destinataire;2026-03-02 10:15;Oui;2026-03-04 09:00;2026-03-06;SV-02",
+        "INC-26-02;Hameçonnage;2026-06-11 08:00;Oui;n/d;à venir;Paie",
+        "",
+        "Nombre d'incidents : 2",
+    ]
+    path = folder / "registre_incidents_pied.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+def exercise_log_slashed_services(folder: Path) -> Path:
+    """A workbook with its services and an exercise log naming them "EB-01/EB-02", "EB-01 / EB-03" or
+    "EB-02 + Mainframe"; an exercise with a result dated years ahead (a typing mistake) and a planned one
+    (no result yet) dated next year."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    services = wb.active
+    services.title = "Services"
+    for row in (["Service ID", "Service Name", "Tier"], ["EB-01", "Claims Intake", 1], ["EB-02", "Underwriting", 2],
+                ["EB-03", "Agent Portal", 2]):
+        services.append(row)
+    log = wb.create_sheet("Exercises")
+    for row in (
+        ["Exercise", "Date", "Type", "Services tested", "RTO achieved", "Outcome"],
+        ["EX-26-01", dt.datetime(2026, 2, 11), "Tabletop", "EB-01/EB-02", None, "Successful"],
+        ["EX-26-02", dt.datetime(2026, 4, 8), "Failover", "EB-01 / EB-03", "3 hours", "Partially successful"],
+        ["EX-26-03", dt.datetime(2026, 6, 17), "Simulation", "EB-02 + Mainframe", None, "Successful"],
+        ["EX-26-04", "2032-06-17", "Tabletop", "Agent Portal", None, "Successful"],
+        ["EX-27-01", "2028-03-15", "Full interruption", "EB-01", None, None],
+    ):
+        log.append(row)
+    return _save(wb, folder / "exercise_log_slashed_services.xlsx")
+
+
+def plans_et_formation_dates(folder: Path) -> Path:
+    """Un registre des plans (« No du plan », une date « 30/11/2024 » qui ne peut être que jour-mois) et un
+    onglet de formations dont une date « 12/05/2026 » ne dit pas seule l'ordre du jour et du mois."""
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    plans = wb.active
+    plans.title = "Registre des plans"
+    for row in (["No du plan", "Titre", "Responsable", "Date d'approbation", "Dernière révision"],
+                ["PL-01", "Plan de continuité", "Julie Caron", "30/11/2024", "15 mars 2026"],
+                ["PL-02", "Plan de reprise TI", "Marc Roy", "2025-09-18", "à planifier"]):
+        plans.append(row)
+    training = wb.create_sheet("Formations")
+    for row in (["Employé(e)", "Fonction", "Formation suivie", "Date de complétion"],
+                ["Julie Caron", "Direction de crise", "Gestion de crise", "12/05/2026"],
+                ["Marc Roy", "Reprise TI", "Exercice de reprise", "en attente"]):
+        training.append(row)
+    return _save(wb, folder / "plans_et_formation_dates.xlsx")
+
+
+def journal_nature(folder: Path) -> Path:
+    """Un journal d'exercices en CSV dont le type est dans une colonne « Nature »."""
+    lines = [
+        "Code;Date de l'exercice;Nature;Périmètre;Résultat",
+        "EX-01;2026-02-17;Exercice sur table;SV-01;Réussi",
+        "EX-02;22 avril 2026;Basculement;SV-02;Échec",
+    ]
+    path = folder / "journal_nature.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -265,6 +505,18 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "arbre_appel.xlsx": arbre_appel,
     "fournisseurs.csv": fournisseurs,
     "registre_incidents.xlsx": registre_incidents,
+    "register_under_a_logo.xlsx": register_under_a_logo,
+    "call_tree_group_headers.xlsx": call_tree_group_headers,
+    "arbre_appel_deux_lignes.csv": arbre_appel_deux_lignes,
+    "bia_objectifs_deux_lignes.xlsx": bia_objectifs_deux_lignes,
+    "dr_log_target_actual.xlsx": dr_log_target_actual,
+    "values_under_a_wide_header.csv": values_under_a_wide_header,
+    "backup_job_log.csv": backup_job_log,
+    "breach_log_regulator_acronyms.xlsx": breach_log_regulator_acronyms,
+    "registre_incidents_pied.csv": registre_incidents_pied,
+    "exercise_log_slashed_services.xlsx": exercise_log_slashed_services,
+    "plans_et_formation_dates.xlsx": plans_et_formation_dates,
+    "journal_nature.csv": journal_nature,
 }
 """Every shape by file name."""
 

@@ -137,7 +137,8 @@ def test_yes_no(raw: object, expected: bool) -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("Tier 1", 1), ("1", 1), (2.0, 2), ("Critical", 1), ("Extreme", 1), ("High", 2), ("Medium", 3),
-    ("Deferrable", 4), ("T3", 3),
+    ("Deferrable", 4), ("T3", 3), ("Criticité 2", 2), ("Niveau de criticité 3", 3), ("Priorité 1", 1),
+    ("Criticality: High", 2), ("Criticité élevée", 2), ("Level: Low", 4),
 ])
 def test_tiers(raw: object, expected: int) -> None:
     assert read(V.tier_parser(VOCAB["tier"]), raw) == expected

@@ -37,8 +37,9 @@ MAX_READINGS = 8
                    "'PII (Y/N)=personal_data', 'Issues Found=finding.description'; 'Notes=' keeps it as an extra "
                    "attribute. Repeatable; saved in the mapping profile with --workspace.")
 @click.option("--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
-              help="Dates of things already done (verified, reviewed, completed) later than a year after this "
-                   "date are reported (default: as_of in itscm.yaml, else today).")
+              help="Dates of things already done (verified, reviewed, completed, an exercise whose result is "
+                   "recorded) later than a year after this date are reported (default: as_of in itscm.yaml, else "
+                   "today; the summary says which).")
 @json_option
 @handle_errors
 def import_cmd(paths: tuple[Path, ...], workspace: Path | None, entity: str | None, sheet: str | None,
@@ -69,11 +70,13 @@ def import_cmd(paths: tuple[Path, ...], workspace: Path | None, entity: str | No
     if save and workspace is None:
         raise UsageError("--save-profile needs --workspace (profiles are kept in the workspace)")
     columns = _parse_maps(maps)
+    bound_from = "--as-of"
     if as_of is None:
         from itscm_audit.config import CONFIG_NAME, load_config
 
         configured = load_config(workspace).as_of if workspace is not None and (
             workspace / CONFIG_NAME).is_file() else None
+        bound_from = "as_of in itscm.yaml" if configured else "today"
         as_of = configured or dt.date.today()  # the clock is read here, in the command, never in the library
     try:
         result = import_files(list(paths), workspace, entity=entity, sheet=sheet, save_profiles=save,
@@ -84,9 +87,12 @@ def import_cmd(paths: tuple[Path, ...], workspace: Path | None, entity: str | No
         raise
     usable = total_records(result) > 0
     if as_json:
-        echo_json(_as_json(result))
+        echo_json(_as_json(result) | {"as_of": {"date": as_of.isoformat(), "from": bound_from}})
     else:
         _summary(result, saved=save and usable)
+        click.echo(f"Dates of things already done (completed, verified, reviewed, exercised with a result) were "
+                   f"checked against {as_of.isoformat()} ({bound_from}): more than a year later is reported."
+                   + (" Use --as-of to choose another date." if bound_from == "today" else ""))
     if not usable:
         raise SourceError("nothing usable was imported", location=", ".join(p.as_posix() for p in paths),
                           hint="see the problems listed above; --entity or --sheet can help detection")
@@ -123,6 +129,7 @@ def _as_json(result: ImportResult) -> dict[str, Any]:
         "accounts": [a.model_dump(mode="json") for a in result.accounts],
         "tables": [
             {"file": m.file, "sheet": m.sheet, "entity": m.entity.value, "header_row": m.header_row,
+             "header_first_row": m.header_first_row or m.header_row,
              "from_profile": m.from_profile, "runner_up": m.runner_up.value if m.runner_up else None,
              "confidence": m.confidence,
              "columns": [{"column": c.letter, "header": c.header, "field": c.field, "confidence": c.confidence}
@@ -147,7 +154,9 @@ def _summary(result: ImportResult, *, saved: bool) -> None:
             how = "saved profile" if mapping.from_profile else "detected"
             if mapping.runner_up is not None and not mapping.from_profile:
                 how += f", confidence {mapping.confidence:.2f}, runner-up {mapping.runner_up.value}"
-            click.echo(f"  {where}header on row {mapping.header_row}: {mapping.entity.value} ({how})")
+            rows = (f"rows {mapping.header_first_row}-{mapping.header_row}" if mapping.header_first_row
+                    else f"row {mapping.header_row}")
+            click.echo(f"  {where}header on {rows}: {mapping.entity.value} ({how})")
             for c in mapping.columns:
                 if c.continues is not None:
                     continue

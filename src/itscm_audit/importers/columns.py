@@ -17,7 +17,13 @@ from typing import Any
 from itscm_audit.importers import values as V
 from itscm_audit.importers.fields import ParserSettings, compile_parser, field_exists, kind_of, split_field
 from itscm_audit.importers.profiles import ProfileColumn, ProfileTable
-from itscm_audit.importers.vocabulary import GENERIC_HEADERS, HEADER_SYNONYMS, header_words, normalise_header
+from itscm_audit.importers.vocabulary import (
+    GENERIC_HEADERS,
+    HEADER_SYNONYMS,
+    SECONDARY_GROUPS,
+    header_words,
+    normalise_header,
+)
 from itscm_audit.model import EntityKind
 
 MIN_CONFIDENCE = 0.78
@@ -77,6 +83,8 @@ class TableMapping:
     """The entity the table would otherwise have been read as (``None``: no other candidate)."""
     confidence: float = 1.0
     """How clearly ``entity`` beat the runner-up: 1.0 alone, 0.5 a tie."""
+    header_first_row: int | None = None
+    """The header's first row when it takes two (a group header over sub-headers); else ``None``."""
 
     def to_profile_table(self) -> ProfileTable:
         return ProfileTable(
@@ -261,13 +269,32 @@ def content_fit(kind: EntityKind, fld: str, header: str, cells: Sequence[Any], s
     return read / tried if tried else None
 
 
+def group_fields(kind: EntityKind, group: str, sub: str) -> list[tuple[str, float]]:
+    """Fields a column under a group header may name: the two headers read together when they are a
+    synonym ("Primary" + "Name", "Target" + "RTO"), else the sub-header alone ("Objectifs de reprise" +
+    "DMT"). Under a group naming someone else than the record ("Alternate", "Suppléant"), the person's
+    name is the field the group names and the person's other details are kept as extras."""
+    together = [(f, s) for f, s in header_fields(kind, f"{group} {sub}") if s >= CONFIRM_BELOW]
+    if together:
+        return together
+    if normalise_header(group) in SECONDARY_GROUPS:
+        named = header_fields(kind, sub)
+        if named and named[0][0] == "name":
+            return [(f, s) for f, s in header_fields(kind, group) if s >= CONFIRM_BELOW]
+        return []
+    return header_fields(kind, sub)
+
+
 def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], sample: Sequence[Sequence[Any]],
-                settings: ParserSettings, forced: dict[str, str | None] | None = None) -> tuple[ColumnMapping, ...]:
+                settings: ParserSettings, forced: dict[str, str | None] | None = None,
+                groups: dict[int, tuple[str, str]] | None = None) -> tuple[ColumnMapping, ...]:
     """Assign each field to at most one column, best confidence first; the rest are kept as extras.
 
-    ``forced`` maps a header (as written, any case) or a column letter to a field (``None``: extra).
+    ``forced`` maps a header (as written, any case) or a column letter to a field (``None``: extra);
+    ``groups`` gives the group header and sub-header of the columns under a two-row header.
     """
     forced = forced or {}
+    groups = groups or {}
     pinned: dict[int, str | None] = {}
     for index, header in enumerate(texts):
         if not header or index in continues:
@@ -280,7 +307,8 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
     for index, header in enumerate(texts):
         if not header or index in continues or index in pinned:
             continue
-        options = [(f, s) for f, s in header_fields(kind, header) if s >= MIN_CONFIDENCE and field_exists(kind, f)]
+        named = group_fields(kind, *groups[index]) if index in groups else header_fields(kind, header)
+        options = [(f, s) for f, s in named if s >= MIN_CONFIDENCE and field_exists(kind, f)]
         if not options:
             continue
         cells = [row[index] for row in sample if index < len(row)]

@@ -54,6 +54,9 @@ class ImportContext:
     written: dict[tuple[EntityKind, str], set[str]] = field(default_factory=dict)
     """Every reference written, per (entity, field), collected as the rows are read: when they are all
     ids of the records they name, linking has nothing to do."""
+    date_evidence: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per file, how many dates read so far could only be day-first (``dmy``) or month-first (``mdy``):
+    settles a column whose own dates do not say which."""
 
     @property
     def vocab(self) -> dict[str, dict[str, str]]:

@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import hashlib
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,17 +30,19 @@ from itscm_audit.errors import SourceError
 from itscm_audit.importers.columns import (
     CONFIRM_BELOW,
     KEEP_AS_EXTRA,
+    MIN_CONFIDENCE,
     ColumnMapping,
     TableMapping,
     column_index,
     column_letter,
+    group_fields,
     map_columns,
 )
 from itscm_audit.importers.context import ImportContext, ImportResult, ref
 from itscm_audit.importers.detect import detect
 from itscm_audit.importers.fields import ParserSettings, field_exists, mappable_fields
 from itscm_audit.importers.links import link_references
-from itscm_audit.importers.locate import PREVIEW_ROWS, header_texts, row_above, sample_below
+from itscm_audit.importers.locate import PREVIEW_ROWS, read_header, sample_below
 from itscm_audit.importers.prefetch import prefetched
 from itscm_audit.importers.profiles import Profile, ProfileTable, load_profile, merge_profile
 from itscm_audit.importers.readers import OpenedSource, open_source
@@ -147,12 +150,13 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
             ctx.issue("sheet.not_recognised", "sheet not recognised as a continuity table: not imported",
                       ref(label, sheet_name), Severity.INFO)
         return None
-    number, row = preview[found.position]
-    texts, continues = header_texts(row, number - 1, merges, row_above(preview, found.position))
-    columns = map_columns(found.entity, texts, continues, sample_below(preview, found.position), ctx.settings,
-                          forced)
+    header = read_header(preview, found.position, merges, _names_a_field(found.entity))
+    number = preview[header.position][0]
+    columns = map_columns(found.entity, header.texts, header.continues, sample_below(preview, header.position),
+                          ctx.settings, forced, header.groups)
+    first = preview[header.first][0] if header.first is not None else None
     mapping = TableMapping(label, sheet_name, found.entity, number, columns, runner_up=found.runner_up,
-                           confidence=found.confidence)
+                           confidence=found.confidence, header_first_row=first)
     if found.runner_up is not None and found.confidence < 0.6:
         ctx.issue("table.entity_uncertain", f"read as {found.entity.value} (confidence {found.confidence:.2f}); it "
                   f"could also be {found.runner_up.value}: use --entity to choose",
@@ -165,19 +169,29 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
     return _check_forced(ctx, mapping)
 
 
+def _names_a_field(kind: EntityKind) -> Callable[[str, str], bool]:
+    """Whether a group header and its sub-header name a field of ``kind`` (see :func:`read_header`)."""
+    return lambda group, sub: any(field_exists(kind, f) and score >= MIN_CONFIDENCE
+                                  for f, score in group_fields(kind, group, sub))
+
+
 def _profile_mapping(ctx: ImportContext, label: str, table: ProfileTable, preview: list[tuple[int, list[Any]]],
                      merges: list[tuple[int, int, int, int]], forced: dict[str, str | None]) -> TableMapping | None:
     """The profile's mapping when the header row still matches it; otherwise located issues and ``None``."""
-    rows = dict(preview)
-    row = rows.get(table.header_row)
+    position = next((pos for pos, (number, _row) in enumerate(preview) if number == table.header_row), None)
     sheet = table.sheet or None
     where = ref(label, sheet, table.header_row)
-    if row is None:
+    if position is None:
         ctx.issue("profile.mismatch", f"saved profile expects the header on row {table.header_row}, "
                   "which is no longer there", where)
         return None
-    above = rows.get(table.header_row - 1)
-    texts, _continues = header_texts(row, table.header_row - 1, merges, above)
+    try:
+        kind = EntityKind(table.entity)
+    except ValueError:
+        ctx.issue("profile.mismatch", f"saved profile names an unknown entity {table.entity!r}", where)
+        return None
+    header = read_header(preview, position, merges, _names_a_field(kind))
+    texts = header.texts
     problems = []
     for col in table.columns:
         if col.continues is not None:
@@ -198,11 +212,6 @@ def _profile_mapping(ctx: ImportContext, label: str, table: ProfileTable, previe
             ctx.issue("profile.mismatch", f"the file no longer matches its saved mapping profile: {message}",
                       ref(label, sheet, table.header_row, col.header, now or None))
         return None
-    try:
-        kind = EntityKind(table.entity)
-    except ValueError:
-        ctx.issue("profile.mismatch", f"saved profile names an unknown entity {table.entity!r}", where)
-        return None
     columns = []
     for col in table.columns:
         index = column_index(col.column)
@@ -217,7 +226,9 @@ def _profile_mapping(ctx: ImportContext, label: str, table: ProfileTable, previe
     if any(c.forced for c in columns):
         taken = {c.field for c in columns if c.forced and c.field}
         columns = [c if c.forced or c.field not in taken else replace(c, field=None) for c in columns]
-    return _check_forced(ctx, TableMapping(label, sheet, kind, table.header_row, tuple(columns), from_profile=True))
+    first = preview[header.first][0] if header.first is not None and header.position == position else None
+    return _check_forced(ctx, TableMapping(label, sheet, kind, table.header_row, tuple(columns), from_profile=True,
+                                           header_first_row=first))
 
 
 def _used_keys(mapping: TableMapping, forced: dict[str, str | None]) -> set[str]:

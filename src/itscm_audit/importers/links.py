@@ -76,6 +76,13 @@ class _Index:
 
     def resolve(self, text: str) -> tuple[str | None, str]:
         """(id, how) for a reference as written; ``(None, "unknown")`` or ``(None, "ambiguous")``."""
+        found, how = self.resolve_whole(text)
+        if found is not None or how == "ambiguous":
+            return found, how
+        return self.resolve_coded(text)
+
+    def resolve_whole(self, text: str) -> tuple[str | None, str]:
+        """The reference as a whole: an id, or a name with case, spacing and accents folded."""
         if text in self.ids:
             return text, "id"
         found = self.keys.get(fold_key(text))
@@ -83,6 +90,10 @@ class _Index:
             return None, "ambiguous"
         if found is not None:
             return found, "name" if fold_key(found) != fold_key(text) else "id"
+        return None, "unknown"
+
+    def resolve_coded(self, text: str) -> tuple[str | None, str]:
+        """A name written with its code: ``Core Banking (SVC-03)``, ``SVC-03 - Core Banking``."""
         for pattern in (_WITH_CODE, _CODE_FIRST):
             match = pattern.match(text.strip())
             if match is None:
@@ -94,17 +105,26 @@ class _Index:
                     return candidate, "name"
         return None, "unknown"
 
-    def resolve_parts(self, text: str) -> list[str] | None:
-        """``"Core Banking and Payments"``, ``"SVC-01/SVC-02"``: several references in one item, when every
-        part resolves (``None`` otherwise)."""
+    def resolve_parts(self, text: str) -> list[tuple[str, str | None]] | None:
+        """``"SVC-01/SVC-02"``, ``"KI-01 / KI-04"``, ``"Core Banking and Payments"``: several references in
+        one item, each part with its id (``None``: unknown). ``None`` when the item is one reference: it
+        does not split, or it splits only on "and" / "et" / "&" and not every part resolves (a name such
+        as "Research and Development")."""
+        parts = [p.strip() for p in _SLASHED.split(text) if p.strip()]
+        if len(parts) >= 2:
+            found = [(part, self.resolve(part)[0]) for part in parts]
+            return found if any(target for _part, target in found) else None
         parts = [p.strip() for p in _JOINED.split(text) if p.strip()]
         if len(parts) < 2:
             return None
-        found = [self.resolve(part)[0] for part in parts]
-        return [f for f in found if f is not None] if all(found) else None
+        found = [(part, self.resolve(part)[0]) for part in parts]
+        return found if all(target for _part, target in found) else None
 
 
-_JOINED = re.compile(r"\s+(?:and|et|&|\+)\s+|\s*/\s*", re.IGNORECASE)
+_SLASHED = re.compile(r"\s*[/+]\s*")
+"""Separators that only ever join references ("KI-01/KI-02"); a part that resolves to nothing is reported."""
+_JOINED = re.compile(r"\s+(?:and|et|&)\s+", re.IGNORECASE)
+"""Words that join references but also appear inside names: every part must resolve."""
 
 
 def link_references(ctx: ImportContext) -> None:
@@ -152,21 +172,31 @@ def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str,
             if item in known:
                 resolved.append(item)
                 continue
-            target_id, how = index.resolve(str(item))
             column = record.columns.get(fld, fld)
             key = (record.source.file, record.source.sheet, column, str(item))
-            several = index.resolve_parts(str(item)) if target_id is None and isinstance(value, tuple) else None
+            target_id, how = index.resolve_whole(str(item))
+            several = None
+            if target_id is None and how != "ambiguous":
+                several = index.resolve_parts(str(item)) if isinstance(value, tuple) else None
+                if several is None:
+                    target_id, how = index.resolve_coded(str(item))
             if several:
-                entry = by_name.setdefault(key, [record.source.row, 0, ", ".join(several)])
+                found = [part_id for _part, part_id in several if part_id]
+                entry = by_name.setdefault(key, [record.source.row, 0, ", ".join(found), "one reference per part"])
                 entry[1] += 1
-                resolved.extend(several)
+                for part, part_id in several:
+                    if part_id is None:
+                        # one part names nothing: kept as written and reported, the others linked
+                        missing = unknown.setdefault((*key[:3], part), [record.source.row, 0, "unknown"])
+                        missing[1] += 1
+                    resolved.append(part_id or part)
                 changed = True
             elif target_id is None:
                 entry = unknown.setdefault(key, [record.source.row, 0, how])
                 entry[1] += 1
                 resolved.append(item)
             else:
-                entry = by_name.setdefault(key, [record.source.row, 0, target_id])
+                entry = by_name.setdefault(key, [record.source.row, 0, target_id, "by its name"])
                 entry[1] += 1
                 resolved.append(target_id)
                 changed = changed or target_id != item
@@ -180,7 +210,7 @@ def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str,
         what = f"names more than one {label}" if how == "ambiguous" else f"unknown {label}"
         ctx.issue("reference.unresolved", f"{what} {text!r}: kept as written{times}",
                   ref(file, sheet, row, header, text[:200]), Severity.WARNING)
-    for (file, sheet, header, text), (row, count, found) in by_name.items():
-        times = f" ({count} rows)" if count > 1 else ""
-        ctx.issue("reference.by_name", f"{text!r} read as {label} {found} (by its name){times}",
+    for (file, sheet, header, text), (row, count, found, how) in by_name.items():
+        times = f", {count} rows" if count > 1 else ""
+        ctx.issue("reference.by_name", f"{text!r} read as {label} {found} ({how}{times})",
                   ref(file, sheet, row, header, text[:200]), Severity.INFO)

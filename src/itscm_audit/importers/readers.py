@@ -90,9 +90,9 @@ class OpenedSource:
             assert self._csv_rows is not None
             return SheetRows(None, self._csv_rows)
         sheet = self._loaded.pop(name) if name in self._loaded else self._workbook.get_sheet_by_name(name)
-        start_row, start_col = sheet.start if sheet.height else (0, 0)
+        start_col = sheet.start[1] if sheet.height else 0
         merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        return SheetRows(name, _sheet_rows(sheet, start_row, start_col), merges)
+        return SheetRows(name, _sheet_rows(sheet, start_col), merges)
 
     def finish(self) -> str:
         """Read what no table needed (so the digest covers every byte) and return the SHA-256."""
@@ -108,18 +108,21 @@ class OpenedSource:
         return self._digest
 
 
-def _sheet_rows(sheet: Any, start_row: int, start_col: int) -> Iterator[tuple[int, list[Any]]]:
-    """Rows numbered as Excel shows them, padded so that index 0 is always column A."""
+def _sheet_rows(sheet: Any, start_col: int) -> Iterator[tuple[int, list[Any]]]:
+    """Rows numbered as Excel shows them, padded so that index 0 is always column A.
+
+    python-calamine's ``iter_rows`` yields the empty rows above the sheet's first used row (so its
+    rows count from row 1 whatever ``sheet.start`` says) but starts each row at the first used
+    column: the rows are numbered from 1 and only the columns are padded.
+    """
     if not start_col:
-        return zip(itertools.count(start_row + 1), sheet.iter_rows())
-    return _padded_rows(sheet, start_row, start_col)
+        return zip(itertools.count(1), sheet.iter_rows())
+    return _padded_rows(sheet, start_col)
 
 
-def _padded_rows(sheet: Any, start_row: int, start_col: int) -> Iterator[tuple[int, list[Any]]]:
+def _padded_rows(sheet: Any, start_col: int) -> Iterator[tuple[int, list[Any]]]:
     pad = [""] * start_col
-    number = start_row
-    for row in sheet.iter_rows():
-        number += 1
+    for number, row in enumerate(sheet.iter_rows(), start=1):
         yield number, pad + row
 
 

@@ -74,6 +74,9 @@ from itscm_audit.model import (
 )
 from itscm_audit.result import TableAccount
 
+EXERCISE_OUTCOMES = ("result", "achieved_recovery_time", "achieved_data_loss")
+"""An exercise with one of these written has taken place: its date is that of a done event."""
+
 FIELD_LABELS = {"rto": "RTO", "rpo": "RPO", "mtpd": "MTPD", "id": "id", "phi": "PHI flag",
                 "personal_data": "personal-data flag", "bia_reviewed": "BIA review date",
                 "target_rto": "target RTO", "target_rpo": "target RPO"}
@@ -165,6 +168,9 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     derive_ids = kind is EntityKind.EXERCISE and "id" not in by_field and "scenario" not in by_field
     derived_counts: dict[str, int] = {}
     lifecycle = kind is EntityKind.SERVICE and "status" in by_field
+    latest_done = settings.latest_done() or dt.date.max
+    done_exercise = (kind is EntityKind.EXERCISE and latest_done < dt.date.max and "date" in by_field
+                     and any(f in by_field for f in EXERCISE_OUTCOMES))
     explicit_scope = "in_scope" in by_field
 
     # vertical merges below the header are filled down (a category written once for many rows)
@@ -367,6 +373,16 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             stem = "EX-" + (when.raw if isinstance(when, V.AmbiguousDate) else when.isoformat()[:10])
             derived_counts[stem] = derived_counts.get(stem, 0) + 1
             record["id"] = stem if derived_counts[stem] == 1 else f"{stem}-{derived_counts[stem]}"
+        if done_exercise and type(when := record["date"]) is dt.date and when > latest_done and any(
+                record[f] is not None for f in EXERCISE_OUTCOMES):
+            # an exercise whose outcome is written has happened: a date years ahead is a typing mistake
+            date_reader = by_field["date"]
+            date_text = V.text(cells[date_reader.index]) if date_reader.index < width else ""
+            problems = problems if problems is not None else []
+            problems.append((date_reader.header, f"{date_text!r} is more than a year after the as-of date, for an "
+                             "exercise whose outcome is recorded (it has already happened)", date_text, "warning"))
+            rawd["date"] = date_text[:200]
+            record["date"] = None
         if problems:
             for header, message, raw, severity in problems:
                 sev = Severity.INFO if severity == "info" else Severity.WARNING
@@ -387,7 +403,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                           ref(file, sheet_name, number, id_header, id_value), Severity.ERROR)
                 continue
             seen[id_value] = number
-        if special and band_tier is not None and record["tier"] is None and not (gaps and "tier" in gaps):
+        if special and band_tier is not None and record["tier"] is None and "tier" not in rawd:
+            # only an empty tier cell takes the band's tier: a tier written but unreadable stays unread
             record["tier"] = band_tier[0]
             rawd["tier"] = band_tier[1]
         if special and lifecycle and record["status"] is not None and record["status"] != ACTIVE_LIFECYCLE:
@@ -485,19 +502,25 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
     Returns the positions of records rejected because a required date could not be settled.
     """
     dropped: set[int] = set()
+    in_file = ctx.date_evidence.setdefault(mapping.file, {})
+    for seen in evidence.values():
+        for order, count in seen.items():
+            in_file[order] = in_file.get(order, 0) + count
     if not ambiguous:
         return dropped
     kind = mapping.entity
+    from_file: set[int] = set()
     for position, fld, index, value, header in ambiguous:
-        seen = evidence.get(index, {})
-        if seen.get("dmy") and not seen.get("mdy"):
-            order = "dmy"
-        elif seen.get("mdy") and not seen.get("dmy"):
-            order = "mdy"
-        elif ctx.date_order in ("dmy", "mdy"):
+        order = _one_order(evidence.get(index, {}))
+        if not order and (order := _one_order(in_file)) and index not in from_file:
+            from_file.add(index)
+            example = "day-first" if order == "dmy" else "month-first"
+            ctx.issue("date.order_from_file", f"{value.raw!r} could be day-first or month-first: read {example} "
+                      f"like the other dates of this file that can only be {example}",
+                      records[position]["source"].model_copy(update={"column": header, "value": value.raw}),
+                      Severity.INFO)
+        if not order and ctx.date_order in ("dmy", "mdy"):
             order = ctx.date_order
-        else:
-            order = ""
         record = records[position]
         source = record["source"]
         owner, base = split_field(kind, fld)
@@ -514,7 +537,9 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
         want_datetime = kind_of(kind, fld) == "datetime"
         try:
             day = value.resolve(order, want_datetime)
-            latest = ctx.settings.latest_done() if base in DONE_DATES.get(owner, ()) else None
+            done = base in DONE_DATES.get(owner, ()) or (kind is EntityKind.EXERCISE and fld == "date" and any(
+                record.get(f) is not None for f in EXERCISE_OUTCOMES))
+            latest = ctx.settings.latest_done() if done else None
             V.check_date(day.date() if isinstance(day, dt.datetime) else day, value.raw, latest)
         except (ValueError, V.ValueProblem) as exc:
             _clear(record, fld)
@@ -528,6 +553,15 @@ def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[
             continue
         record[fld] = day
     return dropped
+
+
+def _one_order(seen: dict[str, int]) -> str:
+    """``dmy`` or ``mdy`` when the dates counted in ``seen`` could only be read one way; else ``""``."""
+    if seen.get("dmy") and not seen.get("mdy"):
+        return "dmy"
+    if seen.get("mdy") and not seen.get("dmy"):
+        return "mdy"
+    return ""
 
 
 def _clear(record: dict[str, Any], fld: str) -> None:

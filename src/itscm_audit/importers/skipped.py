@@ -71,7 +71,10 @@ def suspicious(folded: str) -> bool:
     return folded[:4] in SUSPICIOUS_PREFIXES or not folded[:1].isalnum() or len(folded) > 60
 
 _NUMBERS_AND_MARKS = re.compile(r"[\d:()%.,=#*-]+")
-_TOTAL_START = re.compile(r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number) of\b")
+_TOTAL_START = re.compile(
+    r"^(?:grand |sub[- ]?|sous[- ])?totals?\s*[:(]|^(?:count|nombre|number|total|nb) (?:of|de|des|d')\s*\w"
+    r"|^(?:count|number|nombre|nb|total|totale?s?|somme|sum)\b[^:=]{0,40}[:=]\s*\d+(?:[.,]\d+)?\s*$")
+"""``Total:``, ``Count of services``, ``Nombre d'incidents : 3``, ``Total services = 12``."""
 
 
 def row_texts(cells: list[Any]) -> list[str]:

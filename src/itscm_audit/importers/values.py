@@ -549,6 +549,8 @@ _TIER_DIGIT = re.compile(r"^(?:tier|t|level|niveau|palier|priority|priorite|p|ca
 _TIER_ROMAN = re.compile(r"^(?:tier|level|niveau|palier|cat|category|categorie|classe)\s*[-:#]?\s*(iv|v|i{1,3})\b",
                          re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_TIER_LABEL = re.compile(r"^(?:tier|level|niveau|palier|priority|priorite|criticality|criticite|criticity|"
+                         r"impact|importance|category|categorie|classe)(?:\s+de\s+criticite)?\s*[-:#]?\s*")
 _FIRM_TIER_WORDS = frozenset({"critical", "mission critical", "critique", "extreme", "vital", "vitale",
                               "non critical", "non-critical", "non critique", "deferrable", "differable"})
 
@@ -578,7 +580,7 @@ def tier_parser(table: dict[str, str], confirmed: frozenset[str] = frozenset()) 
         found = table.get(key)
         if found is not None and found.isdigit():
             return from_word(raw, key, found)
-        match = _TIER_DIGIT.match(raw)
+        match = _TIER_DIGIT.match(key)
         if match:
             return max(1, int(match.group(1)))
         roman = _TIER_ROMAN.match(key)
@@ -589,6 +591,13 @@ def tier_parser(table: dict[str, str], confirmed: frozenset[str] = frozenset()) 
             found = table.get(part_key)
             if found is not None and found.isdigit():
                 return from_word(raw, part_key, found)
+        label = _TIER_LABEL.match(key)
+        if label:
+            # "Criticality: High", "Criticité élevée": the word after the label
+            word = key[label.end():]
+            found = table.get(word)
+            if found is not None and found.isdigit():
+                return from_word(raw, word, found)
         raise ValueProblem(f"{raw!r} is not a tier (add it under vocabularies: tier: in itscm.yaml)")
 
     return _safe(parse)

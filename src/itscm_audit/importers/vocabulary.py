@@ -91,6 +91,43 @@ _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
 }
 """Columns of an exercise, incident or vendor row that carry its finding and corrective action."""
 
+_REGULATORS = ("regulator", "authority", "supervisory authority", "competent authority", "lead authority",
+               "data protection authority", "data protection commission", "privacy commissioner",
+               "information commissioner", "commissioner", "privacy regulator", "dpa", "dpc", "ico", "opc", "ipc",
+               "oipc", "cai", "cnil", "oaic", "edps", "hhs", "ocr", "hhs ocr", "central bank", "cbi", "osfi", "amf",
+               "fca", "pra", "csirt", "ncsc")
+"""Who a breach or a major incident is notified to: the regulator in general and the usual acronyms
+(Ireland's DPC, Ontario's IPC, Canada's OPC, Québec's CAI, France's CNIL, the UK's ICO...)."""
+_PEOPLE = ("individuals", "affected individuals", "data subjects", "affected data subjects", "persons",
+           "affected persons", "people", "affected people", "patients", "customers", "clients", "members",
+           "employees", "users", "consumers", "policyholders", "students", "residents", "citizens",
+           "subjects", "affected parties", "affected", "affected customers", "affected clients", "affected members",
+           "affected patients", "affected users", "affected employees")
+"""The people a personal-data breach is notified to, by the names registers give them."""
+_REGULATEURS = ("cai", "commission", "commission acces a information", "commissaire", "commissaire a la vie privee",
+                "autorite", "autorite de controle", "regulateur", "cnil", "amf", "organisme de reglementation")
+_PERSONNES = ("personnes", "personnes concernees", "personnes touchees", "clients", "membres", "patients",
+              "employes", "usagers", "citoyens", "participants", "beneficiaires", "assures")
+
+
+def _notified(whom: tuple[str, ...], french: tuple[str, ...]) -> tuple[str, ...]:
+    """Every way a register says "<whom> notified (on)": ``IPC notified``, ``Date patients notified``,
+    ``Notified to regulator``, ``CAI avisée le``, ``Clients informés``."""
+    forms: list[str] = []
+    for who in whom:
+        forms += [f"{who} notified", f"notified {who}", f"notified to {who}", f"date {who} notified",
+                  f"{who} notified date", f"date notified to {who}", f"{who} notification", f"{who} notification date",
+                  f"notification to {who}", f"date of {who} notification", f"{who} informed",
+                  f"date {who} informed", f"reported to {who}", f"date reported to {who}"]
+    for qui in french:
+        for verb in ("avise", "avisee", "avises", "avisees", "informe", "informee", "informes", "informees",
+                     "notifie", "notifiee", "notifies", "notifiees"):
+            forms.append(f"{qui} {verb}")
+        forms += [f"avis a la {qui}", f"avis au {qui}", f"avis aux {qui}", f"date avis a la {qui}",
+                  f"date avis aux {qui}", f"notification a la {qui}", f"notification aux {qui}"]
+    return tuple(dict.fromkeys(forms))
+
+
 HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     EntityKind.SERVICE: {
         "id": ("service id", "service ref", "service reference", "service code", "id", "ref id", "ref",
@@ -120,7 +157,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "rto": ("rto", "recovery time objective", "rto hours", "rto hrs", "recovery time", "target rto",
                 "rto target", "required rto", "business rto", "delai de reprise", "dmr",
                 "delai maximal de reprise", "objectif de temps de reprise", "otr", "delai de retablissement",
-                "temps de reprise", "rto delai de reprise", "delai de reprise rto", "objectif de delai de reprise"),
+                "temps de reprise", "rto delai de reprise", "delai de reprise rto", "objectif de delai de reprise",
+                "delai maximal de retablissement", "dmt"),
         "rpo": ("rpo", "recovery point objective", "rpo hours", "rpo hrs", "recovery point", "target rpo",
                 "data loss tolerance", "acceptable data loss", "maximum data loss", "rpo target", "pdma",
                 "perte de donnees maximale admissible", "perte de donnees maximale acceptable",
@@ -169,7 +207,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                  "drill date", "performed on", "task date", "date held", "held on", "date of test",
                  "date de exercice", "date du test", "realise le", "tenu le", "date de realisation"),
         "type": ("type", "exercise type", "test type", "kind of test", "test method", "exercise format",
-                 "format", "type exercice", "type de test", "type essai"),
+                 "format", "type exercice", "type de test", "type essai", "type de exercice", "nature",
+                 "nature de exercice", "nature du test", "nature exercice", "forme de exercice"),
         "scenario": ("scenario", "scenario tested", "exercise name", "test name", "name", "title",
                      "exercise title", "test scenario", "description", "objective", "objectif",
                      "nom de exercice", "titre", "scenario teste"),
@@ -184,11 +223,15 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                    "measured rto", "actual recovery", "achieved recovery", "time to restore",
                                    "recovery duration", "temps de reprise atteint", "temps de reprise reel",
                                    "dmr atteint", "rto atteint", "rto reel", "delai de reprise atteint",
-                                   "temps de reprise", "duree de reprise", "delai de reprise reel"),
+                                   "temps de reprise", "duree de reprise", "delai de reprise reel",
+                                   "temps de reprise obtenu", "temps de reprise mesure", "dmt obtenu", "dmt atteint",
+                                   "dmt reel", "rto obtenu", "delai de reprise obtenu", "duree de reprise obtenue",
+                                   "time achieved", "achieved time"),
         "achieved_data_loss": ("data loss", "achieved data loss", "actual data loss", "actual rpo",
                                "achieved rpo", "rpo achieved", "measured rpo", "data lost", "perte de donnees",
                                "perte de donnees reelle", "rpo atteint", "rpo reel", "pdma atteinte",
-                               "perte de donnees constatee"),
+                               "perte de donnees constatee", "perte de donnees obtenue", "perte de donnees mesuree",
+                               "pdma obtenue", "pdma reelle", "rpo obtenu"),
         "result": ("result", "outcome", "test result", "successful", "pass fail", "status", "overall result",
                    "exercise result", "exercise outcome", "resultat", "statut", "resultat de exercice",
                    "reussi echec"),
@@ -196,7 +239,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "rapport", "rapport exercice", "preuve", "rapport post exercice"),
         "target_rto": ("target rto", "rto target", "rto objective", "planned rto", "rto at the time",
                        "target recovery time", "rto tested against", "expected rto", "rto", "rto cible",
-                       "objectif rto", "dmr cible", "delai de reprise cible", "delai de reprise vise", "rto vise"),
+                       "objectif rto", "dmr cible", "delai de reprise cible", "delai de reprise vise", "rto vise",
+                       "dmt cible", "dmt vise", "objectif dmt", "dmt prevu", "rto prevu"),
         "target_rpo": ("target rpo", "rpo target", "rpo objective", "planned rpo", "rpo at the time",
                        "expected rpo", "rpo", "rpo cible", "objectif rpo", "pdma cible", "pdma visee"),
         "finding.description": _FINDING_ON_ROW,
@@ -251,7 +295,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                  "nom du titulaire", "responsable", "contact principal"),
         "alternate": ("alternate", "alternate contact", "backup contact", "deputy", "secondary", "alternate name",
                       "backup person", "deputy name", "delegate", "suppleant", "substitut", "remplacant", "releve",
-                      "suppleant e", "substitut e", "nom du suppleant", "suppleance"),
+                      "suppleant e", "substitut e", "nom du suppleant", "suppleance", "secondary contact",
+                      "second contact", "suppleante", "remplacante", "contact de releve", "contact secondaire",
+                      "personne suppleante", "backup"),
         "phone": ("phone", "telephone", "mobile", "phone number", "cell", "tel", "mobile phone", "cell phone",
                   "work phone", "contact number", "cellulaire", "no de telephone", "numero de telephone",
                   "telephone cellulaire", "tel cellulaire"),
@@ -301,7 +347,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     },
     EntityKind.PLAN_DOCUMENT: {
         "id": ("doc id", "document id", "plan id", "ref id", "id", "document ref", "document no", "ref",
-               "no document", "id document", "identifiant", "reference"),
+               "no document", "id document", "identifiant", "reference", "plan no", "plan number", "plan ref",
+               "no du plan", "no de plan", "numero du plan", "numero de plan", "id du plan", "code du plan",
+               "identifiant du plan", "no du document", "numero du document"),
         "title": ("title", "document title", "plan title", "document", "plan name", "name", "titre",
                   "nom du document", "nom du plan", "titre du document"),
         "type": ("type", "document type", "plan type", "type de document", "type de plan"),
@@ -321,7 +369,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "employee name", "nom", "employe", "personne", "participant e", "nom de employe"),
         "role": ("role", "job title", "position", "poste", "fonction", "titre du poste"),
         "course": ("course", "training", "module", "course name", "training course", "formation", "cours",
-                   "nom de la formation"),
+                   "nom de la formation", "formation suivie", "cours suivi", "training completed", "course taken"),
         "completed": ("completed", "completed on", "completion date", "date completed", "date", "complete le",
                       "date de completion", "terminee le", "suivie le", "date de la formation",
                       "date de fin"),
@@ -351,18 +399,13 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                  "renseignements personnels touches",
                                  "atteinte a la protection des renseignements personnels"),
         "risk_of_harm": ("risk of harm", "harm", "rrosh", "risk to individuals", "real risk of significant harm",
+                         "risk of significant harm", "significant harm", "risk of serious harm",
+                         "risk of serious injury", "risk level to individuals", "risque de prejudice grave",
                          "risque de prejudice serieux", "risque de prejudice", "prejudice serieux"),
         "jurisdictions": ("jurisdictions", "jurisdiction", "countries", "regions", "juridictions",
                           "juridiction", "territoires", "provinces"),
-        "regulator_notified": ("regulator notified", "notified regulator", "authority notified",
-                               "dpa notified", "commissioner notified", "opc notified", "cai notified",
-                               "ico notified", "date regulator notified", "regulator notification",
-                               "cai avisee", "commission avisee", "avis a la cai", "date avis a la cai",
-                               "commissaire avise", "autorite avisee", "avis au commissaire"),
-        "individuals_notified": ("individuals notified", "data subjects notified", "affected notified",
-                                 "individuals notified on", "customers notified", "personnes avisees",
-                                 "personnes concernees avisees", "avis aux personnes concernees",
-                                 "avis aux personnes"),
+        "regulator_notified": _notified(_REGULATORS, _REGULATEURS),
+        "individuals_notified": _notified(_PEOPLE, _PERSONNES),
         "registered": ("in breach register", "registered", "breach register", "recorded in register",
                        "inscrit au registre", "consigne au registre", "registre des incidents"),
         "major_ict": ("major ict incident", "major incident", "major ict", "dora major", "incident majeur"),
@@ -395,15 +438,34 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     },
     EntityKind.BACKUP_RUN: {
         "service_id": ("service", "service id", "system", "application", "job", "backup job", "systeme",
-                       "tache", "travail de sauvegarde"),
+                       "tache", "travail de sauvegarde", "server service", "service server", "server", "host",
+                       "hostname", "host name", "server name", "client", "backup client", "protected system",
+                       "system service", "service system", "job name", "backup set", "database", "database name",
+                       "vm", "vm name", "virtual machine", "serveur", "serveur service", "base de donnees",
+                       "nom du serveur", "hote", "client de sauvegarde"),
         "completed": ("completed at", "completed", "end time", "finished", "backup date", "date", "timestamp",
-                      "termine le", "heure de fin", "date de sauvegarde", "complete le", "fin"),
-        "status": ("status", "result", "outcome", "statut", "resultat", "etat"),
-        "restore_test": ("restore test", "restore tested", "test restore", "restore verified",
-                         "test de restauration", "restauration testee", "restauration verifiee"),
+                      "termine le", "heure de fin", "date de sauvegarde", "complete le", "fin", "job end",
+                      "job end time", "job finished", "job completed", "end", "ended", "ended at", "end date",
+                      "finished at", "finish time", "completion time", "completed on", "backup end",
+                      "backup completed", "fin de la tache", "fin du travail", "date de fin", "date et heure de fin"),
+        "status": ("status", "result", "outcome", "statut", "resultat", "etat", "backup status", "backup result",
+                   "job status", "job result", "last result", "statut de la sauvegarde", "resultat de la sauvegarde"),
+        "restore_test": ("restore test", "restore tested", "test restore", "restore verified", "restore check",
+                         "test restore done", "restore test performed", "restore validated", "recovery tested",
+                         "test de restauration", "restauration testee", "restauration verifiee",
+                         "test de restauration effectue"),
     },
 }
 """Normalised header text -> model field, per entity. The first synonym is the canonical header."""
+
+SECONDARY_GROUPS: frozenset[str] = frozenset({
+    "alternate", "alternate contact", "backup", "backup contact", "secondary", "secondary contact",
+    "deputy", "delegate", "second contact", "suppleant", "suppleante", "suppleant e", "substitut",
+    "substitut e", "remplacant", "remplacante", "releve", "contact de releve", "contact secondaire",
+    "personne suppleante",
+})
+"""Group headers over the details of someone other than the record itself ("Alternate" over Name / Phone
+in a call tree): the name under them is the field the group names, the rest is kept as extras."""
 
 KEY_FIELDS: dict[EntityKind, tuple[str, ...]] = {
     EntityKind.SERVICE: ("id", "name"),
@@ -460,7 +522,7 @@ GENERIC_HEADERS: frozenset[str] = frozenset({
     "responsable", "proprietaire", "portee", "systeme", "systems", "applications", "application", "issue",
     "issues", "rto", "rpo", "niveau", "priorite", "actions", "findings", "constat", "constats", "fonction",
     "critique", "critical", "test", "due", "suivi", "incident", "vendor", "supplier", "fournisseur", "tiers",
-    "format", "responsible", "assigned to", "date limite",
+    "format", "responsible", "assigned to", "date limite", "nature", "end", "server", "client", "host",
 })
 """Headers that many tables share: they count half when deciding which entity a sheet holds."""
 
@@ -506,6 +568,12 @@ NOT_GIVEN_WORDS: dict[str, str] = {
         "#ref!", "do not know", "don't know", "dont know", "not sure", "a determiner", "a confirmer",
         "a definir", "a venir", "inconnu", "inconnue", "en attente", "non determine", "non defini",
         "voir note", "voir notes", "voir commentaire", "voir commentaires", "n/d", "n.d", "ne sais pas",
+        "not provided", "not recorded", "not assessed", "not yet assessed", "not available",
+        "unavailable", "no data", "pending confirmation",
+        "awaiting vendor", "to follow", "to be scheduled", "to be planned",
+        "a planifier", "a verifier", "a revoir", "a valider", "a completer", "a preciser", "a fournir",
+        "a obtenir", "a documenter", "non disponible", "non connu", "non connue", "non evalue",
+        "non evaluee", "en cours de validation", "en validation", "non fourni", "non fournie",
         # template prompts left in a cell the officer did not fill in
         "mm/dd/yyyy", "dd/mm/yyyy", "yyyy-mm-dd", "aaaa-mm-jj", "jj/mm/aaaa", "<date>",
         "click here to enter text", "click here to enter a date", "please select...", "please select",
@@ -548,7 +616,8 @@ PLACEHOLDER_PATTERN = re.compile(r"^\s*<[^<>]{1,60}>\s*$|^\s*\[[^\[\]]{1,60}\]\s
 """Template placeholders such as ``<Enter Name>`` or ``[Insert date]`` (not given: unknown)."""
 
 NEVER_WORDS: frozenset[str] = frozenset({"never", "not yet", "not done", "jamais", "pas encore", "aucune",
-                                         "aucun", "none"})
+                                         "aucun", "none", "not tested", "not yet tested", "never tested",
+                                         "jamais teste", "pas encore teste", "non teste", "not verified"})
 """In a date column: the event has not happened. No date, with a note (rules then say "never ...")."""
 
 TIER: dict[str, str] = {
@@ -679,6 +748,7 @@ LIFECYCLE: dict[str, str] = {
                      "eol", "fin de vie", "obsolete", "inactive", "inactif", "inactive service", "retraite"),
                     "retired"),
     **dict.fromkeys(("decommissioned", "decommissionne", "decommissionnee", "hors service", "demantele",
+                     "mis hors service", "mise hors service", "retire du service", "retiree du service",
                      "removed", "shut down", "switched off", "desactive"), "decommissioned"),
     **dict.fromkeys(("planned", "proposed", "future", "prevu", "prevue", "planifie", "planifiee", "projet",
                      "en projet", "pipeline", "not started", "a venir"), "planned"),
