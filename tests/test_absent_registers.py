@@ -115,7 +115,7 @@ def test_a_register_not_imported_leaves_the_rule_without_data_and_says_what_to_d
         assert check.outcome == Outcome.NO_DATA, (rule_id, registers)
         assert check.entities == () and not check.failing
         assert check.summary.startswith("No ") and f"{REGISTER_NAMES[kind]}" in check.summary
-        assert "imported" in check.summary and "Import " in check.summary and "attest" in check.summary
+        assert "imported" in check.summary and ": import " in check.summary and "attest" in check.summary
 
 
 def test_a_missing_findings_register_says_the_exercise_rows_were_looked_at_too() -> None:
@@ -123,7 +123,7 @@ def test_a_missing_findings_register_says_the_exercise_rows_were_looked_at_too()
     check = run("finding.corrective_action", **data)
     assert check.summary.startswith("No findings register or corrective-action register imported (nor finding or "
                                     "action columns on the exercise or incident rows)")
-    assert "Import them" in check.summary
+    assert ": import them" in check.summary
 
 
 def test_training_register_absent_fails_no_one() -> None:
@@ -131,7 +131,8 @@ def test_training_register_absent_fails_no_one() -> None:
                 Contact(role="IT lead", name="Eric Martin", source=src(3)))
     check = run("training.current", contacts=contacts)
     assert check.outcome == Outcome.NO_DATA and check.entities == ()
-    assert check.summary.startswith("No training register imported: not assessed rather than failed. Import it")
+    assert check.summary.startswith("No training register imported, so this is not assessed rather than failed: "
+                                    "import it")
 
 
 def test_training_register_present_still_fails_who_it_does_not_list() -> None:
@@ -237,7 +238,7 @@ def test_no_post_exercise_report_in_the_locker_at_all_is_not_assessed() -> None:
         check = run("exercise.report", evidence=locker, exercises=drills)
         assert check.outcome == Outcome.NO_DATA and not check.failing
         assert check.summary.startswith("No post-exercise report in the evidence locker at all (2 exercise(s) in the "
-                                        "window): not assessed rather than failed.")
+                                        "window), so this is not assessed rather than failed")
         assert "itscm-audit evidence add DIR FILE --type post_exercise_report --exercise ID" in check.summary
         # each exercise is still listed, with what its row says, so the officer knows what to file
         assert [(e.entity_id, e.outcome) for e in check.entities] == [("E1", Outcome.NO_DATA), ("E2", Outcome.NO_DATA)]

@@ -341,7 +341,8 @@ def test_evidence_only_objective_with_none_of_its_type_waits_for_evidence_or_an_
                                                                                             Outcome.NO_DATA)},
                               {}, None, OrgData(), ())
     assert rs.status == Status.NOT_ASSESSED
-    assert rs.rationale.endswith(
+    assert rs.rationale.startswith(
         "What would decide it: OBJ-POLICY: no evidence of type bc_policy in the evidence locker; add evidence of "
         "type bc_policy (itscm-audit evidence add DIR FILE --type bc_policy), or attest it in attestations.xlsx. "
-        "training.current no_data")
+        "training.current no_data No data yet for the objectives behind it: OBJ-POLICY (equal, strength 10) is "
+        "not assessed;")

@@ -78,9 +78,9 @@ def not_imported(kinds: Sequence[EntityKind]) -> str:
     carried = " or ".join(CARRIED_ON[k] for k in kinds if k in CARRIED_ON)
     also = f" (nor {carried} columns on the exercise or incident rows)" if carried else ""
     them = "it" if len(kinds) == 1 else "them"
-    return (f"No {names(kinds)} imported{also}: not assessed rather than failed. Import "
-            f"{them} (put the file in data/ and list it under 'sources:' in itscm.yaml), or attest the "
-            "requirements this rule decides in attestations.xlsx.")
+    return (f"No {names(kinds)} imported{also}, so this is not assessed rather than failed: import {them} (put "
+            f"the file in data/ and list it under 'sources:' in itscm.yaml), or attest the requirements it decides "
+            "in attestations.xlsx.")
 
 
 def add_evidence(types: Sequence[str], options: str = "") -> str:

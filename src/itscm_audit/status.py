@@ -293,8 +293,8 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
         data_status = Status.NOT_ASSESSED
         reason = f"No data yet for the objectives behind it: {trace}."
         wanted = _what_would_decide(contributions, views, checks)
-        if wanted:
-            reason += f" What would decide it: {' '.join(wanted)}"
+        if wanted:  # first: the packs show a rationale's first sentence, and this is what the officer can do
+            reason = f"What would decide it: {' '.join(wanted)} {reason}"
     elif full_assessed:
         data_status = worst(c.objective_status for c in full_assessed)
         reason = f"Through the crosswalk: {trace}."

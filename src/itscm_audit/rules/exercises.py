@@ -224,8 +224,8 @@ def exercise_report(ctx: RuleContext) -> CheckResult:
         # no report of any exercise in the locker at all: the locker is not kept yet, which shows no gap
         unfiled = [entity("exercise", r.entity_id, Outcome.NO_DATA, r.message, *r.sources) for r in results]
         return not_assessed("exercise.report", title, f"No post-exercise report in the evidence locker at all "
-                            f"({len(results)} exercise(s) in the window): not assessed rather than failed. To "
-                            f"decide it, {add_evidence((_REPORT,), ' --exercise ID')}.", unfiled)
+                            f"({len(results)} exercise(s) in the window), so this is not assessed rather than "
+                            f"failed: {add_evidence((_REPORT,), ' --exercise ID')}.", unfiled)
     return aggregate("exercise.report", title, results, ctx.policy.partial_threshold, "exercises in the window",
                      evidence=tuple(dict.fromkeys(used)))
 
