@@ -217,7 +217,7 @@ def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Seque
 def _what_would_decide(contributions: Sequence[Contribution], views: Sequence[ObjectiveStatus],
                        checks: dict[str, CheckResult]) -> list[str]:
     """For the objectives that are not assessed, what is missing and what to do, once each: the summaries
-    of their rules that had no data ("No training register imported: ... Import it, or attest"), else the
+    of their rules that had no data ("No training register imported, so ...: import it ..., or attest"), else the
     objective's own rationale ("add evidence of type bc_policy ...", "it needs an attestation")."""
     said: dict[str, None] = {}
     for c, view in zip(contributions, views, strict=True):
