@@ -7,7 +7,6 @@ from pathlib import Path
 from itscm_audit.catalog import DecidedBy, Objective, Relationship
 from itscm_audit.model import EntityKind
 from itscm_audit.next_steps import (
-    RULE_INPUTS,
     MissingRegister,
     missing_registers,
     next_actions,
@@ -47,9 +46,10 @@ OBJECTIVES = (
 def test_every_rule_says_which_records_it_reads() -> None:
     from itscm_audit.rules import RULES
 
-    assert {rid: rule_inputs(rid) for rid in RULES}  # KeyError for a rule the table does not know
+    # every rule reads some register, except the one over the evidence locker itself
+    assert [rid for rid in RULES if not rule_inputs(rid)] == ["evidence.current"]
     assert rule_inputs("bia.vendor_terms") == (EntityKind.SERVICE, EntityKind.VENDOR)
-    assert set(RULE_INPUTS) >= {rid.split(".")[0] for rid in RULES}
+    assert rule_inputs("training.current") == (EntityKind.CONTACT, EntityKind.TRAINING_RECORD)
 
 
 def test_missing_registers_name_the_requirements_they_leave_open() -> None:
@@ -88,3 +88,35 @@ def test_unlisted_spreadsheets(tmp_path: Path) -> None:
         (tmp_path / "data" / name).write_text("x", encoding="utf-8")
     assert unlisted_spreadsheets(tmp_path, ["data/listed.xlsx"]) == ("data/new.csv", "data/old/2025.xlsx")
     assert unlisted_spreadsheets(tmp_path, []) == ()  # no sources: every spreadsheet in data/ is read
+
+
+def test_every_missing_register_is_one_import_action_and_a_missing_report_an_evidence_one() -> None:
+    """Issue 18: several registers missing make one 'import' action naming each with the requirements it
+    leaves open (none is cut off the list); a rule without data for want of evidence (exercise.report with
+    no post-exercise report at all) asks for that evidence type."""
+    from itscm_audit.result import CheckResult, Outcome
+
+    base = _result()
+    training = RequirementStatus(framework="iso22301", requirement_id="7.2", title="Competence",
+                                 status=Status.NOT_ASSESSED, rationale="No data yet.", decided_by=DecidedBy.DATA,
+                                 rules=("training.current",))
+    reported = RequirementStatus(
+        framework="iso22301", requirement_id="8.5", title="Exercises", status=Status.NOT_ASSESSED,
+        rationale="No data yet.", decided_by=DecidedBy.DATA, rules=("exercise.report",), contributions=(
+            Contribution(objective_id="OBJ-EXERCISE-REPORTED", relationship=Relationship.EQUAL, strength=8,
+                         objective_status=Status.NOT_ASSESSED, rationale="x"),))
+    no_report = CheckResult(rule_id="exercise.report", title="Reports", outcome=Outcome.NO_DATA, summary="No report")
+    registers = tuple(k for k in base.facts.registers or () if k != "training_record")
+    result = base.model_copy(update={
+        "requirements": (*base.requirements, training, reported),
+        "checks": (*(c for c in base.checks if c.rule_id != "exercise.report"), no_report),
+        "facts": base.facts.model_copy(update={"registers": registers})})
+    objectives = (*OBJECTIVES, Objective(id="OBJ-EXERCISE-REPORTED", title="Reported", description="d",
+                                         rules=("exercise.report",), evidence_types=("post_exercise_report",)))
+    actions = {a.kind: a for a in next_actions(result, objectives, workspace=Path("acme"), limit=10)}
+    assert actions["import"].text.startswith(
+        "import your training register (1), backup log (1): none found, so 2 requirement(s) cannot be decided "
+        "(iso22301:7.2, iso22301:8.3.5); put the files in acme/data/ and list them under 'sources:'")
+    assert actions["import"].requirements == ("iso22301:7.2", "iso22301:8.3.5")
+    assert actions["evidence"].text.startswith("add evidence of each type (itscm-audit evidence add acme FILE --type "
+                                               "TYPE): bc_policy (1), post_exercise_report (1), for 2 requirement(s)")

@@ -43,7 +43,7 @@ def _base_status(o: ObjectiveStatus, obj: Objective, result: AssessmentResult) -
     if obj.rules:
         checks = [c for c in result.checks if c.rule_id in obj.rules]
         return combine([_OUTCOME_STATUS.get(c.outcome, Status.NOT_ASSESSED) for c in checks])
-    return Status.MET if o.evidence else Status.NOT_MET
+    return Status.MET if o.evidence else Status.NOT_ASSESSED  # none of its type at all: open, not failed
 
 
 def _objective_problems(o: ObjectiveStatus, obj: Objective, result: AssessmentResult) -> list[str]:
@@ -109,6 +109,9 @@ def _requirement_problems(r: RequirementStatus, objective_status: dict[str, Stat
     if not by_crosswalk or not assessed:
         if r.attestation is None and r.status != Status.NOT_ASSESSED:
             problems.append(f"{r.status.value} with neither data nor an attestation")
+        open_ = any(c.objective_status == Status.NOT_ASSESSED for c in r.contributions)
+        if by_crosswalk and open_ and "What would decide it: " not in text:
+            problems.append("undecided without saying what would decide it")
         return problems
     full = [c.objective_status for c in assessed if c.relationship.covers_whole_requirement]
     part = [c.objective_status for c in assessed if not c.relationship.covers_whole_requirement]
@@ -155,7 +158,10 @@ def test_the_three_dates_exercise_each_kind_of_decision(runs: list[AssessmentRes
     texts = [o.rationale for r in runs for o in r.objectives]
     assert any("downgraded from met to partially met" in t for t in texts)
     assert any("in the evidence locker" in t for t in texts)
-    assert any(t.startswith("Not met: no evidence of type") for t in texts)  # the risk assessment, not yet in Q1
+    # the risk assessment, not yet in Q1: none of its type at all, so not assessed, saying what to add
+    assert any(t.startswith("Not assessed: no evidence of type risk_assessment in the evidence locker; add evidence "
+                            "of type risk_assessment (itscm-audit evidence add DIR FILE --type risk_assessment)")
+               for t in texts)
     reqs = [q for r in runs for q in r.requirements]
     assert any(q.attestation is not None and q.status == Status.MET for q in reqs)
     assert any(q.status == Status.NOT_APPLICABLE for q in reqs)

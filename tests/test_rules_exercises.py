@@ -8,6 +8,7 @@ from typing import Any
 from itscm_audit.config import Organisation, Policy, WorkspaceConfig
 from itscm_audit.evidence import EvidenceIndex
 from itscm_audit.model import (
+    EntityKind,
     EvidenceItem,
     Exercise,
     ExerciseResult,
@@ -29,10 +30,10 @@ def src(row: int, sheet: str = "Exercises") -> SourceRef:
 
 
 def run(rule_id: str, evidence: EvidenceIndex | None = None, policy: Policy | None = None,
-        **data: Any) -> CheckResult:
+        registers: frozenset[EntityKind] | None = None, **data: Any) -> CheckResult:
     config = WorkspaceConfig(organisation=Organisation(name="T"))
     ctx = RuleContext(data=OrgData(**data), as_of=AS_OF, policy=policy or Policy(), config=config,
-                      evidence=evidence)
+                      evidence=evidence, registers=registers)
     return RULES[rule_id].evaluate(ctx)
 
 
@@ -56,13 +57,17 @@ def ex(eid: str, day: date, services: tuple[str, ...], kind: ExerciseType = Exer
 
 
 def test_no_exercises_at_all() -> None:
-    check = run("exercise.coverage", services=(svc("A"), svc("B", tier=3)))
+    """An exercise log imported with no exercise in it: every critical service is never exercised. Without
+    any exercise log, nothing is failed (tests/test_absent_registers.py)."""
+    log = frozenset({EntityKind.SERVICE, EntityKind.EXERCISE})
+    check = run("exercise.coverage", registers=log, services=(svc("A"), svc("B", tier=3)))
     res = by_id(check)
     assert res["A"].outcome == Outcome.FAIL and res["A"].message == "never exercised"
     assert res["B"].outcome == Outcome.NOT_APPLICABLE
     assert check.outcome == Outcome.FAIL
     for rule_id in ("exercise.rto_achieved", "exercise.report", "exercise.failures_have_findings"):
-        assert run(rule_id, services=(svc("A"),)).outcome == Outcome.NO_DATA
+        assert run(rule_id, registers=log, services=(svc("A"),)).outcome == Outcome.NO_DATA
+    assert run("exercise.coverage", services=(svc("A"),)).outcome == Outcome.NO_DATA
 
 
 def test_coverage_window_and_as_of_date() -> None:

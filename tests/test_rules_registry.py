@@ -10,6 +10,7 @@ import pytest
 
 from itscm_audit.config import Organisation, Policy, WorkspaceConfig
 from itscm_audit.model import OrgData
+from itscm_audit.registers import REGISTER_NAMES
 from itscm_audit.result import Outcome
 from itscm_audit.rules import RULES, RuleContext
 
@@ -37,6 +38,10 @@ def test_rule_is_documented(rule_id: str) -> None:
     assert all(p in Policy.model_fields for p in rule.parameters), rule.parameters
     docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert f"### `{rule_id}` — {rule.title}" in docs
+    # the registers it reads, as the rule declares them (without one: no data, never a failure)
+    section = docs.split(f"### `{rule_id}` — ", 1)[1].split("\n### ", 1)[0]
+    reads = " and ".join(REGISTER_NAMES[k] for k in rule.needs)
+    assert f"- **Reads:** the {reads or 'evidence locker only'}" in section
 
 
 def test_every_rule_is_referenced_by_an_objective() -> None:

@@ -303,9 +303,11 @@ def test_evidence_only_objective_is_downgraded_once_and_says_from_what() -> None
     fresh = evaluate_objectives([o], [], [evidence(EvidenceState.FRESH, "risk_assessment")], [])[0]
     assert (fresh.status, fresh.rationale) == (
         Status.MET, "Met: 1 item(s) of type risk_assessment in the evidence locker.")
-    none = evaluate_objectives([o], [], [], [])[0]
+    none = evaluate_objectives([o], [], [], [])[0]  # none at all: not assessed, saying what to add (issue 18)
     assert (none.status, none.rationale) == (
-        Status.NOT_MET, "Not met: no evidence of type risk_assessment in the evidence locker.")
+        Status.NOT_ASSESSED, "Not assessed: no evidence of type risk_assessment in the evidence locker; add "
+        "evidence of type risk_assessment (itscm-audit evidence add DIR FILE --type risk_assessment), or attest "
+        "it in attestations.xlsx.")
 
 
 def test_rule_verdicts_are_counted_in_the_rationale() -> None:
@@ -316,3 +318,31 @@ def test_rule_verdicts_are_counted_in_the_rationale() -> None:
     assert out.rationale.startswith("Partially met: of its 3 rules, 1 passes, 1 fails, 1 had no data.")
     one = evaluate_objectives([obj("OBJ-B", ("r1",))], [check("r1", Outcome.FAIL)], [], [])[0]
     assert one.rationale.startswith("Not met: its rule fails.")
+
+
+def test_evidence_only_objective_with_none_of_its_type_waits_for_evidence_or_an_attestation() -> None:
+    """Issue 18: nothing of the type in the locker leaves the objective open (not assessed, saying what to
+    add); an attestation then decides it; evidence that is there but missing on disk or changed keeps
+    today's downgrade, never 'not assessed'."""
+    o = obj("OBJ-POLICY", ev=("bc_policy",))
+    att = Attestation(target="OBJ-POLICY", status=AttestationStatus.MET, attested_by="Dana", date=date(2026, 9, 1),
+                      source=SRC)
+    attested = evaluate_objectives([o], [], [], [att])[0]
+    assert attested.status == Status.MET and "attested met by Dana on 2026-09-01" in attested.rationale
+    for state in (EvidenceState.MISSING, EvidenceState.CHANGED):
+        weak = evaluate_objectives([o], [], [evidence(state, "bc_policy")], [])[0]
+        assert weak.status == Status.PARTIALLY_MET and "downgraded from met to partially met" in weak.rationale
+    # the requirement it decides says what would decide it, from the objective and from rules without data
+    none = evaluate_objectives([o, obj("OBJ-TRAINED", ("training.current",))],
+                               [check("training.current", Outcome.NO_DATA)], [], [])
+    rs = evaluate_requirement("iso22301", REQ, [mapping("OBJ-POLICY", Relationship.EQUAL),
+                                                mapping("OBJ-TRAINED", Relationship.INTERSECTS_WITH)],
+                              {s.objective_id: s for s in none}, {"training.current": check("training.current",
+                                                                                            Outcome.NO_DATA)},
+                              {}, None, OrgData(), ())
+    assert rs.status == Status.NOT_ASSESSED
+    assert rs.rationale.startswith(
+        "What would decide it: OBJ-POLICY: no evidence of type bc_policy in the evidence locker; add evidence of "
+        "type bc_policy (itscm-audit evidence add DIR FILE --type bc_policy), or attest it in attestations.xlsx. "
+        "training.current no_data No data yet for the objectives behind it: OBJ-POLICY (equal, strength 10) is "
+        "not assessed;")

@@ -1,11 +1,13 @@
 """What to do next after an assessment: the few actions that would decide or improve most requirements.
 
 ``init --from`` and ``assess`` end with these, so a compliance officer always knows the next move:
-import a register that is missing ("no training records found: iso22301:7.2, ..."), attest what no
-data decides, add the evidence an objective rests on, renew evidence that is no longer current, fix
-the gap that closes most requirements, correct rejected values. Each action counts the requirements
-it concerns; the most useful come first. Everything is read from the :class:`AssessmentResult` and the
-objectives of the catalogue set: nothing is decided twice.
+import the registers none of the files holds (one action naming each: "import your incident register
+(3), training register (1): none found, so 4 requirement(s) cannot be decided"), add the evidence
+types the open requirements wait for, attest what no data decides, renew evidence that is no longer
+current, fix the gap that closes most requirements, correct rejected values. Each action counts the
+requirements it concerns; the most useful come first. Everything is read from the
+:class:`AssessmentResult` (which registers were imported: ``Facts.registers``) and the objectives of the
+catalogue set: nothing is decided twice.
 """
 
 from __future__ import annotations
@@ -15,39 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itscm_audit.catalog import DecidedBy, Objective
-from itscm_audit.model import ENTITY_FIELD, EntityKind, Severity
-from itscm_audit.result import AssessmentResult, EvidenceState, RequirementStatus, Status
-
-RULE_INPUTS: dict[str, tuple[EntityKind, ...]] = {
-    "action": (EntityKind.CORRECTIVE_ACTION,),
-    "backup": (EntityKind.BACKUP_RUN,),
-    "bia": (EntityKind.SERVICE,),
-    "bia.vendor_terms": (EntityKind.SERVICE, EntityKind.VENDOR),
-    "contact": (EntityKind.CONTACT,),
-    "evidence": (),
-    "exercise": (EntityKind.EXERCISE,),
-    "finding": (EntityKind.FINDING,),
-    "plan": (EntityKind.PLAN_DOCUMENT,),
-    "privacy": (EntityKind.INCIDENT,),
-    "training": (EntityKind.TRAINING_RECORD,),
-    "vendor": (EntityKind.VENDOR,),
-}
-"""The records each rule needs, by rule id or by the prefix before its dot (a test covers every rule)."""
-
-REGISTER_NAMES: dict[EntityKind, str] = {
-    EntityKind.SERVICE: "service inventory / BIA",
-    EntityKind.EXERCISE: "exercise (drill) log",
-    EntityKind.FINDING: "findings",
-    EntityKind.CORRECTIVE_ACTION: "corrective actions",
-    EntityKind.CONTACT: "call tree",
-    EntityKind.VENDOR: "vendor list",
-    EntityKind.PLAN_DOCUMENT: "plan documents (register of plans and policies)",
-    EntityKind.TRAINING_RECORD: "training records",
-    EntityKind.INCIDENT: "incident register",
-    EntityKind.RISK: "risk register",
-    EntityKind.BACKUP_RUN: "backup log",
-}
-"""How a compliance officer names the register that holds each kind of record."""
+from itscm_audit.model import EntityKind, Severity
+from itscm_audit.registers import REGISTER_NAMES, registers_of
+from itscm_audit.result import AssessmentResult, EvidenceState, Outcome, RequirementStatus, Status
 
 KIND_ORDER = ("import", "evidence", "attest", "renew", "fix", "correct")
 """Between actions that concern as many requirements, the one earlier here comes first."""
@@ -56,10 +28,10 @@ SHOWN_IDS = 4
 
 
 def rule_inputs(rule_id: str) -> tuple[EntityKind, ...]:
-    """The kinds of records ``rule_id`` reads (``KeyError`` for a rule the table does not know)."""
-    if rule_id in RULE_INPUTS:
-        return RULE_INPUTS[rule_id]
-    return RULE_INPUTS[rule_id.split(".", 1)[0]]
+    """The registers ``rule_id`` reads, as the rule declares them (``KeyError`` for an unknown rule)."""
+    from itscm_audit.rules import RULES
+
+    return RULES[rule_id].needs
 
 
 def ref(r: RequirementStatus) -> str:
@@ -98,7 +70,7 @@ class NextAction:
 def missing_registers(result: AssessmentResult) -> tuple[MissingRegister, ...]:
     """Kinds of records absent from the data whose absence leaves requirements not assessed, most
     requirements first."""
-    absent = {kind for kind, fld in ENTITY_FIELD.items() if not getattr(result.data, fld)}
+    absent = set(EntityKind) - registers_of(result)
     if not absent:
         return ()
     undecided = [r for r in result.requirements if r.status == Status.NOT_ASSESSED]
@@ -120,36 +92,74 @@ def _evidence_only_types(objective: Objective, covers: Sequence[str]) -> tuple[s
     return tuple(t for t in objective.evidence_types if not covers or t in covers)
 
 
-def next_actions(result: AssessmentResult, objectives: Sequence[Objective], *, workspace: Path | None = None,
-                 limit: int = 5) -> tuple[NextAction, ...]:
-    """The ``limit`` most useful actions, ranked by how many requirements each concerns."""
-    from itscm_audit.evidence import load_evidence_types
+def _import_action(missing: Sequence[MissingRegister], where: str) -> NextAction | None:
+    """One action for every register none of the files holds (so none of them is cut off the list), counting
+    the requirements each leaves undecided."""
+    if not missing:
+        return None
+    needing = tuple(dict.fromkeys(r for m in missing for r in m.requirements))
+    if len(missing) == 1:
+        what, files = REGISTER_NAMES[missing[0].kind], "the file"
+    else:
+        what = ", ".join(f"{REGISTER_NAMES[m.kind]} ({len(m.requirements)})" for m in missing)
+        files = "the files"
+    return NextAction(
+        "import", f"import your {what}: none found, so {len(needing)} requirement(s) cannot be decided "
+        f"({quote(needing)}); put {files} in {where}/data/ and list {'it' if len(missing) == 1 else 'them'} "
+        "under 'sources:' in itscm.yaml (itscm-audit import FILE shows what it holds)", needing)
 
-    where = str(workspace) if workspace is not None else "DIR"
-    actions = [NextAction(
-        "import", f"import your {REGISTER_NAMES[missing.kind]}: none found, so {len(missing.requirements)} "
-        f"requirement(s) cannot be decided ({quote(missing.requirements)}); put the file in {where}/data/ "
-        f"and list it under 'sources:' in itscm.yaml (itscm-audit import FILE shows what it holds)",
-        missing.requirements) for missing in missing_registers(result)]
-    by_id = {o.id: o for o in objectives}
+
+def _wanted_evidence(result: AssessmentResult, objectives: dict[str, Objective]) -> dict[str, list[str]]:
+    """Per evidence type not (freshly) in the locker, the open requirements it would decide: objectives
+    decided by evidence alone, and rules that had no data for want of evidence of their type."""
+    from itscm_audit.rules import RULES
+
     fresh = {e.item.evidence_type for e in result.evidence if e.state == EvidenceState.FRESH}
+    empty = {c.rule_id for c in result.checks if c.outcome == Outcome.NO_DATA}
     wanted: dict[str, list[str]] = {}
     for r in result.requirements:
         if r.status not in (Status.NOT_MET, Status.PARTIALLY_MET, Status.NOT_ASSESSED):
             continue
         for c in r.contributions:
-            obj = by_id.get(c.objective_id)
+            obj = objectives.get(c.objective_id)
             if obj is None or c.objective_status == Status.MET:
                 continue
-            for etype in _evidence_only_types(obj, c.covers):
+            types = [*_evidence_only_types(obj, c.covers),
+                     *(t for rid in obj.rules if rid in empty and (not c.covers or rid in c.covers) and rid in RULES
+                       for t in RULES[rid].evidence_needs)]
+            for etype in types:
                 if etype not in fresh and ref(r) not in wanted.get(etype, []):
                     wanted.setdefault(etype, []).append(ref(r))
-    types = load_evidence_types()
-    for etype, needing in wanted.items():
+    return wanted
+
+
+def _evidence_action(result: AssessmentResult, objectives: dict[str, Objective], where: str) -> NextAction | None:
+    """One action for the evidence types the open requirements wait for, each with its command."""
+    from itscm_audit.evidence import load_evidence_types
+
+    wanted = _wanted_evidence(result, objectives)
+    if not wanted:
+        return None
+    needing = tuple(dict.fromkeys(r for refs in wanted.values() for r in refs))
+    if len(wanted) == 1:
+        etype, refs = next(iter(wanted.items()))
+        types = load_evidence_types()
         title = types[etype].title if etype in types else etype
-        actions.append(NextAction(
-            "evidence", f"add evidence: {title} (itscm-audit evidence add {where} FILE --type {etype}) for "
-            f"{len(needing)} requirement(s) ({quote(needing)})", tuple(needing)))
+        return NextAction("evidence", f"add evidence: {title} (itscm-audit evidence add {where} FILE --type "
+                          f"{etype}) for {len(refs)} requirement(s) ({quote(refs)})", needing)
+    ranked = sorted(wanted.items(), key=lambda kv: -len(kv[1]))
+    listed = ", ".join(f"{etype} ({len(refs)})" for etype, refs in ranked)
+    return NextAction("evidence", f"add evidence of each type (itscm-audit evidence add {where} FILE --type TYPE): "
+                      f"{listed}, for {len(needing)} requirement(s) ({quote(needing)})", needing)
+
+
+def next_actions(result: AssessmentResult, objectives: Sequence[Objective], *, workspace: Path | None = None,
+                 limit: int = 5) -> tuple[NextAction, ...]:
+    """The ``limit`` most useful actions, ranked by how many requirements each concerns."""
+    where = str(workspace) if workspace is not None else "DIR"
+    by_id = {o.id: o for o in objectives}
+    actions = [a for a in (_import_action(missing_registers(result), where),
+                           _evidence_action(result, by_id, where)) if a is not None]
     pending = tuple(ref(r) for r in result.requirements if r.status == Status.NOT_ASSESSED and r.attestation is None
                     and r.decided_by != DecidedBy.NOT_ASSESSABLE)
     if pending:

@@ -441,7 +441,8 @@ def attestation_rows(result: AssessmentResult, catalogues: CatalogueSet,
     """One row per requirement in scope that no data decided (not assessed, not attested): framework, id,
     title and what to attest (the requirement's summary, and the register that would decide it)."""
     from itscm_audit.catalog import DecidedBy
-    from itscm_audit.next_steps import REGISTER_NAMES, ref
+    from itscm_audit.next_steps import ref
+    from itscm_audit.registers import REGISTER_NAMES
     from itscm_audit.result import Status
 
     lacking: dict[str, list[str]] = {}

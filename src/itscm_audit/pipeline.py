@@ -112,6 +112,7 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
     from itscm_audit.attestations import check_targets, read_attestations
     from itscm_audit.evidence import load_evidence
     from itscm_audit.importers import import_sources
+    from itscm_audit.registers import imported_registers
     from itscm_audit.rules import RuleContext
     from itscm_audit.rules.facts import decide_facts
 
@@ -131,6 +132,7 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
     with timer.stage("import"):
         imported = import_sources(root, config, as_of=as_of)
         known = known_at(imported.data, as_of)  # what was true on the as-of date, and what was left out
+        registers = imported_registers(imported)  # a register given but empty at as-of is still given
     with timer.stage("evidence"):
         evidence = load_evidence(root, as_of, config.policy)
         attestations, att_issues, att_digest = read_attestations(root)
@@ -142,7 +144,7 @@ def _assess(root: Path, as_of: date | None, frameworks: Sequence[str] | None, to
         att_issues = (*att_issues, *unknown_targets)
     with timer.stage("rules"):
         ctx = RuleContext(data=known.data, as_of=as_of, policy=config.policy, config=config,
-                          evidence=evidence)
+                          evidence=evidence, registers=registers)
         checks = run_rules(ctx)
     with timer.stage("facts"):
         facts = decide_facts(ctx)

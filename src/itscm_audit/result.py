@@ -326,6 +326,9 @@ class Facts(_Result):
     coverage: CoverageFacts | None = None
     services: tuple[ServiceFacts, ...] = ()
     actions: tuple[ActionFacts, ...] = ()
+    registers: tuple[str, ...] | None = None
+    """Kinds of records whose register the import holds (``registers.imported_registers``), sorted; a rule
+    that needs one that is absent is not assessed. ``None`` in results stored before it was kept."""
 
     def actions_by_id(self) -> dict[str, ActionFacts]:
         return {a.action_id: a for a in self.actions}

@@ -7,6 +7,9 @@ Status semantics (DESIGN.md):
   ``intersects_with``/``superset_of`` is at most partially met unless an attestation covers the rest;
 - a crosswalk row that ``covers`` some of the objective's rules or evidence types carries the status of
   that part only, and the rationale names the rules that were checked;
+- an objective decided by evidence alone with no evidence of its types in the locker at all is not
+  assessed (the rationale says which type to add, or to attest), never not met: an empty locker shows
+  no gap; evidence that is there but stale, changed or missing on disk downgrades as above;
 - a requirement that data cannot decide needs an attestation and is never silently met;
 - an attestation never hides a data finding: both are kept (``data_status`` beside the status).
 """
@@ -18,6 +21,7 @@ from collections.abc import Iterable, Sequence
 
 from itscm_audit.catalog import Catalogue, CatalogueSet, DecidedBy, Mapping, Objective, Requirement
 from itscm_audit.model import Attestation, AttestationStatus, OrgData
+from itscm_audit.registers import add_evidence
 from itscm_audit.result import (
     STATUS_RANK,
     CheckResult,
@@ -143,8 +147,9 @@ def _decide(rules: Sequence[str], evidence_types: Sequence[str], attestation_onl
         kinds = ", ".join(evidence_types)
         if relied:
             status, how = Status.MET, f"{len(relied)} item(s) of type {kinds} in the evidence locker"
-        else:
-            status, how = Status.NOT_MET, f"no evidence of type {kinds} in the evidence locker"
+        else:  # nothing of the kind kept at all shows no gap: it leaves the objective open, and says how to close it
+            status, how = Status.NOT_ASSESSED, (f"no evidence of type {kinds} in the evidence locker; "
+                                                f"{add_evidence(evidence_types)}")
     weak = [e for e in relied if e.state != EvidenceState.FRESH]
     if weak and status in STATUS_RANK:
         detail = "; ".join(e.message for e in weak[:3]) + (f" and {len(weak) - 3} more" if len(weak) > 3 else "")
@@ -207,6 +212,21 @@ def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Seque
         return (f"Applies in {', '.join(cond.jurisdictions)}; the organisation operates in "
                 f"{', '.join(jurisdictions)}.")
     return None
+
+
+def _what_would_decide(contributions: Sequence[Contribution], views: Sequence[ObjectiveStatus],
+                       checks: dict[str, CheckResult]) -> list[str]:
+    """For the objectives that are not assessed, what is missing and what to do, once each: the summaries
+    of their rules that had no data ("No training register imported, so ...: import it ..., or attest"), else the
+    objective's own rationale ("add evidence of type bc_policy ...", "it needs an attestation")."""
+    said: dict[str, None] = {}
+    for c, view in zip(contributions, views, strict=True):
+        if view.status != Status.NOT_ASSESSED:
+            continue
+        empty = [checks[r].summary for r in view.rules if r in checks and checks[r].outcome == Outcome.NO_DATA]
+        for text in empty or [f"{c.objective_label}: {view.rationale.removeprefix('Not assessed: ')}"]:
+            said.setdefault(text)
+    return list(said)
 
 
 def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Mapping],
@@ -272,6 +292,9 @@ def evaluate_requirement(framework: str, req: Requirement, mappings: Sequence[Ma
     elif not full_assessed and not part_assessed:
         data_status = Status.NOT_ASSESSED
         reason = f"No data yet for the objectives behind it: {trace}."
+        wanted = _what_would_decide(contributions, views, checks)
+        if wanted:  # first: the packs show a rationale's first sentence, and this is what the officer can do
+            reason = f"What would decide it: {' '.join(wanted)} {reason}"
     elif full_assessed:
         data_status = worst(c.objective_status for c in full_assessed)
         reason = f"Through the crosswalk: {trace}."

@@ -11,7 +11,8 @@ from itscm_audit.rules.facts import AGEING_BUCKETS, action_facts, ageing_bucket
 __all__ = ["AGEING_BUCKETS", "ageing_bucket", "action_not_overdue", "finding_corrective_action"]
 
 
-@rule("finding.corrective_action", "Findings have an owned, dated corrective action")
+@rule("finding.corrective_action", "Findings have an owned, dated corrective action",
+      needs=("finding", "corrective_action"))
 def finding_corrective_action(ctx: RuleContext) -> CheckResult:
     """Every finding (from an exercise or an incident) has at least one corrective action with an owner
     and a due date: the audit trail from weakness to fix (ISO 22301 10.1, NIST CP-4 POA&M). Metric:
@@ -42,7 +43,8 @@ def finding_corrective_action(ctx: RuleContext) -> CheckResult:
                      ctx.policy.partial_threshold, "findings")
 
 
-@rule("action.not_overdue", "No corrective action overdue", parameters=("corrective_action_grace_days",))
+@rule("action.not_overdue", "No corrective action overdue", parameters=("corrective_action_grace_days",),
+      needs=("corrective_action",))
 def action_not_overdue(ctx: RuleContext) -> CheckResult:
     """No corrective action is still open past its due date (plus the grace period) on the as-of date:
     overdue actions show that findings are recorded but not acted upon. Metric: days past the due date

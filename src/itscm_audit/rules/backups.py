@@ -26,7 +26,8 @@ def _runs_by_service(ctx: RuleContext) -> dict[str, list[BackupRun]]:
     return runs
 
 
-@rule("backup.gap_within_rpo", "Backup gaps within RPO", parameters=("backup_period_days",))
+@rule("backup.gap_within_rpo", "Backup gaps within RPO", parameters=("backup_period_days",),
+      needs=("service", "backup_run"))
 def backup_gap_within_rpo(ctx: RuleContext) -> CheckResult:
     """For each service with backup runs, the largest gap between two consecutive successful backups over
     the backup period before the as-of date does not exceed the RPO (a gap exactly equal to the RPO
@@ -74,7 +75,8 @@ def backup_gap_within_rpo(ctx: RuleContext) -> CheckResult:
                      "services with backup runs")
 
 
-@rule("backup.restore_tested", "Restores tested within the window", parameters=("restore_test_window_months",))
+@rule("backup.restore_tested", "Restores tested within the window", parameters=("restore_test_window_months",),
+      needs=("service", "backup_run"))
 def backup_restore_tested(ctx: RuleContext) -> CheckResult:
     """For each service with backup runs, a restore was tested within the restore-test window (a backup
     run marked as restore-tested, or a restore_test_report in the evidence locker linked to the service):

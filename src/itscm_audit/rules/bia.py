@@ -66,7 +66,7 @@ def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...
     return aggregate(rule_id, title, results, ctx.policy.partial_threshold, subject)
 
 
-@rule("bia.complete", "BIA complete for every in-scope service")
+@rule("bia.complete", "BIA complete for every in-scope service", needs=("service",))
 def bia_complete(ctx: RuleContext) -> CheckResult:
     """Every in-scope service has a tier, a business owner, an MTPD, an RTO and an RPO. Without them
     recovery priorities and targets cannot be justified to an auditor (ISO 22301 8.2.2). Metric: number of
@@ -75,7 +75,8 @@ def bia_complete(ctx: RuleContext) -> CheckResult:
                      "in-scope services")
 
 
-@rule("bia.critical_rto_rpo", "Critical services have RTO and RPO", parameters=("critical_tiers",))
+@rule("bia.critical_rto_rpo", "Critical services have RTO and RPO", parameters=("critical_tiers",),
+      needs=("service",))
 def bia_critical_rto_rpo(ctx: RuleContext) -> CheckResult:
     """Every service in a critical tier has a recovery time objective and a recovery point objective:
     the targets that exercises and backups are measured against. Metric: number of missing targets."""
@@ -83,7 +84,7 @@ def bia_critical_rto_rpo(ctx: RuleContext) -> CheckResult:
                      "critical services")
 
 
-@rule("bia.data_flags", "Personal-data and PHI flags recorded")
+@rule("bia.data_flags", "Personal-data and PHI flags recorded", needs=("service",))
 def bia_data_flags(ctx: RuleContext) -> CheckResult:
     """Every in-scope service says whether it holds personal data and protected health information, so
     privacy-law obligations (GDPR, PIPEDA, Law 25, HIPAA) can be scoped. Metric: number of missing flags."""
@@ -91,7 +92,7 @@ def bia_data_flags(ctx: RuleContext) -> CheckResult:
                      False, "in-scope services")
 
 
-@rule("bia.rto_within_mtpd", "RTO within MTPD")
+@rule("bia.rto_within_mtpd", "RTO within MTPD", needs=("service",))
 def bia_rto_within_mtpd(ctx: RuleContext) -> CheckResult:
     """A service's RTO does not exceed its maximum tolerable period of disruption: recovering after the
     MTPD means the organisation has already suffered unacceptable harm. Metric: RTO minus MTPD in hours
@@ -116,7 +117,7 @@ def bia_rto_within_mtpd(ctx: RuleContext) -> CheckResult:
                      "services with RTO and MTPD")
 
 
-@rule("bia.rpo_backup_interval", "Backup interval can achieve the RPO")
+@rule("bia.rpo_backup_interval", "Backup interval can achieve the RPO", needs=("service",))
 def bia_rpo_backup_interval(ctx: RuleContext) -> CheckResult:
     """The stated backup frequency can achieve the RPO (interval <= RPO): backing up daily cannot honour
     a 4-hour RPO. Metric: backup interval minus RPO in hours (positive = cannot achieve)."""
@@ -218,7 +219,7 @@ def _cycle_text(service_id: str, cycle: tuple[str, ...]) -> str:
     return "leads into dependency cycle " + " -> ".join(cycle)
 
 
-@rule("bia.dependency_rto", "Dependencies recover no slower than the service")
+@rule("bia.dependency_rto", "Dependencies recover no slower than the service", needs=("service",))
 def bia_dependency_rto(ctx: RuleContext) -> CheckResult:
     """A service's RTO is not shorter than the RTO of anything it depends on, directly or through a
     chain: a service cannot be back before the systems it needs. The dependency graph is walked; the
@@ -262,7 +263,8 @@ def bia_dependency_rto(ctx: RuleContext) -> CheckResult:
                      ctx.policy.partial_threshold, "services with dependencies")
 
 
-@rule("bia.vendor_terms", "Vendor contract terms support critical services", parameters=("critical_tiers",))
+@rule("bia.vendor_terms", "Vendor contract terms support critical services", parameters=("critical_tiers",),
+      needs=("service", "vendor"))
 def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
     """Vendors supporting a critical service have a contract RTO and RPO no looser than the service's own:
     a supplier allowed 48 hours cannot support a 4-hour RTO (ISO 22301 8.3.2, DORA Art. 28). Metric: the
@@ -305,7 +307,7 @@ def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
                      ctx.policy.partial_threshold, "vendors of critical services")
 
 
-@rule("bia.reviewed", "BIA reviewed within the interval", parameters=("bia_review_months",))
+@rule("bia.reviewed", "BIA reviewed within the interval", parameters=("bia_review_months",), needs=("service",))
 def bia_reviewed(ctx: RuleContext) -> CheckResult:
     """Every in-scope service's business impact analysis was reviewed within the BIA review interval:
     ISO 22301 8.2.2 asks for the BIA to be performed at planned intervals and when significant changes

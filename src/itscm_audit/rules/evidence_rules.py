@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itscm_audit.result import CheckResult, EntityResult, EvidenceState, Outcome
 from itscm_audit.rules._common import entity
-from itscm_audit.rules.base import RuleContext, aggregate, rule
+from itscm_audit.rules.base import RuleContext, aggregate, not_assessed, rule
 
 _OUTCOME = {EvidenceState.FRESH: Outcome.PASS, EvidenceState.STALE: Outcome.PARTIAL,
             EvidenceState.MISSING: Outcome.FAIL, EvidenceState.CHANGED: Outcome.FAIL}
@@ -23,5 +23,8 @@ def evidence_current(ctx: RuleContext) -> CheckResult:
             results.append(entity("evidence", st.item.path, _OUTCOME[st.state], st.message, st.item.source,
                                   metric=left))
     paths = tuple(st.item.path for st in ctx.evidence.statuses) if ctx.evidence is not None else ()
+    if not results:
+        return not_assessed("evidence.current", "Evidence present, unchanged and current", "No evidence in the "
+                            "locker yet: record each artefact with itscm-audit evidence add DIR FILE --type TYPE.")
     return aggregate("evidence.current", "Evidence present, unchanged and current", results,
                      ctx.policy.partial_threshold, "evidence items", evidence=paths)

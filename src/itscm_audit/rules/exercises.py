@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itscm_audit.model import Exercise, ExerciseResult, ExerciseType, Service
+from itscm_audit.registers import add_evidence
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
     entity,
@@ -14,7 +15,7 @@ from itscm_audit.rules._common import (
     not_recorded,
     out_of_scope,
 )
-from itscm_audit.rules.base import RuleContext, aggregate, rule
+from itscm_audit.rules.base import RuleContext, aggregate, not_assessed, rule
 from itscm_audit.rules.facts import (
     exercise_window_start,
     held_by_service,
@@ -24,6 +25,7 @@ from itscm_audit.rules.facts import (
 )
 
 _DISCUSSION = (ExerciseType.WALKTHROUGH, ExerciseType.TABLETOP)
+_REPORT = "post_exercise_report"
 
 
 def _critical_entities(ctx: RuleContext) -> tuple[list[EntityResult], list[Service]]:
@@ -43,7 +45,7 @@ def _critical_entities(ctx: RuleContext) -> tuple[list[EntityResult], list[Servi
 
 
 @rule("exercise.coverage", "Critical services exercised within the window",
-      parameters=("critical_tiers", "exercise_window_months"))
+      parameters=("critical_tiers", "exercise_window_months"), needs=("service", "exercise"))
 def exercise_coverage(ctx: RuleContext) -> CheckResult:
     """Every service in a critical tier was exercised within the exercise window ending on the as-of date
     (an exercise on the as-of date counts). Untested plans are the commonest audit finding (ISO 22301 8.5,
@@ -126,7 +128,7 @@ def _achieved(ctx: RuleContext, rule_id: str, title: str, data_loss: bool) -> Ch
     return aggregate(rule_id, title, results, ctx.policy.partial_threshold, "exercised services")
 
 
-@rule("exercise.rto_achieved", "Latest exercise recovered within RTO")
+@rule("exercise.rto_achieved", "Latest exercise recovered within RTO", needs=("service", "exercise"))
 def exercise_rto_achieved(ctx: RuleContext) -> CheckResult:
     """The latest exercise of each service that measured recovery time achieved it within the RTO:
     the only proof that the recovery time objective is realistic. Metric: achieved recovery time in
@@ -134,7 +136,7 @@ def exercise_rto_achieved(ctx: RuleContext) -> CheckResult:
     return _achieved(ctx, "exercise.rto_achieved", "Latest exercise recovered within RTO", data_loss=False)
 
 
-@rule("exercise.rpo_achieved", "Latest exercise lost no more data than the RPO")
+@rule("exercise.rpo_achieved", "Latest exercise lost no more data than the RPO", needs=("service", "exercise"))
 def exercise_rpo_achieved(ctx: RuleContext) -> CheckResult:
     """The latest exercise of each service that measured data loss stayed within the RPO: restores from
     backup or replication actually meet the recovery point objective. Metric: achieved data loss in
@@ -144,7 +146,7 @@ def exercise_rpo_achieved(ctx: RuleContext) -> CheckResult:
 
 
 @rule("exercise.type_mix", "Discussion and technical exercises for each critical service",
-      parameters=("critical_tiers", "exercise_window_months"))
+      parameters=("critical_tiers", "exercise_window_months"), needs=("service", "exercise"))
 def exercise_type_mix(ctx: RuleContext) -> CheckResult:
     """Over the exercise window each critical service had both a discussion exercise (walkthrough or
     tabletop) and a technical one (functional, failover or full interruption): tabletops alone never
@@ -178,15 +180,19 @@ def _report_path(exercise: Exercise) -> str | None:
     return path.removeprefix("evidence/")
 
 
-@rule("exercise.report", "Post-exercise report in the evidence locker", parameters=("exercise_window_months",))
+@rule("exercise.report", "Post-exercise report in the evidence locker", parameters=("exercise_window_months",),
+      needs=("exercise",), evidence_needs=(_REPORT,))
 def exercise_report(ctx: RuleContext) -> CheckResult:
     """Every exercise held within the window has a post-exercise report in the evidence locker, present
     and unchanged: without it the exercise result is only a claim (ISO 22301 8.5 e). Looks for the report
     named in the exercise log, else any post_exercise_report linked to the exercise in the manifest; only
-    exercises in the window are listed. Metric: 1 when a current report is found."""
+    exercises in the window are listed. When the locker holds no post-exercise report at all (not kept
+    there yet), the rule has no data rather than failing every exercise. Metric: 1 when a current report
+    is found."""
     start = exercise_window_start(ctx)
     results: list[EntityResult] = []
     used: list[str] = []
+    reports = ctx.evidence is not None and bool(ctx.evidence.of_type(_REPORT))
     for e in exercises_until_as_of(ctx):
         if e.date < start:
             continue  # before the window: not listed, so a long history does not bloat the result
@@ -198,12 +204,13 @@ def exercise_report(ctx: RuleContext) -> CheckResult:
                 if found is not None:
                     candidates.append(found)
             candidates.extend(st for st in ctx.evidence.for_exercise(e.id)
-                              if st.item.evidence_type == "post_exercise_report" and st not in candidates)
+                              if st.item.evidence_type == _REPORT and st not in candidates)
         if not candidates:
             where = f"{named} is not in the evidence locker" if named else "no report named and none linked"
             results.append(entity("exercise", e.id, Outcome.FAIL, f"no post-exercise report: {where}",
                                   e.cite("report"), metric=0.0))
             continue
+        reports = True
         used.extend(c.item.path for c in candidates)
         best = next((c for c in candidates if c.state.value == "fresh"), candidates[0])
         if best.state.value in ("missing", "changed"):
@@ -212,12 +219,18 @@ def exercise_report(ctx: RuleContext) -> CheckResult:
         else:
             results.append(entity("exercise", e.id, Outcome.PASS, f"report evidence/{best.item.path}",
                                   e.source, best.item.source, metric=1.0))
-    return aggregate("exercise.report", "Post-exercise report in the evidence locker", results,
-                     ctx.policy.partial_threshold, "exercises in the window",
+    title = "Post-exercise report in the evidence locker"
+    if results and not reports:
+        # no report of any exercise in the locker at all: the locker is not kept yet, which shows no gap
+        unfiled = [entity("exercise", r.entity_id, Outcome.NO_DATA, r.message, *r.sources) for r in results]
+        return not_assessed("exercise.report", title, f"No post-exercise report in the evidence locker at all "
+                            f"({len(results)} exercise(s) in the window), so this is not assessed rather than "
+                            f"failed: {add_evidence((_REPORT,), ' --exercise ID')}.", unfiled)
+    return aggregate("exercise.report", title, results, ctx.policy.partial_threshold, "exercises in the window",
                      evidence=tuple(dict.fromkeys(used)))
 
 
-@rule("exercise.failures_have_findings", "Failed exercises produced findings")
+@rule("exercise.failures_have_findings", "Failed exercises produced findings", needs=("exercise", "finding"))
 def exercise_failures_have_findings(ctx: RuleContext) -> CheckResult:
     """Every exercise that failed or only partially passed produced at least one finding: a failure that
     is not written up is never fixed (ISO 22301 10.1). Only failed and partially passed exercises are

@@ -209,4 +209,5 @@ def _decide(ctx: RuleContext) -> Facts:
         overdue_actions=len(overdue), oldest_overdue=overdue[0].action_id if overdue else None,
         evidence_items=len(statuses), stale_evidence=sum(1 for e in statuses if e.state == EvidenceState.STALE),
         evidence_not_current=sum(1 for e in statuses if e.state != EvidenceState.FRESH))
-    return Facts(coverage=coverage, services=tuple(services), actions=tuple(actions.values()))
+    return Facts(coverage=coverage, services=tuple(services), actions=tuple(actions.values()),
+                 registers=tuple(sorted(k.value for k in ctx.imported())))

@@ -28,7 +28,7 @@ def _recency(kind: str, entity_id: str, when: dt.date | None, start: dt.date, as
     return entity(kind, entity_id, Outcome.PASS, f"{what} {when}", record.source, metric=age)
 
 
-@rule("plan.approved", "Plan documents owned and approved")
+@rule("plan.approved", "Plan documents owned and approved", needs=("plan_document",))
 def plan_approved(ctx: RuleContext) -> CheckResult:
     """Each plan document (policy, BIA, continuity or recovery plan) has an owner and a recorded approval
     (who and when): an unapproved plan has no authority in a crisis (ISO 22301 5.2, 7.5). Metric: number of
@@ -50,7 +50,8 @@ def plan_approved(ctx: RuleContext) -> CheckResult:
                      "plan documents")
 
 
-@rule("plan.reviewed", "Plan documents reviewed within the interval", parameters=("plan_review_months",))
+@rule("plan.reviewed", "Plan documents reviewed within the interval", parameters=("plan_review_months",),
+      needs=("plan_document",))
 def plan_reviewed(ctx: RuleContext) -> CheckResult:
     """Each plan document was reviewed (or approved) within the plan review interval: plans drift from
     reality as systems and people change (ISO 22301 8.4.4, NIST CP-2). Metric: days since the last
@@ -66,7 +67,8 @@ def plan_reviewed(ctx: RuleContext) -> CheckResult:
                      ctx.policy.partial_threshold, "plan documents")
 
 
-@rule("contact.verified", "Call tree verified within the interval", parameters=("contact_verification_months",))
+@rule("contact.verified", "Call tree verified within the interval", parameters=("contact_verification_months",),
+      needs=("contact",))
 def contact_verified(ctx: RuleContext) -> CheckResult:
     """Every call-tree entry was verified (numbers and e-mail tested) within the verification interval:
     a call tree with stale numbers fails in the first hour of an incident. Metric: days since
@@ -94,7 +96,7 @@ def _critical_roles(ctx: RuleContext, rule_id: str, title: str, field: str, what
     return aggregate(rule_id, title, results, ctx.policy.partial_threshold, "critical roles")
 
 
-@rule("contact.alternates", "Every critical role has an alternate")
+@rule("contact.alternates", "Every critical role has an alternate", needs=("contact",))
 def contact_alternates(ctx: RuleContext) -> CheckResult:
     """Every critical role in the call tree names an alternate: a single point of failure in people is
     as real as one in systems (ISO 22301 8.4.2). Metric: 1 when an alternate is named, else 0."""
@@ -102,7 +104,7 @@ def contact_alternates(ctx: RuleContext) -> CheckResult:
                            "alternate")
 
 
-@rule("contact.backup_channel", "Every critical role has a backup channel")
+@rule("contact.backup_channel", "Every critical role has a backup channel", needs=("contact",))
 def contact_backup_channel(ctx: RuleContext) -> CheckResult:
     """Every critical role has a backup communication channel (satellite phone, personal mobile, SMS
     service) for when corporate e-mail and telephony are down (ISO 22301 8.4.3). Metric: 1 when a backup
@@ -112,7 +114,7 @@ def contact_backup_channel(ctx: RuleContext) -> CheckResult:
 
 
 @rule("vendor.bc_reviewed", "Critical vendors' continuity plans reviewed",
-      parameters=("critical_tiers", "plan_review_months"))
+      parameters=("critical_tiers", "plan_review_months"), needs=("service", "vendor"))
 def vendor_bc_reviewed(ctx: RuleContext) -> CheckResult:
     """Vendors supporting a critical service had their business continuity plan reviewed within the plan
     review interval (ISO 22301 8.3.2, DORA Art. 28, SOC 2 CC9.2). Metric: days since the review."""

@@ -109,7 +109,7 @@ def _register_part(incident: Incident, law: str) -> _Part:
                  None if incident.registered is None else "No")
 
 
-@rule("privacy.breach_register", "Personal-data breaches recorded in the register")
+@rule("privacy.breach_register", "Personal-data breaches recorded in the register", needs=("incident",))
 def privacy_breach_register(ctx: RuleContext) -> CheckResult:
     """Every personal-data breach is recorded in the breach register, whatever its risk: GDPR Art. 33(5),
     PIPEDA s.10.3 and Quebec Law 25 s.3.8 all require a record of every breach. Metric: 1 when recorded,
@@ -161,7 +161,7 @@ def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Enti
 
 
 @rule("privacy.gdpr_notification", "GDPR breach notification within 72 hours",
-      parameters=("notification_clocks",))
+      parameters=("notification_clocks",), needs=("incident",))
 def privacy_gdpr_notification(ctx: RuleContext) -> CheckResult:
     """EU personal-data breaches that may result in a risk were notified to the supervisory authority
     within 72 hours of awareness (GDPR Art. 33(1)). The communication to data subjects (Art. 34) is its
@@ -187,7 +187,8 @@ def _gdpr_subjects(ctx: RuleContext, i: Incident, start: dt.datetime, since: str
                     spent)
 
 
-@rule("privacy.gdpr_communication", "GDPR high-risk breaches communicated to data subjects")
+@rule("privacy.gdpr_communication", "GDPR high-risk breaches communicated to data subjects",
+      needs=("incident",))
 def privacy_gdpr_communication(ctx: RuleContext) -> CheckResult:
     """EU personal-data breaches likely to result in a high risk to people were communicated to the data
     subjects without undue delay (GDPR Art. 34(1)); breaches whose risk was not assessed cannot be
@@ -227,7 +228,8 @@ def _law25(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Ent
                    ctx.policy.notification_clocks.law25_prompt_hours, "prompt")
 
 
-@rule("privacy.pipeda_notification", "PIPEDA breach reporting and record", parameters=("notification_clocks",))
+@rule("privacy.pipeda_notification", "PIPEDA breach reporting and record", parameters=("notification_clocks",),
+      needs=("incident",))
 def privacy_pipeda_notification(ctx: RuleContext) -> CheckResult:
     """Canadian breaches with a real risk of significant harm were reported to the Office of the Privacy
     Commissioner and to individuals as soon as feasible (PIPEDA s.10.1; delays beyond the policy's review
@@ -238,7 +240,7 @@ def privacy_pipeda_notification(ctx: RuleContext) -> CheckResult:
 
 
 @rule("privacy.law25_notification", "Quebec Law 25 incident notification and register",
-      parameters=("notification_clocks",))
+      parameters=("notification_clocks",), needs=("incident",))
 def privacy_law25_notification(ctx: RuleContext) -> CheckResult:
     """Quebec confidentiality incidents presenting a risk of serious injury were notified promptly to the
     Commission d'accès à l'information and to the persons concerned (Law 25 / P-39.1 s.3.5; delays beyond
@@ -307,7 +309,8 @@ def _dora_final(ctx: RuleContext, intermediate: dt.datetime, final: dt.datetime 
     return _Part(Outcome.PASS, f"has not yet sent the final report: due by the end of {due_day}")
 
 
-@rule("privacy.dora_reporting", "DORA major ICT incident reporting", parameters=("notification_clocks",))
+@rule("privacy.dora_reporting", "DORA major ICT incident reporting", parameters=("notification_clocks",),
+      needs=("incident",))
 def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
     """Major ICT-related incidents were reported to the competent authority within the time limits of
     Delegated Regulation (EU) 2025/301 Art. 5 (the limits DORA Art. 19(4) refers to): the initial
@@ -341,7 +344,8 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
                      ctx.policy.partial_threshold, "major ICT incidents")
 
 
-@rule("privacy.hipaa_notification", "HIPAA individual notice within 60 days", parameters=("notification_clocks",))
+@rule("privacy.hipaa_notification", "HIPAA individual notice within 60 days", parameters=("notification_clocks",),
+      needs=("incident",))
 def privacy_hipaa_notification(ctx: RuleContext) -> CheckResult:
     """US breaches of protected health information were notified to the individuals within 60 days of
     discovery (45 CFR 164.404(b)). A US personal-data breach counts as PHI when a service it affects holds

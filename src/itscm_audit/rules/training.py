@@ -15,7 +15,8 @@ def _person_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-@rule("training.current", "Role holders trained within the interval", parameters=("training_interval_months",))
+@rule("training.current", "Role holders trained within the interval", parameters=("training_interval_months",),
+      needs=("contact", "training_record"))
 def training_current(ctx: RuleContext) -> CheckResult:
     """Everyone named in the call tree (role holders and alternates) completed continuity training within
     the training interval: people who have never rehearsed their role improvise in a crisis (ISO 22301
