@@ -142,3 +142,19 @@ def test_vendor_terms_looser_than_critical_service() -> None:
     assert res["V1"].sources[0].column == "Contract RTO"
     assert res["V2"].outcome == Outcome.FAIL and "no contract RPO for A" in res["V2"].message
     assert res["V3"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_bia_reviewed_without_a_review_column_is_one_not_assessed_sentence() -> None:
+    no_column = {k: v for k, v in HEADERS.items() if k != "bia_reviewed"}
+    check = run("bia.reviewed", services=tuple(svc(f"S{i}", i + 2, columns=no_column) for i in range(50)))
+    assert check.outcome == Outcome.NO_DATA
+    assert check.entities == ()  # not fifty rows saying the same thing: the register keeps no such date
+    assert "no BIA review date column" in check.summary and "attest" in check.summary
+
+
+def test_bia_reviewed_with_the_column_but_a_blank_cell_names_that_service() -> None:
+    check = run("bia.reviewed", services=(svc("A", 2, bia_reviewed=AS_OF - timedelta(days=30)),
+                                          svc("B", 3)))
+    res = by_id(check)
+    assert res["A"].outcome == Outcome.PASS
+    assert res["B"].outcome == Outcome.NO_DATA and res["B"].sources[0].column == "Last BIA Review"

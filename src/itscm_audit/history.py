@@ -23,6 +23,7 @@ from typing import Any
 
 from itscm_audit.asof import after
 from itscm_audit.errors import ItscmError, UsageError, WorkspaceError
+from itscm_audit.fsio import locked
 from itscm_audit.model import ActionStatus
 from itscm_audit.periods import bounded_date
 from itscm_audit.result import (
@@ -462,9 +463,15 @@ def connect(root: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            # Switching to WAL and migrating take SQLite's exclusive lock, for which it may answer "database
+            # is locked" at once instead of waiting: two processes opening a new history take turns here.
+            settled = (conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                       and int(conn.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION)
+            if not settled:  # the common case needs no lock, so a read-only workspace still reads
+                with locked(path):
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    _migrate(conn, path)
             conn.execute("PRAGMA foreign_keys = ON")
-            _migrate(conn, path)
             yield conn
         finally:
             conn.close()

@@ -46,6 +46,13 @@ def not_recorded(record: Record, field: str, label: str) -> str:
     return f"{label} not recorded"
 
 
+def field_never_recorded(records: Iterable[Record], field: str) -> bool:
+    """True when no record has ``field`` at all: no column for it, no text in it, no value. The register
+    simply does not keep that fact, which is not the same as a blank cell in a column that exists."""
+    return not any(field in r.columns or field in r.raw or field in r.not_given or getattr(r, field, None)
+                   is not None for r in records)
+
+
 def plainly_missing(record: Record, field: str) -> bool:
     """An empty cell (or no column): nothing written that a message should quote."""
     return field not in record.not_given and not record.raw.get(field)

@@ -11,6 +11,7 @@ from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
     critical_services,
     entity,
+    field_never_recorded,
     hours,
     hours_of,
     in_scope,
@@ -21,7 +22,7 @@ from itscm_audit.rules._common import (
     services_by_id,
     window_start,
 )
-from itscm_audit.rules.base import RuleContext, aggregate, rule
+from itscm_audit.rules.base import RuleContext, aggregate, not_assessed, rule
 
 _COMPLETE = ("tier", "owner", "mtpd", "rto", "rpo")
 _LABEL = {"tier": "tier", "owner": "owner", "mtpd": "MTPD", "rto": "RTO", "rpo": "RPO",
@@ -315,6 +316,11 @@ def bia_reviewed(ctx: RuleContext) -> CheckResult:
     data to decide on. Metric: days since the last review."""
     months = ctx.policy.bia_review_months
     start = window_start(ctx, months)
+    if field_never_recorded(ctx.data.services, "bia_reviewed"):  # one sentence, not a row per service
+        return not_assessed("bia.reviewed", "BIA reviewed within the interval",
+                            "The service register has no BIA review date column, so this is not assessed "
+                            "rather than failed: add a column such as 'Last BIA review' to the register, or "
+                            "attest the requirements it decides in attestations.xlsx.")
     results: list[EntityResult] = []
     for s in ctx.data.services:
         if not in_scope(s, ctx):
