@@ -25,7 +25,7 @@ SHEETS: dict[str, dict[str, tuple[str, ...]]] = {
     "data/service-inventory-bia.xlsx": {
         "Services": ("Service ID", "Service Name", "Tier", "Business Owner", "MTPD", "RTO (hrs)", "RPO (hrs)",
                      "Backup Frequency", "Personal Data?", "PHI?", "Depends On", "Vendors", "Recovery Strategy",
-                     "Plan Ref", "Notes"),
+                     "Plan Ref", "Last BIA Review", "Notes"),
     },
     "data/exercise-log.xlsx": {
         "Exercises": ("Exercise ID", "Date", "Type", "Scenario", "Services Tested", "Achieved Recovery Time",
@@ -252,9 +252,9 @@ def test_every_rule_fails_somewhere_and_every_status_shows(example_run) -> None:
     result = example_run.result
     clean = [c.rule_id for c in result.checks
              if not any(e.outcome in (Outcome.FAIL, Outcome.PARTIAL) for e in c.entities)]
-    # the example's inventory has no "Last BIA Review" column (yet): bia.reviewed has no data to decide on
-    assert clean == ["bia.reviewed"]
-    assert next(c for c in result.checks if c.rule_id == "bia.reviewed").outcome == Outcome.NO_DATA
+    assert clean == []
+    reviewed = next(c for c in result.checks if c.rule_id == "bia.reviewed")
+    assert sorted(e.entity_id for e in reviewed.failing) == ["SVC-007", "SVC-018", "SVC-029", "SVC-040"]
     statuses = {r.status for r in result.requirements}
     assert {Status.MET, Status.PARTIALLY_MET, Status.NOT_MET, Status.NOT_APPLICABLE} <= statuses
     assert [i for i in result.issues if i.severity.value == "error"] == []

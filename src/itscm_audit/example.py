@@ -39,7 +39,7 @@ Row = tuple[Cell, ...]
 # Column headers, exactly as in docs/example-workspace.md (the importer maps these).
 SERVICE_HEADERS = ("Service ID", "Service Name", "Tier", "Business Owner", "MTPD", "RTO (hrs)", "RPO (hrs)",
                    "Backup Frequency", "Personal Data?", "PHI?", "Depends On", "Vendors",
-                   "Recovery Strategy", "Plan Ref", "Notes")
+                   "Recovery Strategy", "Plan Ref", "Last BIA Review", "Notes")
 EXERCISE_HEADERS = ("Exercise ID", "Date", "Type", "Scenario", "Services Tested", "Achieved Recovery Time",
                     "Data Loss", "Result", "Report")
 FINDING_HEADERS = ("Finding ID", "Exercise ID", "Incident ID", "Finding", "Severity", "Raised")
@@ -827,12 +827,20 @@ _ATTESTATIONS: tuple[Row, ...] = (
 )
 
 
+def _bia_review(n: int) -> dt.date:
+    """When service number ``n`` last had its BIA reviewed: early 2026 for most (current at every quarter end
+    of 2026), November 2024 for every eleventh (overdue against the 12-month interval)."""
+    if n % 11 == 6:
+        return dt.date(2024, 11, 4 + n % 20)
+    return dt.date(2026, 1 + n % 3, 2 + n % 26)
+
+
 def _example(seed: int) -> SyntheticOrganisation:
     rng = random.Random(seed)
     services: list[Row] = [
         (s.id, s.name, f"Tier {s.tier}", s.owner, _mtpd_text(s.mtpd), s.rto, s.rpo, s.frequency, _yes(s.personal),
-         _yes(s.phi), _join(s.depends), _join(s.vendors), s.strategy, s.plan, s.notes or None)
-        for s in EXAMPLE_SERVICES]
+         _yes(s.phi), _join(s.depends), _join(s.vendors), s.strategy, s.plan, _bia_review(n), s.notes or None)
+        for n, s in enumerate(EXAMPLE_SERVICES)]
     exercises = _example_exercises(rng)
     exercise_rows: list[Row] = [
         (e.id, e.date, e.type, e.scenario, _join(e.services), e.recovery, e.loss, e.result,
@@ -862,7 +870,7 @@ def _tables(services: list[Row], exercises: list[Row], findings: list[Row], acti
               Table("data/backup-log.xlsx", "Backup Log", "backup_run", BACKUP_HEADERS, backups, (12, 18, 10, 12)))
     return (
         Table("data/service-inventory-bia.xlsx", "Services", "service", SERVICE_HEADERS, services,
-              (11, 34, 8, 22, 10, 10, 10, 17, 14, 7, 22, 12, 40, 10, 44)),
+              (11, 34, 8, 22, 10, 10, 10, 17, 14, 7, 22, 12, 40, 10, 14, 44)),
         Table("data/exercise-log.xlsx", "Exercises", "exercise", EXERCISE_HEADERS, exercises,
               (13, 12, 16, 56, 30, 22, 11, 16, 34)),
         Table("data/exercise-log.xlsx", "Findings", "finding", FINDING_HEADERS, findings,
@@ -918,7 +926,7 @@ def _synthetic(n_services: int, n_exercises: int, n_backups: int, seed: int) -> 
                          f"Owner {rng.randrange(1, 400)}" if rng.random() > 0.01 else None, _mtpd_text(mtpd),
                          r if rng.random() > 0.01 else None, float(rpo), freq, _yes(rng.random() < 0.6),
                          _yes(rng.random() < 0.05), _join(deps), _join(supplied_by), "Restore from backups",
-                         f"PLN-{rng.randrange(1, max(2, n_services // 20) + 1):04d}", None))
+                         f"PLN-{rng.randrange(1, max(2, n_services // 20) + 1):04d}", _bia_review(i), None))
     start = AS_OF - dt.timedelta(days=730)
     exercise_rows: list[Row] = []
     for k in range(n_exercises):
