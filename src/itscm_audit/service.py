@@ -97,7 +97,10 @@ def assess_and_report(
     if out is not None:
         check_out_dir(workspace, out)
     timer = StageTimer(hook=hook)
-    with paused_gc():  # one pause for the whole job (see gcpause)
+    from itscm_audit.reporters.chart_drawer import ChartDrawer
+
+    # the chart helper starts first, so it imports matplotlib while the pipeline reads the spreadsheets
+    with ChartDrawer() as charts, paused_gc():  # one GC pause for the whole job (see gcpause)
         result = assess(workspace, as_of, frameworks, timer=timer)
         if redact:
             from itscm_audit.reporters.redact import redact_result
@@ -106,7 +109,7 @@ def assess_and_report(
         out_dir = out if out is not None else workspace / "reports" / result.run.run_id
         with timer.stage("reports"):
             paths = write_all(result, out_dir, template=template, workspace=workspace, sign_key=sign_key,
-                              new_folder=out is None, full_result=full_result)
+                              new_folder=out is None, full_result=full_result, charts=charts)
         written_to = paths[0].parent if paths else out_dir
         manifest = written_to / "manifest.json"
         digest = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else None

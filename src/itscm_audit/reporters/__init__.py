@@ -19,6 +19,7 @@ from itscm_audit.errors import ItscmError, UsageError
 from itscm_audit.fsio import atomic_path
 from itscm_audit.gcpause import paused_gc
 from itscm_audit.reporters.base import PackContext
+from itscm_audit.reporters.chart_drawer import ChartDrawer
 from itscm_audit.reporters.manifest import PackVerification, verify_pack
 from itscm_audit.result import AssessmentResult
 
@@ -100,7 +101,7 @@ WRITERS: dict[Format, Writer] = {
 def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None = None, redact: bool = False,
               workspace: Path | None = None, formats: tuple[Format, ...] = tuple(Format),
               sign_key: Path | None = None, new_folder: bool = False,
-              full_result: bool = False) -> list[Path]:
+              full_result: bool = False, charts: ChartDrawer | None = None) -> list[Path]:
     """Write every format (or ``formats``) as one pack in ``out_dir``; return the paths, manifest last.
 
     The pack is written in a hidden folder beside ``out_dir`` and renamed into place whole, so a failed
@@ -110,6 +111,8 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
     refused otherwise (an explicit ``--out``). ``sign_key`` (Ed25519, PEM) signs the manifest.
 
     ``full_result`` embeds the imported records in result.json (otherwise inputs are referenced by digest).
+    ``charts`` draws the Word pack's charts (a helper started before the pipeline, see ``chart_drawer``);
+    without it one is started here.
     """
     if template is not None and not template.is_file():
         raise ItscmError("Word template not found", location=str(template),
@@ -135,10 +138,13 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
 
         result, redactor = redact_result(result)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    own_charts = charts is None and Format.EVIDENCE_PACK in formats
+    if own_charts:
+        charts = ChartDrawer()
     staging = _staging_folder(out_dir)
     try:
         ctx = PackContext(result=result, template=template, workspace=workspace, redactor=redactor,
-                          full_result=full_result)
+                          full_result=full_result, charts=charts)
         with paused_gc():  # the writers allocate millions of short-lived objects beside a large, acyclic result
             for fmt in sorted(formats, key=list(Format).index):
                 path = staging / fmt.filename
@@ -154,6 +160,8 @@ def write_all(result: AssessmentResult, out_dir: Path, *, template: Path | None 
                 names.append(sign_manifest(staging / Format.MANIFEST.filename, signer).name)
         final = _publish(staging, out_dir, new_folder=new_folder)
     finally:
+        if own_charts and charts is not None:
+            charts.close()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return [final / name for name in names]

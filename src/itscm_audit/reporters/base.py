@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from itscm_audit.result import AssessmentResult
 
 if TYPE_CHECKING:
+    from itscm_audit.reporters.chart_drawer import ChartDrawer
     from itscm_audit.reporters.tables import Table
 
 
@@ -22,9 +23,18 @@ class PackContext:
     """Masks personal data in free text; None when not redacting."""
     full_result: bool = False
     """Embed the imported records in result.json (``assess --full-result``)."""
+    charts: ChartDrawer | None = None
+    """Where charts are drawn (a helper process started early, see ``chart_drawer``); None: in-process."""
     written: list[Path] = field(default_factory=list)
     """Outputs written so far (the manifest lists them)."""
     _tables: dict[str, Table] = field(default_factory=dict, repr=False)
+
+    def draw(self, chart: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
+        """Start drawing a chart (on the helper when there is one); call the result for its PNG bytes."""
+        if self.charts is not None:
+            return self.charts.draw(chart, *args)
+        png = chart(*args)
+        return lambda: png
 
     def table(self, key: str) -> Table:
         """A report table, built once and shared by the workbook and the document."""

@@ -195,7 +195,7 @@ def _top_gaps(result: AssessmentResult, names: _Names) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _executive_summary(doc: WordDocument, result: AssessmentResult, names: _Names) -> None:
+def _executive_summary(doc: WordDocument, result: AssessmentResult, names: _Names, ctx: PackContext) -> None:
     from itscm_audit.reporters.charts import posture_by_framework
 
     doc.heading("Executive summary", 1, new_page=True)
@@ -209,7 +209,7 @@ def _executive_summary(doc: WordDocument, result: AssessmentResult, names: _Name
         width = min(doc.text_width_cm, 17.0)
         bars = [FrameworkPosture(doc.prep(names.fw(f.framework)), dict(f.counts), f.score)
                 for f in result.frameworks]
-        doc.picture(posture_by_framework(bars, width), width,
+        doc.picture(ctx.draw(posture_by_framework, bars, width), width,
                     "Share of each framework's requirements by status (the number of requirements in "
                     "brackets, the count in each segment) and its score at the right.")
     if result.remediation:
@@ -414,7 +414,7 @@ def _appendix_services(doc: WordDocument, result: AssessmentResult, ctx: PackCon
         width = min(doc.text_width_cm, 22.0)
         shown = "" if len(measured) <= CHART_RECOVERIES else \
             f" (the {CHART_RECOVERIES} furthest from their RTO of {len(measured)} measured)"
-        doc.picture(recovery_against_rto(items, width), width,
+        doc.picture(ctx.draw(recovery_against_rto, items, width), width,
                     f"Latest measured recovery of each in-scope service against its RTO{shown}.")
     keep = (0, 1, 2, 3, 4, 6, 7, 5, 8, 9, 12, 13, 16)
     doc.capped(_columns(services, keep), [tuple(row[i] for i in keep) for row in services.rows], SERVICE_ROWS,
@@ -473,7 +473,7 @@ def write_docx(ctx: PackContext, path: Path) -> None:
     _document_control(doc, result, digest)
     doc.heading("Contents", 1, new_page=True, contents=False)
     doc.contents_here()
-    _executive_summary(doc, result, names)
+    _executive_summary(doc, result, names, ctx)
     _scope(doc, result, names)
     _results(doc, result, names)
     _findings(doc, result, names, ctx)

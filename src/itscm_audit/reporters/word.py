@@ -33,6 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from itscm_audit.errors import ItscmError
 from itscm_audit.fsio import atomic_path
+from itscm_audit.reporters.font_metrics import BOLD, REGULAR
 from itscm_audit.reporters.safe import clean_text, fixed_zip_times
 from itscm_audit.reporters.tables import OUTCOME_STATUS, STATUS_FILL, Cell
 
@@ -60,7 +61,8 @@ freshness, yes/no...): the last two are shaded with the status palette."""
 
 @lru_cache(maxsize=2)
 def _font(bold: bool) -> Any:
-    """DejaVu Sans (Bold) as shipped with matplotlib, read by its FreeType wrapper."""
+    """DejaVu Sans (Bold) as shipped with matplotlib, read by its FreeType wrapper (only for characters the
+    shipped table lacks: matplotlib stays out of this process otherwise, see ``chart_drawer``)."""
     import matplotlib
     from matplotlib import ft2font
 
@@ -68,9 +70,8 @@ def _font(bold: bool) -> Any:
     return ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
 
 
-@lru_cache(maxsize=8192)
-def _char_em(ch: str, bold: bool) -> float:
-    """Advance width of one character in ems (1.0 for a character the font lacks: CJK, emoji)."""
+def _measured_em(ch: str, bold: bool) -> float:
+    """Advance width of one character in ems, from the font (1.0 for one it lacks: CJK, emoji)."""
     from matplotlib import ft2font
 
     font = _font(bold)
@@ -79,9 +80,16 @@ def _char_em(ch: str, bold: bool) -> float:
     return float(font.load_char(ord(ch), flags=ft2font.LoadFlags.NO_SCALE).horiAdvance) / float(font.units_per_EM)
 
 
+_EMS = ({**REGULAR}, {**BOLD})
+"""Advance widths by character, regular and bold: the shipped table, grown by every character measured."""
+
+
 @lru_cache(maxsize=65536)
 def _em_width(text: str, bold: bool) -> float:
-    return sum(_char_em(ch, bold) for ch in text)
+    ems = _EMS[bold]
+    for ch in set(text).difference(ems):
+        ems[ch] = _measured_em(ch, bold)
+    return sum(map(ems.__getitem__, text))
 
 
 def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
@@ -202,6 +210,8 @@ class WordDocument:
         """Kind of the last block added (``p``, ``tbl``, ``sect``): tables never touch, breaks never double."""
         self._bookmark = 0
         self.figures = 0
+        self._pictures: list[tuple[Any, Callable[[], bytes], float, int]] = []
+        """Figures placed but not yet drawn (paragraph, PNG source, width, number): filled in at save."""
 
     # ----------------------------------------------------------------- geometry
 
@@ -496,21 +506,31 @@ class WordDocument:
 
     # ----------------------------------------------------------------- figures
 
-    def picture(self, png: bytes, width_cm: float, caption: str) -> None:
-        """A figure at ``width_cm`` (its drawn size), kept on the page with its caption."""
+    def picture(self, png: bytes | Callable[[], bytes], width_cm: float, caption: str) -> None:
+        """A figure at ``width_cm`` (its drawn size), kept on the page with its caption.
+
+        ``png`` may be a chart still being drawn (``ChartDrawer.draw``): the image goes in when the
+        document is saved, in figure order, so a chart drawn ahead and one drawn here give the same bytes.
+        """
+        self.figures += 1
+        p = self._add(f'<w:p {_XMLNS}><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="0"/>'
+                      '<w:jc w:val="center"/></w:pPr></w:p>', "p")
+        source = png if callable(png) else (lambda data=png: data)
+        self._pictures.append((p, source, width_cm, self.figures))
+        self.para(f"Figure {self.figures} — {caption}", "Caption")
+
+    def _draw_pictures(self) -> None:
         from docx.oxml import OxmlElement
         from docx.shared import Cm
 
-        self.figures += 1
-        inline = self.doc.part.new_pic_inline(io.BytesIO(png), Cm(width_cm), None)
-        inline.docPr.set("id", str(1000 + self.figures))
-        inline.docPr.set("name", f"Figure {self.figures}")
-        p = self._add(f'<w:p {_XMLNS}><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="0"/>'
-                      '<w:jc w:val="center"/></w:pPr></w:p>', "p")
-        run = OxmlElement("w:r")
-        p.append(run)
-        run.add_drawing(inline)
-        self.para(f"Figure {self.figures} — {caption}", "Caption")
+        for p, source, width_cm, number in self._pictures:
+            inline = self.doc.part.new_pic_inline(io.BytesIO(source()), Cm(width_cm), None)
+            inline.docPr.set("id", str(1000 + number))
+            inline.docPr.set("name", f"Figure {number}")
+            run = OxmlElement("w:r")
+            p.append(run)
+            run.add_drawing(inline)
+        self._pictures.clear()
 
     def header_text(self, text: str, replaces: str = "IT service continuity evidence pack") -> None:
         """Put ``text`` in the page header where the template has our default header (never an
@@ -538,7 +558,8 @@ class WordDocument:
         cp.identifier = identifier
 
     def save(self, path: Path) -> None:
-        """Fill the contents, then write the package atomically with fixed zip entry times."""
+        """Draw the figures, fill the contents, then write the package atomically with fixed zip entry times."""
+        self._draw_pictures()
         self._write_contents()
         settings = self.doc.settings.element
         for stale in settings.findall(f"{W}updateFields"):  # a template's "update fields?" prompt
