@@ -9,30 +9,12 @@ from pathlib import Path
 import pytest
 
 from fixture_script import shapes
+from import_support import AS_OF, H, accounts, import_at_as_of, located
 from itscm_audit.config import Organisation, Policy, WorkspaceConfig
 from itscm_audit.importers import ImportResult, import_files
 from itscm_audit.model import ActionStatus, ExerciseResult, ExerciseType, OrgData, Severity
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules import RULES, RuleContext
-
-AS_OF = dt.date(2026, 9, 30)
-H = dt.timedelta(hours=1)
-
-
-def _import(*paths: Path) -> ImportResult:
-    return import_files(list(paths), None, as_of=AS_OF)
-
-
-def _issues(result: ImportResult, code: str) -> list[tuple[int | None, str | None, str | None]]:
-    return [(i.source.row, i.source.column, i.source.value) for i in result.issues if i.code == code]
-
-
-def _accounts(result: ImportResult) -> dict[str | None, tuple[int, int, int, int]]:
-    out = {}
-    for a in result.accounts:
-        assert a.rows_read == a.imported + a.rejected + a.skipped, a
-        out[a.sheet] = (a.rows_read, a.imported, a.rejected, a.skipped)
-    return out
 
 
 def _check(data: OrgData, rule_id: str) -> dict[str, EntityResult]:
@@ -46,7 +28,7 @@ def _check(data: OrgData, rule_id: str) -> dict[str, EntityResult]:
 
 @pytest.fixture
 def bia(tmp_path: Path) -> ImportResult:
-    return _import(shapes.bia_register_with_noise(tmp_path))
+    return import_at_as_of(shapes.bia_register_with_noise(tmp_path))
 
 
 def test_rows_that_are_not_records_are_skipped_with_their_reason(bia: ImportResult) -> None:
@@ -59,7 +41,7 @@ def test_rows_that_are_not_records_are_skipped_with_their_reason(bia: ImportResu
     assert skipped[15].startswith("totals row ('Total')")
     assert skipped[16].startswith("note") and skipped[18].startswith("note")
     assert skipped[17].startswith("legend row")
-    assert _accounts(bia) == {"BIA 2026": (14, 7, 0, 7)}
+    assert accounts(bia) == {"BIA 2026": (14, 7, 0, 7)}
     (mapping,) = bia.mappings
     assert mapping.header_row == 4 and mapping.entity.value == "service" and mapping.runner_up is None
 
@@ -82,7 +64,7 @@ def test_placeholders_are_not_given_with_the_text_kept_and_a_located_issue(bia: 
     assert by_id["SVC-05"].not_given == {"rpo": "not_applicable"}
     assert by_id["SVC-05"].raw["rpo"] == "N/A - vendor dependency"
     assert by_id["SVC-06"].owner is None and by_id["SVC-06"].not_given == {"owner": "unknown"}
-    assert _issues(bia, "value.not_given") == [
+    assert located(bia, "value.not_given") == [
         (7, "RTO (hrs)", "TBD"), (11, "RTO (hrs)", "?"), (11, "RPO (hrs)", "n/a"),
         (12, "RPO (hrs)", "N/A - vendor dependency"), (13, "Owner", "TBC"), (14, "RTO (hrs)", "see note 2")]
     reasons = {i.source.value: (i.severity, i.message) for i in bia.issues if i.code == "value.not_given"}
@@ -94,7 +76,7 @@ def test_placeholders_are_not_given_with_the_text_kept_and_a_located_issue(bia: 
 def test_negative_durations_are_rejected_not_read(bia: ImportResult) -> None:
     by_id = {s.id: s for s in bia.data.services}
     assert by_id["SVC-03"].rto is None and by_id["SVC-05"].rto is None
-    assert [(r, c, v) for r, c, v in _issues(bia, "value.unreadable")] == [(8, "RTO (hrs)", "-48"),
+    assert [(r, c, v) for r, c, v in located(bia, "value.unreadable")] == [(8, "RTO (hrs)", "-48"),
                                                                           (12, "RTO (hrs)", "-4 hrs")]
     assert by_id["SVC-03"].raw["rto"] == "-48"
 
@@ -135,7 +117,7 @@ def test_rules_cite_the_officers_header_and_text(bia: ImportResult) -> None:
 def test_dependencies_written_by_name_resolve(bia: ImportResult) -> None:
     by_id = {s.id: s for s in bia.data.services}
     assert by_id["SVC-03"].depends_on == ("SVC-01",) and by_id["SVC-03"].raw["depends_on"] == "Core Banking"
-    assert _issues(bia, "reference.by_name") == [(8, "Depends On", "Core Banking")]
+    assert located(bia, "reference.by_name") == [(8, "Depends On", "Core Banking")]
 
 
 def test_bia_review_rule(bia: ImportResult) -> None:
@@ -154,7 +136,7 @@ def test_bia_review_rule(bia: ImportResult) -> None:
 # --- an exercise register that names services, with its follow-up on the same row -------------------------
 
 def test_exercise_register_is_read_as_exercises_not_services(tmp_path: Path) -> None:
-    result = _import(shapes.exercise_register(tmp_path))
+    result = import_at_as_of(shapes.exercise_register(tmp_path))
     (mapping,) = result.mappings
     assert mapping.entity.value == "exercise" and mapping.runner_up is not None and mapping.confidence < 1
     assert result.data.services == ()
@@ -163,11 +145,11 @@ def test_exercise_register_is_read_as_exercises_not_services(tmp_path: Path) -> 
     ex02 = result.data.exercises[1]
     assert (ex02.type, ex02.result, ex02.target_rto, ex02.achieved_recovery_time, ex02.achieved_data_loss) == (
         ExerciseType.FAILOVER, ExerciseResult.PARTIAL, 6 * H, 5 * H, dt.timedelta(minutes=15))
-    assert _accounts(result) == {"Exercise Register": (4, 4, 0, 0)}
+    assert accounts(result) == {"Exercise Register": (4, 4, 0, 0)}
 
 
 def test_exercise_services_named_by_name_resolve_against_the_bia(tmp_path: Path) -> None:
-    result = _import(shapes.bia_register_with_noise(tmp_path), shapes.exercise_register(tmp_path))
+    result = import_at_as_of(shapes.bia_register_with_noise(tmp_path), shapes.exercise_register(tmp_path))
     services = {e.id: e.services for e in result.data.exercises}
     assert services == {"EX-01": ("SVC-01", "SVC-02"), "EX-02": ("SVC-01",), "EX-03": ("SVC-03",),
                         "EX-04": ("Legacy CRM",)}
@@ -180,7 +162,7 @@ def test_exercise_services_named_by_name_resolve_against_the_bia(tmp_path: Path)
 
 
 def test_achieved_recovery_is_compared_with_the_target_at_the_time_and_the_current_rto(tmp_path: Path) -> None:
-    result = _import(shapes.bia_register_with_noise(tmp_path), shapes.exercise_register(tmp_path))
+    result = import_at_as_of(shapes.bia_register_with_noise(tmp_path), shapes.exercise_register(tmp_path))
     rto = _check(result.data, "exercise.rto_achieved")
     assert rto["SVC-01"].outcome == Outcome.FAIL
     assert rto["SVC-01"].message == ("EX-02 on 2026-04-22: recovery time 5h exceeds the current RTO 4h; within "
@@ -194,7 +176,7 @@ def test_achieved_recovery_is_compared_with_the_target_at_the_time_and_the_curre
 
 
 def test_the_follow_up_on_an_exercise_row_becomes_a_linked_finding_and_action(tmp_path: Path) -> None:
-    result = _import(shapes.exercise_register(tmp_path))
+    result = import_at_as_of(shapes.exercise_register(tmp_path))
     assert [(f.id, f.exercise_id, f.description) for f in result.data.findings] == [
         ("EX-02-F1", "EX-02", "DNS cutover was manual"), ("EX-03-F1", "EX-03", "Runbook out of date")]
     assert [(a.id, a.finding_id, a.owner, a.due, a.status) for a in result.data.corrective_actions] == [
@@ -202,13 +184,13 @@ def test_the_follow_up_on_an_exercise_row_becomes_a_linked_finding_and_action(tm
         ("EX-03-A1", "EX-03-F1", "P. Chen", dt.date(2025, 10, 31), ActionStatus.CLOSED)]
     action = result.data.corrective_actions[0]
     assert action.source.row == 3 and action.cite("due").column == "Target date"
-    assert _issues(result, "table.linked_records") == [(1, None, None)]
+    assert located(result, "table.linked_records") == [(1, None, None)]
 
 
 # --- a one-sheet DR log ---------------------------------------------------------------------------------------
 
 def test_dr_log_rows_carry_their_findings_and_overdue_actions(tmp_path: Path) -> None:
-    result = _import(shapes.dr_log_one_sheet(tmp_path))
+    result = import_at_as_of(shapes.dr_log_one_sheet(tmp_path))
     (mapping,) = result.mappings
     fields = {c.header: c.field for c in mapping.columns}
     assert fields["Result"] == "result" and fields["Status"] == "corrective_action.status"
@@ -222,11 +204,11 @@ def test_dr_log_rows_carry_their_findings_and_overdue_actions(tmp_path: Path) ->
     assert (overdue["DR-25-03-A1"].sources[0].column, overdue["DR-25-03-A1"].sources[0].row) == ("Remediation Due", 4)
     owned = _check(result.data, "finding.corrective_action")
     assert owned["DR-25-03-F1"].outcome == Outcome.PASS
-    assert _accounts(result) == {"DR Log": (4, 4, 0, 0)}
+    assert accounts(result) == {"DR Log": (4, 4, 0, 0)}
 
 
 def test_a_vendor_row_carries_its_last_bc_review_and_what_it_found(tmp_path: Path) -> None:
-    result = _import(shapes.bia_register_with_noise(tmp_path), shapes.vendors_with_bc_review(tmp_path))
+    result = import_at_as_of(shapes.bia_register_with_noise(tmp_path), shapes.vendors_with_bc_review(tmp_path))
     vendors = {v.id: v for v in result.data.vendors}
     assert vendors["Nordic Hosting"].services == ("SVC-01", "SVC-02")
     assert vendors["Nordic Hosting"].bc_plan_reviewed == dt.date(2026, 1, 15)
@@ -239,22 +221,22 @@ def test_a_vendor_row_carries_its_last_bc_review_and_what_it_found(tmp_path: Pat
 
 
 def test_a_log_without_ids_names_exercises_after_their_date(tmp_path: Path) -> None:
-    result = _import(shapes.bia_register_with_noise(tmp_path), shapes.exercise_log_without_ids(tmp_path))
+    result = import_at_as_of(shapes.bia_register_with_noise(tmp_path), shapes.exercise_log_without_ids(tmp_path))
     assert [(e.id, e.type, e.services) for e in result.data.exercises] == [
         ("EX-2026-03-10", ExerciseType.TABLETOP, ("SVC-01",)),
         ("EX-2026-05-12", ExerciseType.FAILOVER, ("SVC-02", "SVC-01")),
         ("EX-2026-05-12-2", ExerciseType.FUNCTIONAL, ("Legacy CRM",))]
     assert result.data.exercises[1].raw["services"] == "Payments and Core Banking"
-    assert _issues(result, "table.derived_ids") == [(1, None, None)]
-    assert _issues(result, "reference.unresolved") == [(4, "Systems Tested", "Legacy CRM")]
+    assert located(result, "table.derived_ids") == [(1, None, None)]
+    assert located(result, "reference.unresolved") == [(4, "Systems Tested", "Legacy CRM")]
     assert [i for i in result.issues if i.code == "value.interpreted" and i.source.file.endswith(".csv")] == []
     assert [(a.id, a.owner, a.due) for a in result.data.corrective_actions] == [
         ("EX-2026-05-12-A1", "Ops Lead", dt.date(2026, 7, 1)), ("EX-2026-05-12-2-A1", "DBA", dt.date(2026, 6, 15))]
-    assert _accounts(result)["exercise_log_without_ids"] == (3, 3, 0, 0)
+    assert accounts(result)["exercise_log_without_ids"] == (3, 3, 0, 0)
 
 
 def test_english_breach_register(tmp_path: Path) -> None:
-    result = _import(shapes.incident_register(tmp_path))
+    result = import_at_as_of(shapes.incident_register(tmp_path))
     lost, phishing = result.data.incidents
     assert (lost.id, lost.title, lost.detected, lost.personal_data_breach, lost.risk_of_harm,
             lost.regulator_notified, lost.registered, lost.jurisdictions) == (
@@ -262,13 +244,13 @@ def test_english_breach_register(tmp_path: Path) -> None:
     assert (phishing.personal_data_breach, phishing.risk_of_harm) == (False, "none")
     pipeda = _check(result.data, "privacy.pipeda_notification")
     assert pipeda["INC-1"].outcome == Outcome.PASS and pipeda["INC-2"].outcome == Outcome.NOT_APPLICABLE
-    assert _accounts(result) == {"incident_register": (2, 2, 0, 0)}
+    assert accounts(result) == {"incident_register": (2, 2, 0, 0)}
 
 
 # --- impossible values ----------------------------------------------------------------------------------------
 
 def test_impossible_values_are_located_issues_with_their_text(tmp_path: Path) -> None:
-    result = _import(shapes.impossible_values(tmp_path))
+    result = import_at_as_of(shapes.impossible_values(tmp_path))
     alpha, beta, gamma = result.data.services
     assert (alpha.rto, alpha.rpo, alpha.mtpd, alpha.tier, alpha.bia_reviewed) == (None, None, None, None, None)
     assert (beta.rto, beta.rpo, beta.mtpd, beta.bia_reviewed) == (None, None, None, None)
@@ -287,7 +269,7 @@ def test_impossible_values_are_located_issues_with_their_text(tmp_path: Path) ->
         (3, "Last BIA Review", "2099-01-01",
          "'2099-01-01' is more than a year after the as-of date, for an event that has already happened")]
     assert alpha.raw["rto"] == "99999999999999 hours"
-    assert _accounts(result) == {"impossible_values": (3, 3, 0, 0)}
+    assert accounts(result) == {"impossible_values": (3, 3, 0, 0)}
 
 
 def test_done_dates_are_not_bounded_without_an_as_of_date(tmp_path: Path) -> None:
@@ -299,7 +281,7 @@ def test_done_dates_are_not_bounded_without_an_as_of_date(tmp_path: Path) -> Non
 # --- French (Québec) ------------------------------------------------------------------------------------------
 
 def test_french_bia(tmp_path: Path) -> None:
-    result = _import(shapes.bia_fr(tmp_path))
+    result = import_at_as_of(shapes.bia_fr(tmp_path))
     base, paie, intranet = result.data.services
     assert (base.id, base.name, base.owner, base.tier, base.mtpd, base.rto, base.rpo, base.personal_data,
             base.status, base.bia_reviewed) == ("SRV-01", "Services bancaires de base", "Marie Gagnon", 1, 24 * H,
@@ -308,16 +290,16 @@ def test_french_bia(tmp_path: Path) -> None:
     assert (paie.tier, paie.rto, paie.mtpd) == (2, 24 * H, 72 * H)
     assert (intranet.status, intranet.in_scope, intranet.not_given) == (
         "retired", False, {"rto": "unknown", "rpo": "not_applicable"})
-    assert _issues(result, "value.not_given") == [(4, "Délai de reprise", "À déterminer"), (4, "PDMA", "s.o.")]
-    assert {(r, v) for r, _c, v in _issues(result, "value.interpreted")} == {
+    assert located(result, "value.not_given") == [(4, "Délai de reprise", "À déterminer"), (4, "PDMA", "s.o.")]
+    assert {(r, v) for r, _c, v in located(result, "value.interpreted")} == {
         (3, "Élevée"), (3, "1 jour ouvrable"), (4, "Faible")}
     complete = _check(result.data, "bia.complete")
     assert complete["SRV-01"].outcome == Outcome.PASS and complete["SRV-03"].message == "out of scope: retired"
-    assert _accounts(result) == {"Services": (3, 3, 0, 0)}
+    assert accounts(result) == {"Services": (3, 3, 0, 0)}
 
 
 def test_french_exercise_log_with_its_follow_up(tmp_path: Path) -> None:
-    result = _import(shapes.bia_fr(tmp_path), shapes.exercices_fr(tmp_path))
+    result = import_at_as_of(shapes.bia_fr(tmp_path), shapes.exercices_fr(tmp_path))
     one, two, three = result.data.exercises
     assert (one.date, one.type, one.result, one.services) == (
         dt.date(2026, 3, 15), ExerciseType.TABLETOP, ExerciseResult.PASSED, ("SRV-01",))
@@ -335,7 +317,7 @@ def test_french_exercise_log_with_its_follow_up(tmp_path: Path) -> None:
 
 
 def test_french_call_tree(tmp_path: Path) -> None:
-    result = _import(shapes.arbre_appel(tmp_path))
+    result = import_at_as_of(shapes.arbre_appel(tmp_path))
     lead, comms, it = result.data.contacts
     assert (lead.role, lead.name, lead.alternate, lead.phone, lead.email, lead.backup_channel, lead.critical_role,
             lead.last_verified) == ("Responsable de la continuité", "Marie Gagnon", "Luc Roy", "514 555-0100",
@@ -345,11 +327,11 @@ def test_french_call_tree(tmp_path: Path) -> None:
     alternates = _check(result.data, "contact.alternates")
     assert alternates["Communications"].outcome == Outcome.FAIL
     assert alternates["Communications"].sources[0].column == "Suppléant"
-    assert _accounts(result) == {"Arbre d'appel": (3, 3, 0, 0)}
+    assert accounts(result) == {"Arbre d'appel": (3, 3, 0, 0)}
 
 
 def test_french_vendor_list(tmp_path: Path) -> None:
-    result = _import(shapes.bia_fr(tmp_path), shapes.fournisseurs(tmp_path))
+    result = import_at_as_of(shapes.bia_fr(tmp_path), shapes.fournisseurs(tmp_path))
     nordique, paie = result.data.vendors
     assert (nordique.name, nordique.services, nordique.contract_rto, nordique.contract_rpo, nordique.contact,
             nordique.bc_plan_reviewed) == ("Hébergement Nordique", ("SRV-01",), 4 * H, H, "Julie Tremblay",
@@ -359,11 +341,11 @@ def test_french_vendor_list(tmp_path: Path) -> None:
     terms = _check(result.data, "bia.vendor_terms")
     assert terms["Paie Express"].outcome == Outcome.FAIL
     assert [s.column for s in terms["Paie Express"].sources] == ["RTO contractuel"]
-    assert _accounts(result)["fournisseurs"] == (2, 2, 0, 0)
+    assert accounts(result)["fournisseurs"] == (2, 2, 0, 0)
 
 
 def test_french_incident_register(tmp_path: Path) -> None:
-    result = _import(shapes.registre_incidents(tmp_path))
+    result = import_at_as_of(shapes.registre_incidents(tmp_path))
     first, second = result.data.incidents
     assert (first.id, first.personal_data_breach, first.risk_of_harm, first.registered, first.jurisdictions) == (
         "INC-2026-01", True, "high", True, ("CA-QC",))
@@ -371,7 +353,7 @@ def test_french_incident_register(tmp_path: Path) -> None:
     assert (second.personal_data_breach, second.risk_of_harm, second.registered) == (False, "none", False)
     law25 = _check(result.data, "privacy.law25_notification")
     assert law25["INC-2026-01"].outcome == Outcome.PASS
-    assert _accounts(result) == {"Registre": (2, 2, 0, 0)}
+    assert accounts(result) == {"Registre": (2, 2, 0, 0)}
 
 
 def test_every_shape_is_written_the_same_way_twice(tmp_path: Path) -> None:
