@@ -48,7 +48,8 @@ def src(row: int, sheet: str = "S") -> SourceRef:
 def run(rule_id: str, registers: frozenset[EntityKind] | None = None, evidence: EvidenceIndex | None = None,
         **data: Any) -> CheckResult:
     ctx = RuleContext(data=OrgData(**data), as_of=AS_OF, policy=Policy(),
-                      config=WorkspaceConfig(organisation=Organisation(name="T")), evidence=evidence,
+                      config=WorkspaceConfig(organisation=Organisation(name="T"), frameworks=("iso22301", "gdpr")),
+                      evidence=evidence,
                       registers=registers)
     return RULES[rule_id].evaluate(ctx)
 

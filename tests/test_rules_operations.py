@@ -109,8 +109,8 @@ def test_call_tree_rules() -> None:
     contacts = (Contact(role="Incident manager", name="Ana", alternate="Ben", backup_channel="Sat phone",
                         critical_role=True, last_verified=date(2026, 6, 1), source=src(2, "Call Tree")),
                 Contact(role="Comms lead", name="Cy", critical_role=True, last_verified=date(2026, 1, 1),
-                        source=src(3, "Call Tree"), columns={"alternate": "Alternate"}),
-                Contact(role="Facilities", name="Dee", source=src(4, "Call Tree")))
+                        source=src(3, "Call Tree"), columns={"alternate": "Alternate", "backup_channel": "Backup Channel"}),
+                Contact(role="Facilities", name="Dee", critical_role=False, source=src(4, "Call Tree")))
     verified = by_id(run("contact.verified", contacts=contacts))
     assert verified["Incident manager"].outcome == Outcome.PASS
     assert verified["Comms lead"].outcome == Outcome.FAIL and verified["Comms lead"].metric == 272
@@ -136,9 +136,13 @@ def test_vendor_bc_reviewed_only_for_critical_services() -> None:
     assert res["V3"].outcome == Outcome.PASS
 
 
+BACKUP_HEADERS = {"service_id": "Service", "completed": "Completed At", "status": "Status",
+                  "restore_test": "Restore Test"}
+
+
 def _runs(service: str, times: list[datetime], **kw: Any) -> tuple[BackupRun, ...]:
     return tuple(BackupRun(service_id=service, completed=t, source=src(i + 2, "backup-log"),
-                           columns={"completed": "Completed At"}, **kw)
+                           columns=BACKUP_HEADERS, **kw)
                  for i, t in enumerate(times))
 
 

@@ -29,7 +29,9 @@ def by_id(check: CheckResult) -> dict[str, EntityResult]:
 INCIDENT_HEADERS = {"regulator_notified": "Regulator Notified", "individuals_notified": "Individuals Notified",
                     "registered": "In Breach Register?", "initial_report": "Initial Report",
                     "intermediate_report": "Intermediate Report", "final_report": "Final Report",
-                    "aware": "Became Aware", "risk_of_harm": "Risk of Harm", "classified_major": "Classified Major"}
+                    "aware": "Became Aware", "risk_of_harm": "Risk of Harm", "classified_major": "Classified Major",
+                    "personal_data_breach": "Personal Data Breach?", "major_ict": "Major ICT Incident?",
+                    "jurisdictions": "Jurisdictions"}
 
 
 def inc(iid: str, row: int = 2, **kw: Any) -> Incident:
@@ -266,8 +268,13 @@ def test_dora_final_report_one_calendar_month_after_the_intermediate_report() ->
 
 
 def test_dora_applies_to_major_ict_incidents_only() -> None:
-    res = dora_result(inc("MINOR", personal_data_breach=False, aware=AWARE))
+    res = dora_result(inc("MINOR", personal_data_breach=False, major_ict=False, aware=AWARE),
+                      inc("BLANK", 3, personal_data_breach=False, aware=AWARE))
     assert res["MINOR"].outcome == Outcome.NOT_APPLICABLE
+    # an empty cell under "Major ICT Incident?" does not say "no"
+    assert res["BLANK"].outcome == Outcome.NO_DATA
+    assert res["BLANK"].message == "major ICT incident flag not recorded"
+    assert res["BLANK"].sources[0].column == "Major ICT Incident?"
 
 
 def test_hipaa_60_days_for_phi_breaches() -> None:
