@@ -55,6 +55,13 @@ def test_bia_complete_names_missing_fields_and_columns() -> None:
     assert check.outcome == Outcome.FAIL  # 1 of 2 is below the 0.8 threshold
 
 
+def test_bia_complete_says_which_facts_the_register_has_no_column_for() -> None:
+    no_tier_owner = {k: v for k, v in HEADERS.items() if k not in ("tier", "owner")}
+    res = by_id(run("bia.complete", services=(svc("A", 5, tier=None, owner=None, rto=None, columns=no_tier_owner),)))
+    assert res["A"].outcome == Outcome.FAIL
+    assert res["A"].message == "missing RTO; no tier or owner column in 't.xlsx', sheet 'Services'"
+
+
 def test_out_of_scope_services_are_not_applicable() -> None:
     services = (svc("A", 5, rto=None), svc("B", 6, rto=None, in_scope=False), svc("C", 7, rto=None))
     check = run("bia.complete", scope=Scope(exclusions=("C",)), services=services)

@@ -129,7 +129,9 @@ def register_label(record: Record) -> str:
     """The register a record was read from, as the officer names it: ``'Privacy Incident Log FY26.csv'``,
     ``'incident-register.xlsx', sheet 'Incident Register'``."""
     name = record.source.file.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"{name!r}" + (f", sheet {record.source.sheet!r}" if record.source.sheet else "")
+    sheet = record.source.sheet
+    shown = sheet is not None and sheet != name.rsplit(".", 1)[0]  # a CSV's "sheet" is its own name
+    return f"{name!r}" + (f", sheet {sheet!r}" if shown else "")
 
 
 REGISTER_TITLES: dict[str, tuple[str, ...]] = {

@@ -72,13 +72,13 @@ def backup_gap_within_rpo(ctx: RuleContext) -> CheckResult:
         assert worst is not None
         gap, prev_t, run = worst
         text = f"worst gap {hours(gap)} between {prev_t:%Y-%m-%d %H:%M} and {run.completed:%Y-%m-%d %H:%M}"
-        if all(lacks_column(r, "status") for r in mine):
-            text += f" (no status column in {register_label(run)}: every run listed is taken as completed)"
+        note = (f" (no status column in {register_label(run)}: every run listed is taken as completed)"
+                if all(lacks_column(r, "status") for r in mine) else "")
         if gap > s.rpo:
-            results.append(entity("service", s.id, Outcome.FAIL, f"{text} exceeds RPO {hours(s.rpo)}",
+            results.append(entity("service", s.id, Outcome.FAIL, f"{text} exceeds RPO {hours(s.rpo)}{note}",
                                   run.cite("completed"), s.cite("rpo"), metric=hours_of(gap)))
         else:
-            results.append(entity("service", s.id, Outcome.PASS, f"{text} within RPO {hours(s.rpo)}",
+            results.append(entity("service", s.id, Outcome.PASS, f"{text} within RPO {hours(s.rpo)}{note}",
                                   s.source, metric=hours_of(gap)))
     return aggregate("backup.gap_within_rpo", "Backup gaps within RPO", results, ctx.policy.partial_threshold,
                      "services with backup runs")
