@@ -180,8 +180,9 @@ def _unanswered(ctx: RuleContext, rule_id: str, title: str) -> CheckResult | Non
 @rule("privacy.breach_register", "Personal-data breaches recorded in the register", needs=("incident",))
 def privacy_breach_register(ctx: RuleContext) -> CheckResult:
     """Every personal-data breach is recorded in the breach register, whatever its risk: GDPR Art. 33(5),
-    PIPEDA s.10.3 and Quebec Law 25 s.3.8 all require a record of every breach. Metric: 1 when recorded,
-    else 0."""
+    PIPEDA s.10.3 and Quebec Law 25 s.3.8 all require a record of every breach. A row of the organisation's
+    own incident register is recorded there: only a "No" (or an empty cell) in an "in breach register?"
+    column is a finding. Metric: 1 when recorded, else 0."""
     title = "Personal-data breaches recorded in the register"
     unanswered = _unanswered(ctx, "privacy.breach_register", title)
     if unanswered is not None:
@@ -264,8 +265,9 @@ def _gdpr(ctx: RuleContext, i: Incident, start: dt.datetime, since: str) -> Enti
 def privacy_gdpr_notification(ctx: RuleContext) -> CheckResult:
     """EU personal-data breaches that may result in a risk were notified to the supervisory authority
     within 72 hours of awareness (GDPR Art. 33(1)). The communication to data subjects (Art. 34) is its
-    own rule, so a requirement about one notice is never failed by the other. Metric: hours from
-    awareness to notification (or elapsed so far)."""
+    own rule, so a requirement about one notice is never failed by the other. An incident without a
+    jurisdiction of its own takes the organisation's (IE implies EU). Metric: hours from awareness to
+    notification (or elapsed so far)."""
     return _notification_rule(ctx, "privacy.gdpr_notification", "GDPR breach notification within 72 hours",
                               "EU", _gdpr)
 
