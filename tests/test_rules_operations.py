@@ -238,6 +238,10 @@ def test_an_action_past_due_in_a_register_without_status_is_not_called_overdue()
     assert res["A2"].outcome == Outcome.FAIL and res["A2"].message == "open, due 2026-06-30: 92 days overdue"
     assert res["A3"].outcome == Outcome.FAIL  # an empty "Closed on" cell: not closed
     assert res["A4"].outcome == Outcome.PASS and res["A4"].message.startswith("status not recorded, due 2026-12-31")
+    undated = CorrectiveAction(id="A5", columns={"owner": "Action owner"}, source=SourceRef(file="data/drills.csv",
+                                                                                            row=6))
+    assert by_id(run("action.not_overdue", corrective_actions=(undated,)))["A5"].message == \
+        "due date not recorded (no due date column in 'drills.csv')"
     facts = {a.action_id: a for a in facts_for(OrgData(corrective_actions=actions), AS_OF).actions}
     assert not facts["A1"].overdue and facts["A1"].days_overdue == 92  # the packs agree with the rule
     assert facts["A2"].overdue

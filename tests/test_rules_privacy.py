@@ -117,6 +117,7 @@ def test_breach_register() -> None:
     assert res["IN"].outcome == Outcome.PASS
     assert res["OUT"].outcome == Outcome.FAIL and res["OUT"].sources[0].column == "In Breach Register?"
     assert res["BLANK"].outcome == Outcome.FAIL
+    assert res["BLANK"].message == "not recorded in the breach register (GDPR Art. 33(5), PIPEDA s.10.3, Law 25 s.3.8)"
     assert res["OUTAGE"].outcome == Outcome.NOT_APPLICABLE
 
 
@@ -296,12 +297,14 @@ def test_hipaa_60_days_for_phi_breaches() -> None:
 def test_incidents_after_the_as_of_date_are_left_for_later() -> None:
     later = inc("LATER", jurisdictions=("EU", "CA", "CA-QC", "US"), major_ict=True,
                 aware=datetime(2026, 10, 2, 9, 0), registered=False)
+    unsaid = inc("UNSAID", 3, personal_data_breach=None, major_ict=None, aware=datetime(2026, 10, 2, 9, 0))
     for rule_id in ("privacy.breach_register", "privacy.gdpr_notification", "privacy.gdpr_communication",
                     "privacy.pipeda_notification",
                     "privacy.law25_notification", "privacy.dora_reporting", "privacy.hipaa_notification"):
-        result = by_id(run(rule_id, incidents=(later,)))["LATER"]
-        assert result.outcome == Outcome.NOT_APPLICABLE, rule_id
-        assert result.message == "became known after 2026-09-30"
+        results = by_id(run(rule_id, incidents=(later, unsaid)))
+        for result in (results["LATER"], results["UNSAID"]):
+            assert result.outcome == Outcome.NOT_APPLICABLE, rule_id
+            assert result.message == "became known after 2026-09-30"
 
 
 # --- a register without a column does not say "no" ------------------------------------------------------------

@@ -70,9 +70,12 @@ def action_not_overdue(ctx: RuleContext) -> CheckResult:
                                   f"closed{f' on {a.closed}' if a.closed else ''}", a.source))
             continue
         if a.due is None or fact.days_overdue is None:
-            gap = "" if plainly_missing(a, "due") else f": {not_recorded(a, 'due', 'due date')}"
-            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, f"open with no due date{gap}",
-                                  a.cite("due")))
+            if lacks_column(a, "due"):  # the register keeps no due dates: say so, not "no due date"
+                said = not_recorded(a, "due", "due date")
+            else:
+                gap = "" if plainly_missing(a, "due") else f": {not_recorded(a, 'due', 'due date')}"
+                said = f"open with no due date{gap}"
+            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, said, a.cite("due")))
             continue
         recorded = status_recorded(a)
         state = fact.status.value.replace("_", " ") if recorded else "status not recorded"

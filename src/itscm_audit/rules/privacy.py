@@ -25,7 +25,14 @@ from itscm_audit.model import Incident
 from itscm_audit.periods import months_after
 from itscm_audit.registers import every_lacks, lacks_column, named_as, no_column, register_label
 from itscm_audit.result import CheckResult, EntityResult, Outcome
-from itscm_audit.rules._common import elapsed_hours, end_of_as_of, entity, not_recorded, services_by_id
+from itscm_audit.rules._common import (
+    elapsed_hours,
+    end_of_as_of,
+    entity,
+    not_recorded,
+    plainly_missing,
+    services_by_id,
+)
 from itscm_audit.rules.base import RuleContext, aggregate, not_assessed, rule
 from itscm_audit.scoping import implied_jurisdictions
 
@@ -87,7 +94,7 @@ def _deadline(ctx: RuleContext, start: dt.datetime, since: str, done: dt.datetim
     not recorded there, which says nothing about whether it was sent (NO_DATA)."""
     if done is None and incident is not None and lacks_column(incident, column):
         return _Part(Outcome.NO_DATA, f"whether it {what} is not recorded (no column for it in "
-                     f"{register_label(incident)}); {law} allows {_h(limit)}", column)
+                     f"{register_label(incident)}); {law} allows {_h(limit)}")  # no column to cite: the row
     if done is not None:
         spent = elapsed_hours(start, done)
         if spent <= limit:
@@ -153,7 +160,8 @@ def _register_part(incident: Incident, law: str) -> _Part:
         kind = "privacy incident register" if named_as(incident, "breach") else "incident register"
         return _Part(Outcome.PASS, f"recorded as a row of the {kind} {register_label(incident)} (no "
                      "'in breach register?' column: its rows are the record)")
-    gap = "" if incident.registered is False else f": {not_recorded(incident, 'registered', 'breach register entry')}"
+    gap = ("" if incident.registered is False or plainly_missing(incident, "registered")
+           else f": {not_recorded(incident, 'registered', 'breach register entry')}")
     return _Part(Outcome.FAIL, f"not recorded in the breach register ({law}){gap}", "registered",
                  None if incident.registered is None else "No")
 
@@ -165,6 +173,15 @@ def _noted(result: EntityResult, *notes: str) -> EntityResult:
         return result
     return entity(result.entity, result.entity_id, result.outcome, f"{result.message} ({'; '.join(said)})",
                   *result.sources, metric=result.metric)
+
+
+def _not_said(ctx: RuleContext, i: Incident, how: str, field: str) -> EntityResult:
+    """An incident whose row does not say whether the law applies (``field``: a personal-data breach, a
+    major ICT incident): no data, saying so; not applicable when it became known after the as-of date,
+    like every other incident then."""
+    if _after_as_of(ctx, i):
+        return entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}", i.source)
+    return entity("incident", i.id, Outcome.NO_DATA, how, i.cite(field))
 
 
 def _unanswered(ctx: RuleContext, rule_id: str, title: str) -> CheckResult | None:
@@ -193,7 +210,7 @@ def privacy_breach_register(ctx: RuleContext) -> CheckResult:
         if breach is False:
             results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a personal-data breach", i.source))
         elif breach is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, how, i.cite("personal_data_breach")))
+            results.append(_not_said(ctx, i, how, "personal_data_breach"))
         elif _after_as_of(ctx, i):
             results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, f"became known after {ctx.as_of}",
                                   i.source))
@@ -231,7 +248,7 @@ def _notification_rule(ctx: RuleContext, rule_id: str, title: str, jurisdiction:
                                   f"not a personal-data breach in {jurisdiction}", i.source))
             continue
         if breach is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, how, i.cite("personal_data_breach")))
+            results.append(_not_said(ctx, i, how, "personal_data_breach"))
             continue
         assumed = _in_jurisdiction(ctx, i, jurisdiction, f"not a personal-data breach in {jurisdiction}")
         if isinstance(assumed, EntityResult):
@@ -404,7 +421,7 @@ def _dora_final(ctx: RuleContext, i: Incident, intermediate: dt.datetime) -> _Pa
     allowed = f"{_RTS} Art. 5(1)(c) allows until the end of {due_day}"
     if final is None and lacks_column(i, "final_report"):
         return _Part(Outcome.NO_DATA, f"whether it sent the final report is not recorded (no column for it in "
-                     f"{register_label(i)}); {allowed}", "final_report")
+                     f"{register_label(i)}); {allowed}")
     if final is not None:
         days = round(elapsed_hours(intermediate, final) / 24, 1)
         text = f"sent the final report {days:g} days after the intermediate report; {allowed}"
@@ -440,7 +457,7 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
             results.append(entity("incident", i.id, Outcome.NOT_APPLICABLE, "not a major ICT incident", i.source))
             continue
         if major is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, how, i.cite("major_ict")))
+            results.append(_not_said(ctx, i, how, "major_ict"))
             continue
         start = _clock_or_skip(ctx, i)
         if isinstance(start, EntityResult):
@@ -449,7 +466,7 @@ def privacy_dora_reporting(ctx: RuleContext) -> CheckResult:
         aware, since = start
         if i.initial_report is None and lacks_column(i, "initial_report"):
             parts = [_Part(Outcome.NO_DATA, "whether it sent the initial notification is not recorded (no column "
-                           f"for it in {register_label(i)})", "initial_report")]
+                           f"for it in {register_label(i)})")]
         else:
             parts = _dora_initial(ctx, i, aware, since)
         metric = elapsed_hours(aware, i.initial_report or end_of_as_of(ctx, aware))
@@ -496,7 +513,7 @@ def privacy_hipaa_notification(ctx: RuleContext) -> CheckResult:
     for i in ctx.data.incidents:
         breach, how = _breach(i)
         if breach is None:
-            results.append(entity("incident", i.id, Outcome.NO_DATA, how, i.cite("personal_data_breach")))
+            results.append(_not_said(ctx, i, how, "personal_data_breach"))
             continue
         linked = [by_id[s] for s in i.services if s in by_id]
         flags = [s.phi for s in linked]
