@@ -48,7 +48,8 @@ def src(row: int, sheet: str = "S") -> SourceRef:
 def run(rule_id: str, registers: frozenset[EntityKind] | None = None, evidence: EvidenceIndex | None = None,
         **data: Any) -> CheckResult:
     ctx = RuleContext(data=OrgData(**data), as_of=AS_OF, policy=Policy(),
-                      config=WorkspaceConfig(organisation=Organisation(name="T")), evidence=evidence,
+                      config=WorkspaceConfig(organisation=Organisation(name="T"), frameworks=("iso22301", "gdpr")),
+                      evidence=evidence,
                       registers=registers)
     return RULES[rule_id].evaluate(ctx)
 
@@ -273,3 +274,40 @@ def test_imported_registers_count_tables_given_and_columns_carried_on_other_rows
     assert imported_registers(import_paths([one_sheet], None)) == {K.EXERCISE, K.FINDING, K.CORRECTIVE_ACTION}
     plain = load("make_partial_registers").exercise_log(tmp_path)
     assert imported_registers(import_paths([plain], None)) == {K.EXERCISE}
+
+
+def test_a_register_lacks_a_column_only_when_its_table_has_none_and_nothing_was_written() -> None:
+    from itscm_audit.model import ActionStatus, CorrectiveAction
+    from itscm_audit.registers import every_lacks, lacks_column
+
+    table = {"id": "Incident No.", "aware": "Made aware"}
+    row = Incident(id="I1", source=src(2), columns=table)
+    assert lacks_column(row, "registered") and lacks_column(row, "jurisdictions")
+    assert not lacks_column(row, "aware")                                      # an empty cell under a header
+    assert not lacks_column(row.model_copy(update={"registered": True}), "registered")  # given a value
+    assert not lacks_column(row.model_copy(update={"raw": {"registered": "TBD"}}), "registered")
+    assert not lacks_column(Incident(id="I2", source=src(3)), "registered")   # built by hand: an empty cell
+    closed = CorrectiveAction(id="A1", status=ActionStatus.CLOSED, columns={"closed": "Closed on"}, source=src(2))
+    assert not lacks_column(closed, "status")                                 # derived from the closing date
+    assert lacks_column(closed.model_copy(update={"status": ActionStatus.OPEN}), "status")  # only the default
+    assert every_lacks((row, row.model_copy(update={"id": "I3"})), "registered")
+    assert not every_lacks((row, row.model_copy(update={"registered": False})), "registered")
+    assert not every_lacks((), "registered")
+
+
+def test_a_registers_name_says_what_its_rows_are() -> None:
+    from itscm_audit.registers import named_as, register_label
+
+    def at(file: str, sheet: str | None = None) -> Incident:
+        return Incident(id="I1", source=SourceRef(file=file, sheet=sheet, row=2))
+
+    assert named_as(at("data/Privacy Incident Log FY26.csv"), "breach")
+    assert named_as(at("data/Registre des incidents de confidentialité.xlsx", "Registre"), "breach")
+    assert named_as(at("data/registers.xlsx", "Data Breaches"), "breach")
+    assert not named_as(at("data/incident-register.xlsx", "Incident Register"), "breach")
+    assert not named_as(at("data/Graphic design incidents.xlsx"), "breach")   # whole words only
+    assert named_as(at("data/Major ICT Incident Register.xlsx", "Incidents 2026"), "major_ict")
+    assert not named_as(at("data/Privacy Incident Log FY26.csv"), "major_ict")
+    assert register_label(at("data/sub/Privacy Incident Log FY26.csv")) == "'Privacy Incident Log FY26.csv'"
+    assert register_label(at("data/x.xlsx", "Log")) == "'x.xlsx', sheet 'Log'"
+    assert register_label(at("data/Call Tree.csv", "Call Tree")) == "'Call Tree.csv'"  # a CSV's own name

@@ -18,8 +18,10 @@ def src(row: int, sheet: str = "Services") -> SourceRef:
     return SourceRef(file="t.xlsx", sheet=sheet, row=row)
 
 
-def run(rule_id: str, scope: Scope | None = None, policy: Policy | None = None, **data: Any) -> CheckResult:
-    config = WorkspaceConfig(organisation=Organisation(name="T"), scope=scope or Scope())
+def run(rule_id: str, scope: Scope | None = None, policy: Policy | None = None,
+        frameworks: tuple[str, ...] = ("iso22301",), sector: str | None = None, **data: Any) -> CheckResult:
+    config = WorkspaceConfig(organisation=Organisation(name="T", sector=sector), scope=scope or Scope(),
+                             frameworks=frameworks)
     ctx = RuleContext(data=OrgData(**data), as_of=AS_OF, policy=policy or Policy(), config=config)
     return RULES[rule_id].evaluate(ctx)
 
@@ -53,6 +55,13 @@ def test_bia_complete_names_missing_fields_and_columns() -> None:
     assert check.outcome == Outcome.FAIL  # 1 of 2 is below the 0.8 threshold
 
 
+def test_bia_complete_says_which_facts_the_register_has_no_column_for() -> None:
+    no_tier_owner = {k: v for k, v in HEADERS.items() if k not in ("tier", "owner")}
+    res = by_id(run("bia.complete", services=(svc("A", 5, tier=None, owner=None, rto=None, columns=no_tier_owner),)))
+    assert res["A"].outcome == Outcome.FAIL
+    assert res["A"].message == "missing RTO; no tier or owner column in 't.xlsx', sheet 'Services'"
+
+
 def test_out_of_scope_services_are_not_applicable() -> None:
     services = (svc("A", 5, rto=None), svc("B", 6, rto=None, in_scope=False), svc("C", 7, rto=None))
     check = run("bia.complete", scope=Scope(exclusions=("C",)), services=services)
@@ -72,11 +81,49 @@ def test_critical_rto_rpo_only_critical_tiers() -> None:
     assert res["B"].outcome == Outcome.FAIL
 
 
-def test_data_flags() -> None:
-    res = by_id(run("bia.data_flags", services=(svc("A", 5), svc("B", 6, phi=None))))
+def test_data_flags_asks_for_both_flags_where_a_privacy_and_a_health_law_are_in_scope() -> None:
+    res = by_id(run("bia.data_flags", frameworks=("iso22301", "gdpr", "hipaa"),
+                    services=(svc("A", 5), svc("B", 6, phi=None), svc("C", 7, personal_data=None, phi=None))))
     assert res["A"].outcome == Outcome.PASS
-    assert res["B"].message == "missing PHI flag"
+    assert res["B"].outcome == Outcome.FAIL and res["B"].message == "missing PHI flag (needed for HIPAA)"
     assert res["B"].sources[0].column == "PHI?"
+    assert res["C"].message == "missing personal-data flag (needed for GDPR), PHI flag (needed for HIPAA)"
+
+
+def test_data_flags_asks_no_phi_flag_of_a_payments_firm() -> None:
+    """A payments firm under GDPR and DORA holds no health information: no PHI column is expected."""
+    no_phi_column = {k: v for k, v in HEADERS.items() if k != "phi"}
+    services = (svc("A", 5, phi=None, columns=no_phi_column), svc("B", 6, phi=None, personal_data=None,
+                                                                  columns=no_phi_column))
+    check = run("bia.data_flags", frameworks=("iso22301", "gdpr", "dora"), sector="payments", services=services)
+    res = by_id(check)
+    assert res["A"].outcome == Outcome.PASS and "PHI" not in res["A"].message
+    assert res["B"].outcome == Outcome.FAIL and res["B"].message == "missing personal-data flag (needed for GDPR)"
+    assert not any("PHI" in e.message for e in check.entities)
+
+
+def test_data_flags_not_needed_without_a_privacy_or_health_law() -> None:
+    services = (svc("A", 5, personal_data=None, phi=None), svc("B", 6, in_scope=False))
+    check = run("bia.data_flags", frameworks=("iso22301", "iso27001-2022"), sector="retail", services=services)
+    res = by_id(check)
+    assert res["A"].outcome == Outcome.NOT_APPLICABLE and res["A"].message.startswith("flags not needed")
+    assert res["B"].message == "out of scope"
+    assert check.outcome == Outcome.NO_DATA and check.failing == ()
+    assert check.summary.startswith("Personal-data and PHI flags not needed: no framework in scope depends on them")
+
+
+def test_data_flags_phi_matters_in_the_health_sector_even_without_a_health_law() -> None:
+    res = by_id(run("bia.data_flags", frameworks=("iso22301",), sector="Regional hospital",
+                    services=(svc("A", 5, phi=None),)))
+    assert res["A"].outcome == Outcome.FAIL and res["A"].message == "missing PHI flag (needed for health sector)"
+
+
+def test_data_flags_says_when_the_register_has_no_column_for_a_flag_that_matters() -> None:
+    no_phi_column = {k: v for k, v in HEADERS.items() if k != "phi"}
+    res = by_id(run("bia.data_flags", frameworks=("iso22301", "phipa"), services=(
+        svc("A", 5, phi=None, columns=no_phi_column),)))
+    assert res["A"].outcome == Outcome.FAIL
+    assert res["A"].message == "no PHI flag column in 't.xlsx', sheet 'Services' (needed for PHIPA)"
 
 
 def test_rto_within_mtpd_message_in_hours() -> None:

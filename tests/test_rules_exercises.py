@@ -50,7 +50,7 @@ EXERCISE_HEADERS = {"date": "Date", "type": "Type", "services": "Services Tested
                     "result": "Result", "target_rto": "Target RTO"}
 
 
-def ex(eid: str, day: date, services: tuple[str, ...], kind: ExerciseType = ExerciseType.FAILOVER,
+def ex(eid: str, day: date, services: tuple[str, ...], kind: ExerciseType | None = ExerciseType.FAILOVER,
        row: int = 2, **kw: Any) -> Exercise:
     return Exercise(id=eid, date=day, type=kind, services=services, source=src(row), columns=EXERCISE_HEADERS,
                     **kw)
@@ -115,6 +115,23 @@ def test_type_mix_needs_discussion_and_technical() -> None:
     assert res["B"].outcome == Outcome.FAIL
     assert res["B"].message.startswith("no technical exercise since 2025-09-30 (types held: tabletop)")
     assert res["C"].outcome == Outcome.FAIL and "no discussion or technical exercise" in res["C"].message
+
+
+def test_type_mix_without_a_type_column_is_not_failed() -> None:
+    untyped = {k: v for k, v in EXERCISE_HEADERS.items() if k != "type"}
+    log = (Exercise(id="D1", date=date(2026, 2, 1), services=("A",), source=src(2, "DR tests"), columns=untyped),)
+    check = run("exercise.type_mix", services=(svc("A"),), exercises=log)
+    assert check.outcome == Outcome.NO_DATA and check.entities == ()
+    assert check.summary.startswith("The exercise (drill) log has no exercise type column")
+    # a second log with types: what it shows counts, and the untyped drills leave the rest open
+    both = (*log, ex("T1", date(2026, 3, 1), ("A",), ExerciseType.TABLETOP))
+    res = by_id(run("exercise.type_mix", services=(svc("A"),), exercises=both))["A"]
+    assert res.outcome == Outcome.NO_DATA
+    assert res.message == ("no technical exercise since 2025-09-30 (types held: tabletop); the type of 1 "
+                           "exercise(s) is not recorded (no type column in 't.xlsx', sheet 'DR tests')")
+    blank = by_id(run("exercise.type_mix", services=(svc("A"),), exercises=(
+        ex("T1", date(2026, 3, 1), ("A",), ExerciseType.TABLETOP), ex("X", date(2026, 4, 1), ("A",), None, 3))))
+    assert blank["A"].outcome == Outcome.FAIL  # an empty cell in a type column that exists: still a finding
 
 
 def _status(path: str, state: EvidenceState, exercises: tuple[str, ...] = ()) -> EvidenceStatus:

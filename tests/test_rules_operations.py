@@ -109,8 +109,8 @@ def test_call_tree_rules() -> None:
     contacts = (Contact(role="Incident manager", name="Ana", alternate="Ben", backup_channel="Sat phone",
                         critical_role=True, last_verified=date(2026, 6, 1), source=src(2, "Call Tree")),
                 Contact(role="Comms lead", name="Cy", critical_role=True, last_verified=date(2026, 1, 1),
-                        source=src(3, "Call Tree"), columns={"alternate": "Alternate"}),
-                Contact(role="Facilities", name="Dee", source=src(4, "Call Tree")))
+                        source=src(3, "Call Tree"), columns={"alternate": "Alternate", "backup_channel": "Backup Channel"}),
+                Contact(role="Facilities", name="Dee", critical_role=False, source=src(4, "Call Tree")))
     verified = by_id(run("contact.verified", contacts=contacts))
     assert verified["Incident manager"].outcome == Outcome.PASS
     assert verified["Comms lead"].outcome == Outcome.FAIL and verified["Comms lead"].metric == 272
@@ -136,9 +136,13 @@ def test_vendor_bc_reviewed_only_for_critical_services() -> None:
     assert res["V3"].outcome == Outcome.PASS
 
 
+BACKUP_HEADERS = {"service_id": "Service", "completed": "Completed At", "status": "Status",
+                  "restore_test": "Restore Test"}
+
+
 def _runs(service: str, times: list[datetime], **kw: Any) -> tuple[BackupRun, ...]:
     return tuple(BackupRun(service_id=service, completed=t, source=src(i + 2, "backup-log"),
-                           columns={"completed": "Completed At"}, **kw)
+                           columns=BACKUP_HEADERS, **kw)
                  for i, t in enumerate(times))
 
 
@@ -192,3 +196,131 @@ def test_training_current_for_call_tree_people() -> None:
     assert res["Ben"].outcome == Outcome.FAIL and res["Ben"].message.startswith("last trained 2024-02-01")
     assert res["Ben"].sources[0].column == "Alternate"
     assert res["Cy"].message == "no training recorded"
+
+
+# --- a register without a column does not say "no" ------------------------------------------------------------
+
+DRILL_LOG = {"owner": "Action owner"}
+"""The corrective-action columns of a one-sheet drill log that keeps an owner but no due date or status."""
+
+
+def test_an_action_register_without_a_due_date_column_is_not_failed_on_it() -> None:
+    findings = (Finding(id="DR-1-F1", exercise_id="DR-1", source=src(2, "Drills")),
+                Finding(id="DR-2-F1", exercise_id="DR-2", source=src(3, "Drills")))
+    actions = (CorrectiveAction(id="DR-1-A1", finding_id="DR-1-F1", owner="Kim", columns=DRILL_LOG,
+                                source=SourceRef(file="data/drills.xlsx", sheet="Drills", row=2)),
+               CorrectiveAction(id="DR-2-A1", finding_id="DR-2-F1", columns=DRILL_LOG,
+                                source=SourceRef(file="data/drills.xlsx", sheet="Drills", row=3)))
+    res = by_id(run("finding.corrective_action", findings=findings, corrective_actions=actions))
+    assert res["DR-1-F1"].outcome == Outcome.NO_DATA
+    assert res["DR-1-F1"].message == ("action DR-1-A1: due date not recorded (no column for it in 'drills.xlsx', "
+                                      "sheet 'Drills')")
+    # an empty owner cell in a column that exists is still a finding; the missing column is said beside it
+    assert res["DR-2-F1"].outcome == Outcome.FAIL
+    assert res["DR-2-F1"].message == ("action DR-2-A1 has no owner; due date not recorded (no column for it in "
+                                      "'drills.xlsx', sheet 'Drills')")
+
+
+def test_an_action_past_due_in_a_register_without_status_is_not_called_overdue() -> None:
+    from itscm_audit.rules.facts import facts_for
+
+    due_only = {"due": "Due"}
+    actions = (CorrectiveAction(id="A1", due=date(2026, 6, 30), columns=due_only, source=src(2)),
+               CorrectiveAction(id="A2", due=date(2026, 6, 30), columns={**due_only, "status": "Status"},
+                                raw={"status": "Open"}, source=src(3)),
+               CorrectiveAction(id="A3", due=date(2026, 6, 30), columns={**due_only, "closed": "Closed on"},
+                                source=src(4)),
+               CorrectiveAction(id="A4", due=date(2026, 12, 31), columns=due_only, source=src(5)))
+    res = by_id(run("action.not_overdue", corrective_actions=actions))
+    assert res["A1"].outcome == Outcome.NO_DATA
+    assert res["A1"].message == ("due 2026-06-30, 92 days ago; whether it is still open is not recorded (no status "
+                                 "or closing-date column in 't.xlsx', sheet 'S')")
+    assert res["A2"].outcome == Outcome.FAIL and res["A2"].message == "open, due 2026-06-30: 92 days overdue"
+    assert res["A3"].outcome == Outcome.FAIL  # an empty "Closed on" cell: not closed
+    assert res["A4"].outcome == Outcome.PASS and res["A4"].message.startswith("status not recorded, due 2026-12-31")
+    undated = CorrectiveAction(id="A5", columns={"owner": "Action owner"}, source=SourceRef(file="data/drills.csv",
+                                                                                            row=6))
+    assert by_id(run("action.not_overdue", corrective_actions=(undated,)))["A5"].message == \
+        "due date not recorded (no due date column in 'drills.csv')"
+    facts = {a.action_id: a for a in facts_for(OrgData(corrective_actions=actions), AS_OF).actions}
+    assert not facts["A1"].overdue and facts["A1"].days_overdue == 92  # the packs agree with the rule
+    assert facts["A2"].overdue
+
+
+def test_plans_in_a_register_without_approval_or_review_columns() -> None:
+    owner_only = {"id": "Doc", "title": "Title", "owner": "Owner"}
+    plans = (PlanDocument(id="P1", title="ITSC plan", owner="CIO", columns=owner_only, source=src(2)),
+             PlanDocument(id="P2", title="Runbook", columns=owner_only, source=src(3)))
+    approved = by_id(run("plan.approved", plan_documents=plans))
+    assert approved["P1"].outcome == Outcome.NO_DATA
+    assert approved["P1"].message == "approver or approval date not recorded (no column for it in 't.xlsx', sheet 'S')"
+    assert approved["P2"].outcome == Outcome.FAIL and approved["P2"].message.startswith("no owner; approver or")
+    reviewed = run("plan.reviewed", plan_documents=plans)
+    assert reviewed.outcome == Outcome.NO_DATA and reviewed.entities == ()
+    assert reviewed.summary.startswith("The register of plans and policies has no review or approval date column")
+
+
+def test_a_call_tree_without_verification_or_critical_role_columns() -> None:
+    tree = {"role": "Role", "name": "Name", "alternate": "Deputy"}
+    contacts = (Contact(role="Gold", name="Helen", alternate="Priya", columns=tree, source=src(2, "Call Tree")),
+                Contact(role="Bronze", name="Gareth", columns=tree, source=src(3, "Call Tree")),
+                Contact(role="Facilities", name="Dee", critical_role=False, columns=tree, source=src(4)))
+    verified = run("contact.verified", contacts=contacts)
+    assert verified.outcome == Outcome.NO_DATA and verified.entities == ()
+    assert verified.summary.startswith("The call tree has no verification date column")
+    alternates = by_id(run("contact.alternates", contacts=contacts))
+    assert alternates["Gold"].outcome == Outcome.PASS  # every entry is checked when none is marked critical
+    assert alternates["Bronze"].outcome == Outcome.NO_DATA
+    assert alternates["Bronze"].message == ("no alternate named; whether the role is critical is not recorded (no "
+                                            "critical-role column in 't.xlsx', sheet 'Call Tree')")
+    assert alternates["Facilities"].outcome == Outcome.NOT_APPLICABLE
+    channel = run("contact.backup_channel", contacts=contacts)
+    assert channel.outcome == Outcome.NO_DATA and channel.summary.startswith("The call tree has no backup channel")
+    marked = Contact(role="Bronze", name="Gareth", critical_role=True, columns={**tree, "critical_role": "Key?"},
+                     source=src(3, "Call Tree"))
+    assert by_id(run("contact.alternates", contacts=(marked,)))["Bronze"].outcome == Outcome.FAIL
+
+
+def test_a_vendor_list_without_review_or_contract_columns() -> None:
+    services = (Service(id="A", name="A", tier=1, rto=4 * H, rpo=1 * H, source=src(2)),)
+    listed = {"id": "Vendor ID", "name": "Vendor", "services": "Services", "contract_rto": "SLA RTO"}
+    vendors = (Vendor(id="V1", name="Cloud", services=("A",), contract_rto=2 * H, columns=listed,
+                      source=src(2, "vendors")),)
+    reviewed = run("vendor.bc_reviewed", services=services, vendors=vendors)
+    assert reviewed.outcome == Outcome.NO_DATA and reviewed.summary.startswith("The vendor list has no BC plan")
+    terms = by_id(run("bia.vendor_terms", services=services, vendors=vendors))["V1"]
+    assert terms.outcome == Outcome.NO_DATA
+    assert terms.message == ("contract RPO not recorded (no contract RPO column in 't.xlsx', sheet 'vendors') "
+                             "(supports A)")
+    loose = vendors[0].model_copy(update={"contract_rto": 8 * H})
+    terms = by_id(run("bia.vendor_terms", services=services, vendors=(loose,)))["V1"]
+    assert terms.outcome == Outcome.FAIL and terms.message.startswith("contract RTO 8h looser than A RTO 4h; "
+                                                                      "contract RPO not recorded")
+
+
+def test_a_backup_log_without_restore_test_or_status_columns() -> None:
+    from itscm_audit.evidence import EvidenceIndex
+    from itscm_audit.model import EvidenceItem
+    from itscm_audit.result import EvidenceState, EvidenceStatus
+
+    services = (Service(id="A", name="A", rpo=24 * H, source=src(2)), Service(id="B", name="B", source=src(3)))
+    plain = {"service_id": "Server", "completed": "Job end"}
+    base = datetime(2026, 9, 20, 2, 0)
+    runs = tuple(BackupRun(service_id=sid, completed=base + k * 24 * H, columns=plain, source=src(k + 2, "jobs"))
+                 for sid in ("A", "B") for k in range(3))
+    restore = run("backup.restore_tested", services=services, backup_runs=runs)
+    assert restore.outcome == Outcome.NO_DATA and restore.entities == ()
+    assert restore.summary.startswith("The backup log has no restore-test column and the evidence locker holds no "
+                                      "restore-test report")
+    item = EvidenceItem(path="backups/A-restore.md", sha256="0" * 64, evidence_type="restore_test_report",
+                        collected=date(2026, 8, 1), services=("A",), source=src(2, "manifest"))
+    locker = EvidenceIndex(statuses=(EvidenceStatus(item=item, state=EvidenceState.FRESH, message="current"),))
+    ctx = RuleContext(data=OrgData(services=services, backup_runs=runs), as_of=AS_OF, policy=Policy(),
+                      config=WorkspaceConfig(organisation=Organisation(name="T")), evidence=locker)
+    res = by_id(RULES["backup.restore_tested"].evaluate(ctx))
+    assert res["A"].outcome == Outcome.PASS
+    assert res["B"].outcome == Outcome.FAIL  # the organisation keeps restore reports in the locker: none for B
+    gap = by_id(run("backup.gap_within_rpo", services=services, backup_runs=runs))["A"]
+    assert gap.outcome == Outcome.PASS
+    assert gap.message.endswith("within RPO 24h (no status column in 't.xlsx', sheet 'jobs': every run listed is "
+                                "taken as completed)")

@@ -29,7 +29,9 @@ def by_id(check: CheckResult) -> dict[str, EntityResult]:
 INCIDENT_HEADERS = {"regulator_notified": "Regulator Notified", "individuals_notified": "Individuals Notified",
                     "registered": "In Breach Register?", "initial_report": "Initial Report",
                     "intermediate_report": "Intermediate Report", "final_report": "Final Report",
-                    "aware": "Became Aware", "risk_of_harm": "Risk of Harm", "classified_major": "Classified Major"}
+                    "aware": "Became Aware", "risk_of_harm": "Risk of Harm", "classified_major": "Classified Major",
+                    "personal_data_breach": "Personal Data Breach?", "major_ict": "Major ICT Incident?",
+                    "jurisdictions": "Jurisdictions"}
 
 
 def inc(iid: str, row: int = 2, **kw: Any) -> Incident:
@@ -115,6 +117,7 @@ def test_breach_register() -> None:
     assert res["IN"].outcome == Outcome.PASS
     assert res["OUT"].outcome == Outcome.FAIL and res["OUT"].sources[0].column == "In Breach Register?"
     assert res["BLANK"].outcome == Outcome.FAIL
+    assert res["BLANK"].message == "not recorded in the breach register (GDPR Art. 33(5), PIPEDA s.10.3, Law 25 s.3.8)"
     assert res["OUTAGE"].outcome == Outcome.NOT_APPLICABLE
 
 
@@ -266,8 +269,13 @@ def test_dora_final_report_one_calendar_month_after_the_intermediate_report() ->
 
 
 def test_dora_applies_to_major_ict_incidents_only() -> None:
-    res = dora_result(inc("MINOR", personal_data_breach=False, aware=AWARE))
+    res = dora_result(inc("MINOR", personal_data_breach=False, major_ict=False, aware=AWARE),
+                      inc("BLANK", 3, personal_data_breach=False, aware=AWARE))
     assert res["MINOR"].outcome == Outcome.NOT_APPLICABLE
+    # an empty cell under "Major ICT Incident?" does not say "no"
+    assert res["BLANK"].outcome == Outcome.NO_DATA
+    assert res["BLANK"].message == "major ICT incident flag not recorded"
+    assert res["BLANK"].sources[0].column == "Major ICT Incident?"
 
 
 def test_hipaa_60_days_for_phi_breaches() -> None:
@@ -289,9 +297,166 @@ def test_hipaa_60_days_for_phi_breaches() -> None:
 def test_incidents_after_the_as_of_date_are_left_for_later() -> None:
     later = inc("LATER", jurisdictions=("EU", "CA", "CA-QC", "US"), major_ict=True,
                 aware=datetime(2026, 10, 2, 9, 0), registered=False)
+    unsaid = inc("UNSAID", 3, personal_data_breach=None, major_ict=None, aware=datetime(2026, 10, 2, 9, 0))
     for rule_id in ("privacy.breach_register", "privacy.gdpr_notification", "privacy.gdpr_communication",
                     "privacy.pipeda_notification",
                     "privacy.law25_notification", "privacy.dora_reporting", "privacy.hipaa_notification"):
-        result = by_id(run(rule_id, incidents=(later,)))["LATER"]
-        assert result.outcome == Outcome.NOT_APPLICABLE, rule_id
-        assert result.message == "became known after 2026-09-30"
+        results = by_id(run(rule_id, incidents=(later, unsaid)))
+        for result in (results["LATER"], results["UNSAID"]):
+            assert result.outcome == Outcome.NOT_APPLICABLE, rule_id
+            assert result.message == "became known after 2026-09-30"
+
+
+# --- a register without a column does not say "no" ------------------------------------------------------------
+
+PRIVACY_LOG = {"id": "Incident No.", "aware": "Privacy Office made aware", "personal_data_breach": "PHI involved?",
+               "regulator_notified": "IPC notified", "individuals_notified": "Patients notified",
+               "risk_of_harm": "Risk of Harm"}
+"""A privacy incident log as hospitals keep it: no jurisdiction column and no "in breach register?" column."""
+
+
+def logged(iid: str, row: int = 3, file: str = "data/Privacy Incident Log FY26.csv", sheet: str | None = None,
+           columns: dict[str, str] | None = None, **kw: Any) -> Incident:
+    values: dict[str, Any] = {"personal_data_breach": True, "risk_of_harm": "real"}
+    values.update(kw)
+    return Incident(id=iid, source=SourceRef(file=file, sheet=sheet, row=row),
+                    columns=PRIVACY_LOG if columns is None else columns, **values)
+
+
+def run_for(rule_id: str, jurisdictions: tuple[str, ...], *incidents: Incident, **data: Any) -> CheckResult:
+    config = WorkspaceConfig(organisation=Organisation(name="T", jurisdictions=jurisdictions))
+    ctx = RuleContext(data=OrgData(incidents=incidents, **data), as_of=AS_OF, policy=Policy(), config=config)
+    return RULES[rule_id].evaluate(ctx)
+
+
+def test_a_breach_that_is_a_row_of_a_register_without_a_register_column_is_recorded() -> None:
+    general = {**PRIVACY_LOG, "personal_data_breach": "Personal data breach (Y/N)"}
+    res = by_id(run("privacy.breach_register", incidents=(
+        logged("PI-1"),
+        logged("INC-7", 4, file="data/Major ICT Incident Register.xlsx", sheet="Incidents 2026", columns=general))))
+    assert res["PI-1"].outcome == Outcome.PASS and res["PI-1"].metric == 1
+    assert res["PI-1"].message == ("recorded as a row of the privacy incident register 'Privacy Incident Log "
+                                   "FY26.csv' (no 'in breach register?' column: its rows are the record)")
+    assert res["INC-7"].outcome == Outcome.PASS
+    assert res["INC-7"].message.startswith("recorded as a row of the incident register 'Major ICT Incident "
+                                           "Register.xlsx', sheet 'Incidents 2026'")
+
+
+def test_a_no_in_the_breach_register_column_is_still_a_finding() -> None:
+    with_column = {**PRIVACY_LOG, "registered": "In breach register?"}
+    res = by_id(run("privacy.breach_register", incidents=(
+        logged("NO", columns=with_column, registered=False, raw={"registered": "No"}),
+        logged("TBD", 4, columns=with_column, raw={"registered": "TBD"}, not_given={"registered": "unknown"}))))
+    assert res["NO"].outcome == Outcome.FAIL and res["NO"].metric == 0
+    assert res["NO"].message == "not recorded in the breach register (GDPR Art. 33(5), PIPEDA s.10.3, Law 25 s.3.8)"
+    assert (res["NO"].sources[0].column, res["NO"].sources[0].value) == ("In breach register?", "No")
+    assert res["TBD"].outcome == Outcome.FAIL
+    assert res["TBD"].message.endswith(": breach register entry not given ('TBD' in row 4, column "
+                                       "'In breach register?')")
+
+
+def test_rows_of_a_privacy_register_without_a_breach_column_are_breaches_said_from_the_register() -> None:
+    no_flag = {k: v for k, v in PRIVACY_LOG.items() if k != "personal_data_breach"}
+    incident = logged("IC-1", file="data/Registre des incidents de confidentialité.xlsx", sheet="Registre",
+                      columns=no_flag, personal_data_breach=None)
+    res = by_id(run("privacy.breach_register", incidents=(incident,)))["IC-1"]
+    assert res.outcome == Outcome.PASS
+    assert "(a personal-data breach as a row of the privacy incident register 'Registre des incidents de " \
+           "confidentialité.xlsx', sheet 'Registre', which has no personal-data-breach column)" in res.message
+
+
+def test_rows_of_another_register_without_a_breach_column_are_not_assessed_once() -> None:
+    no_flag = {k: v for k, v in PRIVACY_LOG.items() if k != "personal_data_breach"}
+    incidents = tuple(logged(f"INC-{n}", n + 2, file="data/IT incidents.xlsx", columns=no_flag,
+                             personal_data_breach=None) for n in range(5))
+    for rule_id in ("privacy.breach_register", "privacy.gdpr_notification", "privacy.hipaa_notification"):
+        check = run_for(rule_id, ("IE",), *incidents)
+        assert check.outcome == Outcome.NO_DATA and check.entities == (), rule_id
+        assert check.summary.startswith("The incident register has no personal-data breach column, so this is "
+                                        "not assessed rather than failed")
+
+
+def test_an_empty_breach_cell_is_not_read_as_no() -> None:
+    res = by_id(run_for("privacy.gdpr_notification", ("IE",), logged("BLANK", personal_data_breach=None),
+                        logged("NO", 4, personal_data_breach=False, raw={"personal_data_breach": "No"})))
+    assert res["BLANK"].outcome == Outcome.NO_DATA
+    assert res["BLANK"].message == "personal-data breach flag not recorded"
+    assert res["BLANK"].sources[0].column == "PHI involved?"
+    assert res["NO"].outcome == Outcome.NOT_APPLICABLE
+
+
+def test_incidents_without_a_jurisdiction_take_the_organisations_from_itscm_yaml() -> None:
+    aware = datetime(2026, 7, 3, 9, 0)
+    irish = logged("INC-07", aware=aware, regulator_notified=aware + timedelta(hours=54))
+    res = by_id(run_for("privacy.gdpr_notification", ("IE",), irish))["INC-07"]
+    assert res.outcome == Outcome.PASS
+    assert res.message.endswith("(jurisdiction taken from itscm.yaml (IE, EU): the incident register records "
+                                "none for it)")
+    quebec = logged("IC-02", aware=aware, regulator_notified=aware + timedelta(hours=40),
+                    individuals_notified=aware + timedelta(hours=40))
+    law25 = run_for("privacy.law25_notification", ("CA-QC",), quebec)
+    assert law25.counts["pass"] == 1 and "(CA-QC, CA)" in by_id(law25)["IC-02"].message
+    assert by_id(run_for("privacy.pipeda_notification", ("CA-QC",), quebec))["IC-02"].outcome == Outcome.PASS
+    # the row's own jurisdiction wins, and implies its wider one
+    res = by_id(run_for("privacy.gdpr_notification", ("IE",), logged("CA", jurisdictions=("CA",), aware=aware),
+                        logged("FR", 4, jurisdictions=("FR",), aware=aware,
+                               regulator_notified=aware + timedelta(hours=5))))
+    assert res["CA"].outcome == Outcome.NOT_APPLICABLE and res["CA"].message == "not a personal-data breach in EU"
+    assert res["FR"].outcome == Outcome.PASS and "itscm.yaml" not in res["FR"].message
+    outside = by_id(run_for("privacy.gdpr_notification", ("CA-QC",), quebec))["IC-02"]
+    assert outside.outcome == Outcome.NOT_APPLICABLE and "(jurisdiction taken from itscm.yaml (CA-QC, CA)" \
+        in outside.message
+    unknown = by_id(run_for("privacy.gdpr_notification", (), quebec))["IC-02"]
+    assert unknown.outcome == Outcome.NO_DATA and "nor for the organisation in itscm.yaml" in unknown.message
+
+
+def test_a_notification_the_register_has_no_column_for_is_not_recorded_never_not_sent() -> None:
+    aware = datetime(2026, 3, 1, 9, 0)
+    no_notice = {k: v for k, v in PRIVACY_LOG.items() if k not in ("regulator_notified", "individuals_notified")}
+    res = by_id(run_for("privacy.gdpr_notification", ("IE",), logged("NOCOL", columns=no_notice, aware=aware),
+                        logged("EMPTY", 4, aware=aware)))
+    assert res["NOCOL"].outcome == Outcome.NO_DATA
+    assert res["NOCOL"].message.startswith("whether it notified the supervisory authority is not recorded (no "
+                                           "column for it in 'Privacy Incident Log FY26.csv')")
+    assert res["EMPTY"].outcome == Outcome.FAIL and "has not notified the supervisory authority" in \
+        res["EMPTY"].message
+    us = by_id(run_for("privacy.hipaa_notification", ("US",), logged("NOCOL", columns=no_notice, aware=aware)))
+    assert us["NOCOL"].outcome == Outcome.NO_DATA
+
+
+MAJOR_REGISTER = {"id": "Incident ID", "aware": "Became aware", "initial_report": "Initial notification",
+                  "intermediate_report": "Intermediate report", "final_report": "Final report"}
+
+
+def test_dora_reads_a_major_incident_register_by_its_name_and_never_guesses_a_report() -> None:
+    aware = datetime(2026, 3, 8, 7, 50)
+    named = logged("INC-3", file="data/Major ICT Incident Register.xlsx", sheet="2026", columns=MAJOR_REGISTER,
+                   personal_data_breach=None, aware=aware, initial_report=aware + timedelta(hours=3),
+                   intermediate_report=aware + timedelta(hours=40), final_report=aware + timedelta(days=20))
+    res = by_id(run("privacy.dora_reporting", incidents=(named,)))["INC-3"]
+    assert res.outcome == Outcome.PASS
+    assert "(a major ICT incident as a row of the major-incident register 'Major ICT Incident Register.xlsx', " \
+           "sheet '2026', which has no 'major?' column)" in res.message
+    no_initial = {k: v for k, v in MAJOR_REGISTER.items() if k != "initial_report"}
+    silent = logged("INC-4", file="data/Major ICT Incident Register.xlsx", columns=no_initial, aware=aware)
+    res = by_id(run("privacy.dora_reporting", incidents=(silent,)))["INC-4"]
+    assert res.outcome == Outcome.NO_DATA
+    assert res.message.startswith("whether it sent the initial notification is not recorded (no column for it")
+    classified = logged("INC-5", file="data/incidents.xlsx", columns={**MAJOR_REGISTER, "classified_major": "Major at"},
+                        aware=aware, classified_major=aware + timedelta(hours=1))
+    res = by_id(run("privacy.dora_reporting", incidents=(classified,)))["INC-5"]
+    assert res.outcome == Outcome.FAIL and "major: the register records its classification as major" in res.message
+    general = logged("INC-6", file="data/incidents.xlsx", columns=MAJOR_REGISTER, aware=aware)
+    check = run("privacy.dora_reporting", incidents=(general,))
+    assert check.outcome == Outcome.NO_DATA and check.entities == ()
+    assert check.summary.startswith("The incident register has no major ICT incident column")
+
+
+def test_hipaa_assumes_phi_when_the_linked_services_do_not_record_the_flag() -> None:
+    services = (Service(id="HP", name="Health plan", source=SourceRef(file="t.xlsx", row=2), columns={"id": "ID"}),)
+    aware = datetime(2026, 3, 1, 9, 0)
+    res = by_id(run_for("privacy.hipaa_notification", ("US",), logged("X", services=("HP",), aware=aware,
+                        individuals_notified=aware + timedelta(days=10)), services=services))["X"]
+    assert res.outcome == Outcome.PASS
+    assert "(PHI flag not recorded for the services it affects: PHI assumed; jurisdiction taken from itscm.yaml " \
+           "(US)" in res.message

@@ -10,9 +10,12 @@ from itscm_audit.model import OrgData
 from itscm_audit.result import Status
 from itscm_audit.scoping import (
     ALWAYS,
+    FLAG_LAWS,
     SELECTION,
     canonical_sectors,
     choose_frameworks,
+    flags_that_matter,
+    implied_jurisdictions,
     normalise_jurisdictions,
     sector_matches,
 )
@@ -76,3 +79,34 @@ def test_applicability_reads_the_sector_through_the_same_words() -> None:
         assert rs.status == Status.NOT_ASSESSED, sector
     rs = evaluate_requirement("dora", dora, [], {}, {}, {}, None, OrgData(), (), "public transport")
     assert rs.status == Status.NOT_APPLICABLE
+
+
+def test_jurisdictions_in_the_data_imply_their_wider_jurisdiction_without_raising() -> None:
+    """An incident row or itscm.yaml saying IE or CA-QC also means EU or CA (GDPR, PIPEDA apply)."""
+    assert implied_jurisdictions(["IE"]) == ("IE", "EU")
+    assert implied_jurisdictions([" ca-qc ", "CA"]) == ("CA-QC", "CA")
+    assert implied_jurisdictions(["Quebec", ""]) == ("QUEBEC",)  # not a code: kept, never an error
+    assert implied_jurisdictions([]) == ()
+
+
+def test_flag_laws_are_exactly_the_catalogues_whose_applicability_reads_the_flag() -> None:
+    """A service flag is asked for where it can change a status, and only there."""
+    from itscm_audit.onboarding import shipped_catalogues
+
+    reads: dict[str, set[str]] = {"personal_data": set(), "phi": set()}
+    for c in shipped_catalogues().catalogues:
+        for r in c.requirements:
+            if r.applicability is not None and r.applicability.personal_data:
+                reads["personal_data"].add(c.framework.id)
+            if r.applicability is not None and r.applicability.phi:
+                reads["phi"].add(c.framework.id)
+    assert {flag: set(laws) for flag, laws in FLAG_LAWS.items()} == reads
+
+
+def test_flags_matter_only_where_a_law_in_scope_or_the_sector_reads_them() -> None:
+    assert flags_that_matter(("iso22301", "gdpr", "dora"), "payments") == {"personal_data": ("GDPR",)}
+    assert flags_that_matter(("iso22301", "pipeda"), "retail") == {"personal_data": ("PIPEDA",)}
+    assert flags_that_matter(("iso22301", "iso27001-2022"), "retail") == {}
+    assert flags_that_matter(("iso22301", "pipeda", "phipa"), "Regional hospital") == {
+        "personal_data": ("PIPEDA",), "phi": ("PHIPA", "health sector")}
+    assert flags_that_matter(("iso22301",), "health care") == {"phi": ("health sector",)}

@@ -164,6 +164,18 @@ def test_not_applicable_needs_conditions_or_justified_attestation() -> None:
     assert rs.status == Status.NOT_APPLICABLE and "No outsourced processes" in rs.rationale
 
 
+def test_a_register_without_the_flag_does_not_make_a_law_not_applicable() -> None:
+    """A BIA with no PHI column says nothing about PHI: HIPAA and PHIPA stay assessed, not set aside."""
+    req = Requirement(id="x", title="PHI", applicability=Applicability(phi=True))
+    unflagged = OrgData(services=(Service(id="S1", name="s", source=SRC), Service(id="S2", name="t", source=SRC)))
+    assert req_status([], {}, req=req, data=unflagged) == Status.NOT_ASSESSED
+    one_says_no = OrgData(services=(Service(id="S1", name="s", phi=False, source=SRC),
+                                    Service(id="S2", name="t", source=SRC)))
+    assert req_status([], {}, req=req, data=one_says_no) == Status.NOT_APPLICABLE
+    personal = Requirement(id="y", title="Personal data", applicability=Applicability(personal_data=True))
+    assert req_status([], {}, req=personal, data=unflagged) == Status.NOT_ASSESSED
+
+
 def test_not_related_rows_do_not_count() -> None:
     m = [mapping("OBJ-A", Relationship.NOT_RELATED)]
     assert req_status(m, {"OBJ-A": ostatus("OBJ-A", Status.MET)}) == Status.NOT_ASSESSED

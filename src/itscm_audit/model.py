@@ -258,7 +258,9 @@ class Contact(Record):
     phone: str | None = None
     email: str | None = None
     backup_channel: str | None = None
-    critical_role: bool = False
+    critical_role: bool | None = None
+    """Whether the role is critical to the response; ``None`` when the call tree does not say (no such column,
+    or an empty cell): the alternate and backup-channel rules then do not fail the entry on a guess."""
     last_verified: dt.date | None = None
 
 
@@ -297,14 +299,20 @@ class Incident(Record):
     detected: dt.datetime | None = None
     aware: dt.datetime | None = None
     """When the organisation became aware: the legal notification clocks start here."""
-    personal_data_breach: bool = False
+    personal_data_breach: bool | None = None
+    """``None`` when the register does not say (no such column, or an empty cell): a privacy incident
+    register's own rows are breaches (``registers.named_as``); otherwise the breach rules have no data."""
     risk_of_harm: str | None = None
     """``none``, ``low``, ``real`` (PIPEDA RROSH / Law 25 serious injury) or ``high`` (GDPR Art. 34)."""
     jurisdictions: tuple[str, ...] = ()
     regulator_notified: dt.datetime | None = None
     individuals_notified: dt.datetime | None = None
     registered: bool | None = None
-    major_ict: bool = False
+    """Whether the breach is in the breach register; ``None`` when not said. A register with no such column
+    is itself the record of its rows (``privacy.breach_register``)."""
+    major_ict: bool | None = None
+    """A DORA major ICT-related incident; ``None`` when the register does not say (no such column, or an
+    empty cell): a major-incident register's own rows are major, otherwise the DORA rule has no data."""
     classified_major: dt.datetime | None = None
     initial_report: dt.datetime | None = None
     intermediate_report: dt.datetime | None = None
@@ -326,7 +334,8 @@ class BackupRun(Record):
     service_id: str
     completed: dt.datetime
     status: BackupStatus = BackupStatus.SUCCESS
-    restore_test: bool = False
+    restore_test: bool | None = None
+    """The run was a tested restore; ``None`` when the log does not say (no such column, or an empty cell)."""
 
 
 class OrgData(_Frozen):

@@ -11,6 +11,13 @@ signed pack is worse than a blank that says why).
 The pipeline decides the set once (:func:`imported_registers`), gives it to the rules
 (``RuleContext.registers``) and keeps it in the result (``Facts.registers``), where the next actions
 read it.
+
+The same holds one level down, for a column: a register that has no column for a fact does not say
+"no" (:func:`lacks_column`). Every record carries the import's mapping of its table (``Record.columns``,
+the officer's header per field), so a rule can tell an empty cell (the register keeps the fact and this
+row leaves it blank) from a fact the register does not keep at all; and a register's own identity (its
+file and sheet name, :func:`register_label`, :func:`named_as`) can answer for its rows where that is the
+honest reading: the rows of a privacy incident register are breaches recorded in it.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from itscm_audit.model import ENTITY_FIELD, EntityKind, OrgData
+from itscm_audit.model import ENTITY_FIELD, EntityKind, OrgData, Record
+from itscm_audit.scoping import names_any
 
 if TYPE_CHECKING:
     from itscm_audit.importers.context import ImportResult
@@ -89,3 +97,64 @@ def add_evidence(types: Sequence[str], options: str = "") -> str:
     example = types[0] if types else "TYPE"
     return (f"add evidence of type {kinds} (itscm-audit evidence add DIR FILE --type {example}{options}), or "
             "attest it in attestations.xlsx")
+
+
+def lacks_column(record: Record, field: str) -> bool:
+    """True when ``record`` was read from a register with no column for ``field`` and nothing gave it a
+    value: the register does not keep that fact, which is not an empty cell and never means "no".
+
+    ``record.columns`` is the import's mapping of the record's table (field -> the officer's header); a
+    value the import derived without a column (a status read from a closing date) counts as given. A
+    record built by hand (no columns at all) lacks nothing: its empty fields are empty cells."""
+    if not record.columns or field in record.columns or field in record.raw or field in record.not_given:
+        return False
+    info = type(record).model_fields.get(field)
+    if info is None:
+        return False
+    return bool(getattr(record, field) == info.get_default(call_default_factory=True))
+
+
+def every_lacks(records: Iterable[Record], field: str) -> bool:
+    """True when there are records and none of their registers keeps ``field`` (see :func:`lacks_column`):
+    a rule that needs it says so once instead of once per row."""
+    seen = False
+    for r in records:
+        if not lacks_column(r, field):
+            return False
+        seen = True
+    return seen
+
+
+def register_label(record: Record) -> str:
+    """The register a record was read from, as the officer names it: ``'Privacy Incident Log FY26.csv'``,
+    ``'incident-register.xlsx', sheet 'Incident Register'``."""
+    name = record.source.file.replace("\\", "/").rsplit("/", 1)[-1]
+    sheet = record.source.sheet
+    shown = sheet is not None and sheet != name.rsplit(".", 1)[0]  # a CSV's "sheet" is its own name
+    return f"{name!r}" + (f", sheet {sheet!r}" if shown else "")
+
+
+REGISTER_TITLES: dict[str, tuple[str, ...]] = {
+    "breach": ("breach", "breaches", "privacy", "personal data", "data protection", "gdpr", "rgpd", "phi",
+               "confidentiality", "confidentialite", "renseignements personnels", "vie privee", "atteinte",
+               "atteintes", "fuite de donnees"),
+    "major_ict": ("major ict", "major incident", "major incidents", "major ict incidents", "dora",
+                  "incident majeur", "incidents majeurs"),
+}
+"""Words (accents and case folded, whole words) that make a register's file or sheet name say what its
+rows are: ``breach`` for a privacy / breach / confidentiality-incident register, whose rows are
+personal-data breaches recorded in it; ``major_ict`` for a DORA major-incident register."""
+
+
+def named_as(record: Record, kind: str) -> bool:
+    """Whether the file or sheet name of the record's register says it is a register of ``kind``
+    (:data:`REGISTER_TITLES`): the register's own identity, used only where it has no column to say."""
+    words = REGISTER_TITLES[kind]
+    stem = record.source.file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return names_any(stem, words) or (record.source.sheet is not None and names_any(record.source.sheet, words))
+
+
+def no_column(register: str, what: str, example: str) -> str:
+    """The summary of a rule whose fact no row of the register keeps: which, and what to do."""
+    return (f"The {register} has no {what} column, so this is not assessed rather than failed: add a column "
+            f"such as {example!r} to the register, or attest the requirements it decides in attestations.xlsx.")

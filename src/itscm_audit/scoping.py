@@ -62,10 +62,18 @@ EU_MEMBER_STATES = frozenset({
 _CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
 
-def _fold(text: str) -> str:
+def fold_words(text: str) -> str:
+    """``"Registre des incidents de confidentialité"`` -> ``"registre des incidents de confidentialite"``:
+    accents and case folded, punctuation as spaces, so free text compares with word lists."""
     from itscm_audit.importers.vocabulary import fold_accents
 
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_accents(text).casefold()).split())
+
+
+def names_any(text: str, words: Iterable[str]) -> bool:
+    """Whether folded ``text`` is one of ``words`` or holds one of them as whole words."""
+    folded = fold_words(text)
+    return any(folded == w or re.search(rf"\b{re.escape(w)}\b", folded) for w in words)
 
 
 def canonical_sectors(text: str | None) -> frozenset[str]:
@@ -73,10 +81,8 @@ def canonical_sectors(text: str | None) -> frozenset[str]:
     a sector we have no words for stands for itself."""
     if not text or not text.strip():
         return frozenset()
-    folded = _fold(text)
-    found = {canonical for canonical, words in SECTOR_WORDS.items()
-             if folded in words or any(re.search(rf"\b{re.escape(w)}\b", folded) for w in words)}
-    return frozenset(found) if found else frozenset({folded})
+    found = {canonical for canonical, words in SECTOR_WORDS.items() if names_any(text, words)}
+    return frozenset(found) if found else frozenset({fold_words(text)})
 
 
 def sector_matches(sector: str | None, sectors: Iterable[str]) -> bool:
@@ -100,14 +106,31 @@ def normalise_jurisdictions(codes: Iterable[str]) -> tuple[tuple[str, ...], tupl
                 raise UsageError(f"{part.strip()!r} is not a jurisdiction code", location="--jurisdiction",
                                  hint="use ISO 3166 codes such as CA, CA-QC, CA-ON, US, EU, FR")
             given.append(code)
-    out = list(dict.fromkeys(given))
+    return _with_parents(given)
+
+
+def _parent(code: str) -> str | None:
+    """The jurisdiction a code lies in: ``CA-QC`` -> ``CA``, ``IE`` -> ``EU``; else ``None``."""
+    return code.split("-", 1)[0] if "-" in code else ("EU" if code in EU_MEMBER_STATES else None)
+
+
+def _with_parents(codes: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    out = list(dict.fromkeys(codes))
     notes: list[str] = []
     for code in list(out):
-        parent = code.split("-", 1)[0] if "-" in code else ("EU" if code in EU_MEMBER_STATES else None)
+        parent = _parent(code)
         if parent and parent not in out:
             out.append(parent)
             notes.append(f"{parent} added: {code} is in {parent}")
     return tuple(out), tuple(notes)
+
+
+def implied_jurisdictions(codes: Iterable[str]) -> tuple[str, ...]:
+    """Jurisdiction codes already in the data (an incident row, itscm.yaml) with the ones they imply, upper
+    case, never raising: ``("IE",)`` -> ``("IE", "EU")``, ``("ca-qc",)`` -> ``("CA-QC", "CA")``. The laws of
+    the wider jurisdiction apply too (GDPR to an Irish firm, PIPEDA to a Quebec one)."""
+    given = (c.strip().upper().replace("_", "-") for c in codes)
+    return _with_parents(c for c in given if c)[0]
 
 
 @dataclass(frozen=True)
@@ -116,6 +139,34 @@ class FrameworkChoice:
 
     frameworks: tuple[str, ...]
     reasons: dict[str, str]
+
+
+FLAG_LAWS: dict[str, dict[str, str]] = {
+    "personal_data": {"gdpr": "GDPR", "pipeda": "PIPEDA", "quebec-law25": "Quebec Law 25"},
+    "phi": {"hipaa": "HIPAA", "phipa": "PHIPA"},
+}
+"""Service flag -> the frameworks whose applicability it decides (a requirement applies only where a
+service holds personal data, or protected health information), with the name an officer knows them by. A
+test checks this against the ``applicability`` of every shipped catalogue, so a flag is asked for exactly
+where it can change a status."""
+
+HEALTH_SECTOR = "health"
+"""The canonical sector in which protected health information matters whatever the frameworks in scope."""
+
+
+def flags_that_matter(frameworks: Iterable[str], sector: str | None) -> dict[str, tuple[str, ...]]:
+    """Per service flag that can change this organisation's assessment, why: the laws in scope it decides
+    (``{"phi": ("HIPAA",)}``), or the sector for PHI in a health organisation (``{"phi": ("health sector",)}``).
+    A flag that decides nothing in scope is not listed."""
+    chosen = set(frameworks)
+    out: dict[str, tuple[str, ...]] = {}
+    for flag, laws in FLAG_LAWS.items():
+        why = tuple(name for fid, name in laws.items() if fid in chosen)
+        if flag == "phi" and HEALTH_SECTOR in canonical_sectors(sector):
+            why = (*why, "health sector")
+        if why:
+            out[flag] = why
+    return out
 
 
 def choose_frameworks(jurisdictions: Sequence[str], sector: str | None) -> FrameworkChoice:

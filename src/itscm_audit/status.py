@@ -197,6 +197,14 @@ def objective_part(whole: ObjectiveStatus, covers: Sequence[str], checks: dict[s
                            rules=rules, evidence=tuple(e.item.path for e in relied), attestation=whole.attestation)
 
 
+def _flag_says_none(data: OrgData, flag: str) -> bool:
+    """The service register says no service holds the data a flag stands for: some service says "no" and
+    none says "yes". A register that records the flag for no service leaves the question open, and the
+    requirement is assessed rather than set aside on a guess."""
+    values = [getattr(s, flag) for s in data.services]
+    return not any(values) and any(v is False for v in values)
+
+
 def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Sequence[str],
                            sector: str | None = None) -> str | None:
     cond = req.applicability
@@ -204,9 +212,9 @@ def _not_applicable_reason(req: Requirement, data: OrgData, jurisdictions: Seque
         return None
     if cond.sectors and sector and not sector_matches(sector, cond.sectors):
         return f"Applies to {', '.join(cond.sectors)} entities; the organisation's sector is {sector}."
-    if cond.phi and not any(s.phi for s in data.services):
+    if cond.phi and _flag_says_none(data, "phi"):
         return "No in-scope service holds protected health information (PHI flag), so this does not apply."
-    if cond.personal_data and not any(s.personal_data for s in data.services):
+    if cond.personal_data and _flag_says_none(data, "personal_data"):
         return "No in-scope service holds personal data, so this does not apply."
     if cond.jurisdictions and jurisdictions and not set(cond.jurisdictions) & set(jurisdictions):
         return (f"Applies in {', '.join(cond.jurisdictions)}; the organisation operates in "

@@ -258,6 +258,7 @@ def failing_table(result: AssessmentResult, per_rule: int | None = None,
 
 
 def _within(met: bool | None) -> str | None:
+    """``yes``, ``no``, or an empty cell when the answer is not recorded (never "no" on a guess)."""
     return None if met is None else "yes" if met else "no"
 
 
@@ -442,7 +443,7 @@ def contact_table(result: AssessmentResult) -> Table:
             Column("E-mail", 26), Column("Backup channel", 18), Column("Critical role", 9),
             Column("Last verified", 12, "date"))
     rows: list[tuple[Cell, ...]] = [
-        (c.role, c.name, c.alternate, c.phone, c.email, c.backup_channel, "yes" if c.critical_role else "no",
+        (c.role, c.name, c.alternate, c.phone, c.email, c.backup_channel, _within(c.critical_role),
          c.last_verified)
         for c in result.data.contacts
     ]

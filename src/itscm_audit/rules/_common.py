@@ -21,6 +21,7 @@ from itscm_audit.model import (
     SourceRef,
 )
 from itscm_audit.periods import months_before
+from itscm_audit.registers import lacks_column, register_label
 from itscm_audit.result import EntityResult, Outcome
 from itscm_audit.rules.base import RuleContext
 
@@ -41,16 +42,9 @@ def not_recorded(record: Record, field: str, label: str) -> str:
         return f"{label} not given ({written!r} in {where})"
     if written:
         return f"{label} unreadable ({written!r} in {where})"
-    if columns and field not in columns:
-        return f"{label} not recorded (no {label} column)"
+    if lacks_column(record, field):
+        return f"{label} not recorded (no {label} column in {register_label(record)})"
     return f"{label} not recorded"
-
-
-def field_never_recorded(records: Iterable[Record], field: str) -> bool:
-    """True when no record has ``field`` at all: no column for it, no text in it, no value. The register
-    simply does not keep that fact, which is not the same as a blank cell in a column that exists."""
-    return not any(field in r.columns or field in r.raw or field in r.not_given or getattr(r, field, None)
-                   is not None for r in records)
 
 
 def plainly_missing(record: Record, field: str) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from itscm_audit.model import ActionStatus, CorrectiveAction
+from itscm_audit.registers import lacks_column, register_label
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import entity, not_recorded, plainly_missing
 from itscm_audit.rules.base import RuleContext, aggregate, rule
-from itscm_audit.rules.facts import AGEING_BUCKETS, action_facts, ageing_bucket
+from itscm_audit.rules.facts import AGEING_BUCKETS, action_facts, ageing_bucket, status_recorded
 
 __all__ = ["AGEING_BUCKETS", "ageing_bucket", "action_not_overdue", "finding_corrective_action"]
 
@@ -32,11 +33,19 @@ def finding_corrective_action(ctx: RuleContext) -> CheckResult:
         elif mine:
             a = mine[0]
             lacking = [(w, fld) for w, fld, ok in (("owner", "owner", a.owner), ("due date", "due", a.due)) if not ok]
-            said = [not_recorded(a, fld, w) for w, fld in lacking if not plainly_missing(a, fld)]
-            results.append(entity("finding", f.id, Outcome.FAIL,
-                                  f"action {a.id} has no {' or '.join(w for w, _ in lacking)}"
-                                  + (f" ({'; '.join(said)})" if said else ""),
-                                  f.source, *(a.cite(fld) for _, fld in lacking), metric=0.0))
+            unknown = [w for w, fld in lacking if lacks_column(a, fld)]  # no such column: not "none"
+            missing = [(w, fld) for w, fld in lacking if w not in unknown]
+            said = [not_recorded(a, fld, w) for w, fld in missing if not plainly_missing(a, fld)]
+            untold = (f"{' or '.join(unknown)} not recorded (no column for it in {register_label(a)})"
+                      if unknown else "")
+            if missing:
+                results.append(entity("finding", f.id, Outcome.FAIL,
+                                      f"action {a.id} has no {' or '.join(w for w, _ in missing)}"
+                                      + (f" ({'; '.join(said)})" if said else "") + (f"; {untold}" if untold else ""),
+                                      f.source, *(a.cite(fld) for _, fld in missing), metric=0.0))
+            else:
+                results.append(entity("finding", f.id, Outcome.NO_DATA, f"action {a.id}: {untold}", f.source,
+                                      a.source))
         else:
             results.append(entity("finding", f.id, Outcome.FAIL, "no corrective action", f.source, metric=0.0))
     return aggregate("finding.corrective_action", "Findings have an owned, dated corrective action", results,
@@ -61,13 +70,21 @@ def action_not_overdue(ctx: RuleContext) -> CheckResult:
                                   f"closed{f' on {a.closed}' if a.closed else ''}", a.source))
             continue
         if a.due is None or fact.days_overdue is None:
-            gap = "" if plainly_missing(a, "due") else f": {not_recorded(a, 'due', 'due date')}"
-            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, f"open with no due date{gap}",
-                                  a.cite("due")))
+            if lacks_column(a, "due"):  # the register keeps no due dates: say so, not "no due date"
+                said = not_recorded(a, "due", "due date")
+            else:
+                gap = "" if plainly_missing(a, "due") else f": {not_recorded(a, 'due', 'due date')}"
+                said = f"open with no due date{gap}"
+            results.append(entity("corrective_action", a.id, Outcome.NO_DATA, said, a.cite("due")))
             continue
-        state = fact.status.value.replace("_", " ")
+        recorded = status_recorded(a)
+        state = fact.status.value.replace("_", " ") if recorded else "status not recorded"
         days = fact.days_overdue
-        if fact.overdue and fact.ageing is not None:
+        if not recorded and days > grace:
+            results.append(entity("corrective_action", a.id, Outcome.NO_DATA,
+                                  f"due {a.due}, {days} days ago; whether it is still open is not recorded (no status "
+                                  f"or closing-date column in {register_label(a)})", a.cite("due")))
+        elif fact.overdue and fact.ageing is not None:
             buckets[fact.ageing] += 1
             results.append(entity("corrective_action", a.id, Outcome.FAIL,
                                   f"{state}, due {a.due}: {days} days overdue", a.cite("due"),

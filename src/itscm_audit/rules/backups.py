@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from itscm_audit.asof import evidence_not_yet, is_known
-from itscm_audit.model import BackupRun, BackupStatus
+from itscm_audit.model import BackupRun, BackupStatus, EntityKind
+from itscm_audit.registers import (
+    REGISTER_NAMES,
+    add_evidence,
+    every_lacks,
+    lacks_column,
+    register_label,
+)
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
     as_local,
@@ -16,7 +23,7 @@ from itscm_audit.rules._common import (
     out_of_scope,
     window_start,
 )
-from itscm_audit.rules.base import RuleContext, aggregate, rule
+from itscm_audit.rules.base import RuleContext, aggregate, not_assessed, rule
 
 
 def _runs_by_service(ctx: RuleContext) -> dict[str, list[BackupRun]]:
@@ -65,11 +72,13 @@ def backup_gap_within_rpo(ctx: RuleContext) -> CheckResult:
         assert worst is not None
         gap, prev_t, run = worst
         text = f"worst gap {hours(gap)} between {prev_t:%Y-%m-%d %H:%M} and {run.completed:%Y-%m-%d %H:%M}"
+        note = (f" (no status column in {register_label(run)}: every run listed is taken as completed)"
+                if all(lacks_column(r, "status") for r in mine) else "")
         if gap > s.rpo:
-            results.append(entity("service", s.id, Outcome.FAIL, f"{text} exceeds RPO {hours(s.rpo)}",
+            results.append(entity("service", s.id, Outcome.FAIL, f"{text} exceeds RPO {hours(s.rpo)}{note}",
                                   run.cite("completed"), s.cite("rpo"), metric=hours_of(gap)))
         else:
-            results.append(entity("service", s.id, Outcome.PASS, f"{text} within RPO {hours(s.rpo)}",
+            results.append(entity("service", s.id, Outcome.PASS, f"{text} within RPO {hours(s.rpo)}{note}",
                                   s.source, metric=hours_of(gap)))
     return aggregate("backup.gap_within_rpo", "Backup gaps within RPO", results, ctx.policy.partial_threshold,
                      "services with backup runs")
@@ -85,6 +94,13 @@ def backup_restore_tested(ctx: RuleContext) -> CheckResult:
     months = ctx.policy.restore_test_window_months
     start = window_start(ctx, months)
     runs = _runs_by_service(ctx)
+    title = "Restores tested within the window"
+    reports = ctx.evidence is not None and bool(ctx.evidence.of_type("restore_test_report"))
+    if not reports and every_lacks(ctx.data.backup_runs, "restore_test"):
+        return not_assessed("backup.restore_tested", title, (
+            f"The {REGISTER_NAMES[EntityKind.BACKUP_RUN]} has no restore-test column and the evidence locker holds "
+            "no restore-test report, so this is not assessed rather than failed: add a column such as 'Restore "
+            f"test' to the log, or {add_evidence(('restore_test_report',), ' --service ID')}."))
     results: list[EntityResult] = []
     used: list[str] = []
     for s in ctx.data.services:
@@ -102,7 +118,12 @@ def backup_restore_tested(ctx: RuleContext) -> CheckResult:
                     tests.append((day, st.item.source))
                     used.append(st.item.path)
         if not tests:
-            results.append(entity("service", s.id, Outcome.FAIL, "no restore test recorded", s.source))
+            if not reports and all(lacks_column(r, "restore_test") for r in mine):
+                results.append(entity("service", s.id, Outcome.NO_DATA, "no restore test recorded: no restore-test "
+                                      f"column in {register_label(mine[0])} and no restore-test report in the "
+                                      "evidence locker", s.source))
+            else:
+                results.append(entity("service", s.id, Outcome.FAIL, "no restore test recorded", s.source))
             continue
         day, source = max(tests, key=lambda t: t[0])
         age = float((ctx.as_of - day).days)
@@ -112,5 +133,5 @@ def backup_restore_tested(ctx: RuleContext) -> CheckResult:
                                   source, metric=age))
         else:
             results.append(entity("service", s.id, Outcome.PASS, f"restore tested {day}", source, metric=age))
-    return aggregate("backup.restore_tested", "Restores tested within the window", results,
+    return aggregate("backup.restore_tested", title, results,
                      ctx.policy.partial_threshold, "services with backup runs", evidence=tuple(dict.fromkeys(used)))

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from itscm_audit.model import Service, SourceRef
+from itscm_audit.registers import every_lacks, lacks_column, no_column, register_label
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
     critical_services,
     entity,
-    field_never_recorded,
     hours,
     hours_of,
     in_scope,
@@ -23,6 +23,7 @@ from itscm_audit.rules._common import (
     window_start,
 )
 from itscm_audit.rules.base import RuleContext, aggregate, not_assessed, rule
+from itscm_audit.scoping import flags_that_matter
 
 _COMPLETE = ("tier", "owner", "mtpd", "rto", "rpo")
 _LABEL = {"tier": "tier", "owner": "owner", "mtpd": "MTPD", "rto": "RTO", "rpo": "RPO",
@@ -33,16 +34,24 @@ def _missing(service: Service, fields: tuple[str, ...]) -> list[str]:
     return [f for f in fields if getattr(service, f) in (None, "")]
 
 
-def _missing_text(service: Service, missing: list[str]) -> str:
-    """``missing owner, MTPD; RTO not given ('TBD' in row 15, column 'RTO')``: empty cells together, then
-    each value the officer wrote but that could not be used, quoted."""
-    plain = [_LABEL[f] for f in missing if plainly_missing(service, f)]
+def _missing_text(service: Service, missing: list[str], why: dict[str, str] | None = None) -> str:
+    """``missing owner, MTPD; RTO not given ('TBD' in row 15, column 'RTO'); no tier column in 'bia.xlsx'``:
+    empty cells together, then each value the officer wrote but that could not be used, quoted, then the
+    facts the register has no column for; ``why`` says what a field is needed for."""
+    def said(f: str) -> str:
+        return _LABEL[f] + (f" ({why[f]})" if why and f in why else "")
+
+    absent = [f for f in missing if lacks_column(service, f)]
+    plain = [said(f) for f in missing if plainly_missing(service, f) and f not in absent]
     written = [not_recorded(service, f, _LABEL[f]) for f in missing if not plainly_missing(service, f)]
-    return "; ".join((["missing " + ", ".join(plain)] if plain else []) + written)
+    needs = "; ".join(why[f] for f in absent if why and f in why)
+    no_col = ([f"no {' or '.join(_LABEL[f] for f in absent)} column in {register_label(service)}"
+               + (f" ({needs})" if needs else "")] if absent else [])
+    return "; ".join((["missing " + ", ".join(plain)] if plain else []) + written + no_col)
 
 
 def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...],
-              critical_only: bool, subject: str) -> CheckResult:
+              critical_only: bool, subject: str, why: dict[str, str] | None = None) -> CheckResult:
     results: list[EntityResult] = []
     for s in ctx.data.services:
         if not in_scope(s, ctx):
@@ -58,7 +67,7 @@ def _presence(ctx: RuleContext, rule_id: str, title: str, fields: tuple[str, ...
             continue
         missing = _missing(s, fields)
         if missing:
-            results.append(entity("service", s.id, Outcome.FAIL, _missing_text(s, missing),
+            results.append(entity("service", s.id, Outcome.FAIL, _missing_text(s, missing, why),
                                   *(s.cite(f) for f in missing), metric=float(len(missing))))
         else:
             results.append(entity("service", s.id, Outcome.PASS,
@@ -87,10 +96,25 @@ def bia_critical_rto_rpo(ctx: RuleContext) -> CheckResult:
 
 @rule("bia.data_flags", "Personal-data and PHI flags recorded", needs=("service",))
 def bia_data_flags(ctx: RuleContext) -> CheckResult:
-    """Every in-scope service says whether it holds personal data and protected health information, so
-    privacy-law obligations (GDPR, PIPEDA, Law 25, HIPAA) can be scoped. Metric: number of missing flags."""
-    return _presence(ctx, "bia.data_flags", "Personal-data and PHI flags recorded", ("personal_data", "phi"),
-                     False, "in-scope services")
+    """Every in-scope service says whether it holds personal data where a privacy law whose requirements
+    apply only to such services is in scope (GDPR, PIPEDA, Quebec Law 25), and whether it holds protected
+    health information where a health-information law is in scope (HIPAA, PHIPA) or the organisation is in
+    the health sector: these flags decide which of those requirements apply. A flag that can change no
+    assessment is not asked for (a retailer or a payments firm needs no PHI column); with neither needed
+    the rule does not apply. Metric: number of missing flags."""
+    title = "Personal-data and PHI flags recorded"
+    matter = flags_that_matter(ctx.config.frameworks, ctx.config.organisation.sector)
+    fields = tuple(f for f in ("personal_data", "phi") if f in matter)
+    if not fields:
+        reason = ("no framework in scope depends on them (privacy laws: personal-data flag; health-information "
+                  "laws or the health sector: PHI flag)")
+        results = [out_of_scope(s) if not in_scope(s, ctx) else
+                   entity("service", s.id, Outcome.NOT_APPLICABLE, f"flags not needed: {reason}", s.source)
+                   for s in ctx.data.services]
+        check = aggregate("bia.data_flags", title, results, ctx.policy.partial_threshold, "in-scope services")
+        return check.model_copy(update={"summary": f"Personal-data and PHI flags not needed: {reason}."})
+    why: dict[str, str] = {f: "needed for " + ", ".join(matter[f]) for f in fields}
+    return _presence(ctx, "bia.data_flags", title, fields, False, "in-scope services", why)
 
 
 @rule("bia.rto_within_mtpd", "RTO within MTPD", needs=("service",))
@@ -283,6 +307,7 @@ def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
                                   v.source))
             continue
         problems: list[str] = []
+        unknown: dict[str, None] = {}
         sources: list[SourceRef] = []
         worst = 0.0
         for sid in supported:
@@ -291,7 +316,9 @@ def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
                                                 ("RPO", v.contract_rpo, s.rpo, "contract_rpo")):
                 if target is None:
                     continue
-                if term is None:
+                if term is None and lacks_column(v, field):  # the vendor list does not keep it: not "none"
+                    unknown.setdefault(not_recorded(v, field, "contract " + label))
+                elif term is None:
                     gap = "" if plainly_missing(v, field) else f": {not_recorded(v, field, 'contract ' + label)}"
                     problems.append(f"no contract {label} for {sid} ({label} {hours(target)}){gap}")
                     sources.append(v.cite(field))
@@ -300,7 +327,11 @@ def bia_vendor_terms(ctx: RuleContext) -> CheckResult:
                     sources.append(v.cite(field))
                     worst = max(worst, hours_of(term - target))
         if problems:
-            results.append(entity("vendor", v.id, Outcome.FAIL, "; ".join(problems), *sources, metric=worst))
+            results.append(entity("vendor", v.id, Outcome.FAIL, "; ".join([*problems, *unknown]), *sources,
+                                  metric=worst))
+        elif unknown:
+            results.append(entity("vendor", v.id, Outcome.NO_DATA, "; ".join(unknown) + f" (supports "
+                                  f"{', '.join(supported)})", v.source))
         else:
             results.append(entity("vendor", v.id, Outcome.PASS,
                                   f"contract terms support {', '.join(supported)}", v.source, metric=0.0))
@@ -316,11 +347,9 @@ def bia_reviewed(ctx: RuleContext) -> CheckResult:
     data to decide on. Metric: days since the last review."""
     months = ctx.policy.bia_review_months
     start = window_start(ctx, months)
-    if field_never_recorded(ctx.data.services, "bia_reviewed"):  # one sentence, not a row per service
+    if every_lacks(ctx.data.services, "bia_reviewed"):  # one sentence, not a row per service
         return not_assessed("bia.reviewed", "BIA reviewed within the interval",
-                            "The service register has no BIA review date column, so this is not assessed "
-                            "rather than failed: add a column such as 'Last BIA review' to the register, or "
-                            "attest the requirements it decides in attestations.xlsx.")
+                            no_column("service register", "BIA review date", "Last BIA review"))
     results: list[EntityResult] = []
     for s in ctx.data.services:
         if not in_scope(s, ctx):

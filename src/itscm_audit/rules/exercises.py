@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from itscm_audit.model import Exercise, ExerciseResult, ExerciseType, Service
-from itscm_audit.registers import add_evidence
+from itscm_audit.model import EntityKind, Exercise, ExerciseResult, ExerciseType, Service
+from itscm_audit.registers import (
+    REGISTER_NAMES,
+    add_evidence,
+    every_lacks,
+    lacks_column,
+    no_column,
+    register_label,
+)
 from itscm_audit.result import CheckResult, EntityResult, Outcome
 from itscm_audit.rules._common import (
     entity,
@@ -151,6 +158,10 @@ def exercise_type_mix(ctx: RuleContext) -> CheckResult:
     """Over the exercise window each critical service had both a discussion exercise (walkthrough or
     tabletop) and a technical one (functional, failover or full interruption): tabletops alone never
     prove that systems come back (ISO 22301 8.5, NIST SP 800-84). Metric: number of exercise types held."""
+    title = "Discussion and technical exercises for each critical service"
+    if every_lacks(ctx.data.exercises, "type"):
+        return not_assessed("exercise.type_mix", title,
+                            no_column(REGISTER_NAMES[EntityKind.EXERCISE], "exercise type", "Type"))
     start = exercise_window_start(ctx)
     held = held_by_service(ctx)
     results, critical = _critical_entities(ctx)
@@ -161,16 +172,20 @@ def exercise_type_mix(ctx: RuleContext) -> CheckResult:
         technical = any(t.is_technical for t in types)
         names = ", ".join(sorted(t.value.replace("_", " ") for t in types)) or "none"
         sources = [s.source, *(e.cite("type") for e in mine)]
+        untyped = [e for e in mine if lacks_column(e, "type")]  # from a log that keeps no type: not "none"
         if discussion and technical:
             results.append(entity("service", s.id, Outcome.PASS, f"types held: {names}", *sources,
                                   metric=float(len(types))))
         else:
             lacking = [w for w, ok in (("discussion", discussion), ("technical", technical)) if not ok]
-            results.append(entity("service", s.id, Outcome.FAIL,
-                                  f"no {' or '.join(lacking)} exercise since {start} (types held: {names})",
-                                  *sources, metric=float(len(types))))
-    return aggregate("exercise.type_mix", "Discussion and technical exercises for each critical service",
-                     results, ctx.policy.partial_threshold, "critical services")
+            text = f"no {' or '.join(lacking)} exercise since {start} (types held: {names})"
+            if untyped:
+                results.append(entity("service", s.id, Outcome.NO_DATA, f"{text}; the type of {len(untyped)} "
+                                      f"exercise(s) is not recorded (no type column in "
+                                      f"{register_label(untyped[0])})", *sources))
+            else:
+                results.append(entity("service", s.id, Outcome.FAIL, text, *sources, metric=float(len(types))))
+    return aggregate("exercise.type_mix", title, results, ctx.policy.partial_threshold, "critical services")
 
 
 def _report_path(exercise: Exercise) -> str | None:
