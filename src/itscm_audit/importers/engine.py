@@ -122,7 +122,9 @@ def settings_for(vocabularies: dict[str, dict[str, str]], as_of: dt.date | None)
 def _check_forced(ctx: ImportContext, mapping: TableMapping) -> TableMapping:
     """A forced field the table's entity does not have is reported and the column kept as extra; the
     follow-up columns of a log (action owner, due date...) count only beside a finding column."""
-    with_finding = any(c.field == "finding.description" for c in mapping.columns)
+    # a finding's own row (a POA&M) carries its action without a finding column
+    with_finding = mapping.entity is EntityKind.FINDING or any(c.field == "finding.description"
+                                                               for c in mapping.columns)
     columns = []
     for column in mapping.columns:
         if not column.forced and not with_finding and column.field and "." in column.field:

@@ -320,6 +320,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         record, extra, rawd, attention = row_fields(cells, width)
         gaps: dict[str, str] | None = None
         problems: list[tuple[str, str, Any, str]] | None = None
+        row_ambiguous: list[tuple[str, int, V.AmbiguousDate, str]] | None = None
         if attention:
             problems = []
             for position, value in attention:
@@ -355,7 +356,10 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                     rawd[fld] = text
                     judged.note(position, text, number, value.why)
                 elif kind_of_value is V.AmbiguousDate:
-                    ambiguous.append((len(records), fld, index, value, header))
+                    # settled once the table is read, and only if this row becomes a record
+                    if row_ambiguous is None:
+                        row_ambiguous = []
+                    row_ambiguous.append((fld, index, value, header))
                     record[fld] = value
                     rawd[fld] = value.raw
                 else:
@@ -426,6 +430,9 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         set_extra(source, None)
         set_private(source, None)
         record["source"] = source
+        if row_ambiguous is not None:
+            position_now = len(records)
+            ambiguous.extend((position_now, *entry) for entry in row_ambiguous)
         append_record(record)
         imported += 1
         if sampled < 50:
@@ -484,8 +491,9 @@ def _add_children(ctx: ImportContext, mapping: TableMapping, children: list[tupl
         counts[child_kind] = counts.get(child_kind, 0) + 1
     if counts:
         what = " and ".join(f"{n} {k.value.replace('_', ' ')}(s)" for k, n in counts.items())
-        ctx.issue("table.linked_records", f"{what} read from the {mapping.entity.value} rows themselves (ids: the "
-                  "row's id + '-F1' for its finding, + '-A1' for its corrective action)",
+        ids = ("the row's id + '-A1' for its corrective action" if mapping.entity is EntityKind.FINDING else
+               "the row's id + '-F1' for its finding, + '-A1' for its corrective action")
+        ctx.issue("table.linked_records", f"{what} read from the {mapping.entity.value} rows themselves (ids: {ids})",
                   ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
 
 
