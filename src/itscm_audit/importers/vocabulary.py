@@ -722,7 +722,7 @@ it word by word."""
 
 HEADER_KIND_WORDS: dict[EntityKind, frozenset[str]] = {
     EntityKind.SERVICE: frozenset({"service", "function", "fonction", "process", "processus", "asset", "actif",
-                                   "platform", "plateforme", "solution", "municipal", "clinical", "ict", "cif"}),
+                                   "platform", "plateforme", "solution", "ict"}),
     EntityKind.VENDOR: frozenset({"vendor", "ict", "partner", "partenaire", "outsourcer", "company", "entreprise"}),
     EntityKind.EXERCISE: frozenset({"exercise", "test", "simulation", "scenario", "essai"}),
     EntityKind.FINDING: frozenset({"finding", "poam", "poa", "audit"}),
@@ -812,6 +812,9 @@ TIER: dict[str, str] = {
     "essentielle": "1", "eleve": "2", "elevee": "2", "haut": "2", "haute": "2", "importante": "2",
     "moyen": "3", "moyenne": "3", "modere": "3", "moderee": "3", "faible": "4", "bas": "4", "basse": "4",
     "non critique": "4", "non essentiel": "4", "differable": "4",
+    # colour and metal scales (a legend under the table, when there is one, settles their order)
+    "red": "1", "amber": "2", "yellow": "2", "green": "3", "rouge": "1", "orange": "2", "jaune": "2", "vert": "3",
+    "gold": "1", "silver": "2", "bronze": "3",
 }
 """Tier / criticality words -> tier number (1 = most critical); Kuali Ready uses Extreme/High/Medium/Deferrable."""
 
@@ -840,6 +843,17 @@ BACKUP_FREQUENCY: dict[str, str] = {
 ``not backed up`` and ``Do Not Know`` are deliberately absent: they mean 'no backup interval' and
 produce an issue rather than a number."""
 
+DURATION_WORDS: dict[str, str] = {
+    "next business day": "1 business day", "next working day": "1 business day", "next day": "24 hours",
+    "half a day": "12 hours", "half day": "12 hours", "half a business day": "4 hours",
+    "end of day": "24 hours", "same business day": "8 hours", "one business day": "1 business day",
+    "jour ouvrable suivant": "1 business day", "le jour ouvrable suivant": "1 business day",
+    "lendemain": "24 hours", "le lendemain": "24 hours", "demi-journee": "12 hours", "demi journee": "12 hours",
+    "une demi-journee": "12 hours", "½ journee": "12 hours", "1/2 journee": "12 hours",
+    "½ jour": "12 hours", "1/2 jour": "12 hours", "½ day": "12 hours", "1/2 day": "12 hours",
+}
+"""Durations written in words (``Next business day``, ``½ journée``): read by judgement, listed for the officer."""
+
 NO_BACKUP: frozenset[str] = frozenset({"not backed up", "no backup", "none", "never", "aucune", "aucune sauvegarde",
                                        "non sauvegarde", "jamais", "pas de sauvegarde"})
 
@@ -854,7 +868,8 @@ EXERCISE_TYPE: dict[str, str] = {
     "functional": "functional", "functional test": "functional", "technical test": "functional",
     "technical": "functional", "restore test": "functional", "parallel": "functional",
     "parallel test": "functional", "component test": "functional", "recovery test": "functional",
-    "technical recovery test": "functional", "dr test": "functional",
+    "technical recovery test": "functional", "dr test": "functional", "backup restore": "functional",
+    "restore": "functional", "data restore": "functional", "backup restore test": "functional",
     "failover": "failover", "fail over": "failover", "dr failover": "failover", "switchover": "failover",
     "failover test": "failover", "dr failover test": "failover",
     "full interruption": "full_interruption", "full-interruption": "full_interruption",
@@ -878,6 +893,9 @@ EXERCISE_RESULT: dict[str, str] = {
     "successful with issues": "partial", "partially achieved": "partial", "pass w/ issues": "partial",
     "passed w/ issues": "partial", "pass with exceptions": "partial", "passed with exceptions": "partial",
     "completed with issues": "partial", "passed with minor issues": "partial", "partial success": "partial",
+    "met objectives": "passed", "objectives met": "passed", "all objectives met": "passed",
+    "partially met objectives": "partial", "objectives partially met": "partial",
+    "objectives not met": "failed", "did not meet objectives": "failed", "not met objectives": "failed",
     "failed": "failed", "fail": "failed", "unsuccessful": "failed", "no": "failed", "not met": "failed",
     "not achieved": "failed", "did not pass": "failed",
     "reussi": "passed", "reussie": "passed", "succes": "passed", "conforme": "passed", "atteint": "passed",
@@ -1031,6 +1049,32 @@ BAND_ROW = re.compile(
     re.IGNORECASE,
 )
 """A lone cell naming a section ("Tier 1 services", "Applications critiques"): a band over the rows below."""
+
+COUNT_NOUNS: frozenset[str] = frozenset({
+    "services", "systems", "applications", "apps", "assets", "processes", "functions", "suppliers", "vendors",
+    "providers", "third parties", "exercises", "tests", "drills", "incidents", "breaches", "findings", "actions",
+    "items", "open items", "contacts", "people", "persons", "staff", "employees", "members", "plans", "documents",
+    "risks", "jobs", "runs", "backups", "rows", "records", "entries", "lines", "courses", "records in total",
+    "fournisseurs", "prestataires", "systemes", "exercices", "essais", "constats", "mesures", "personnes",
+    "employes", "membres", "risques", "sauvegardes", "lignes", "entrees", "elements", "dossiers", "processus",
+    "actifs", "incidents de confidentialite", "services essentiels",
+})
+"""What a register counts in a count line under it ("5 suppliers listed", "7 staff", "5 fournisseurs")."""
+
+COUNT_WORDS: frozenset[str] = frozenset({
+    "listed", "in total", "total", "recorded", "found", "in scope", "shown", "au total", "inscrits", "inscrites",
+    "listes", "listees", "recenses", "recensees", "en tout", "au registre",
+})
+"""Words after a count and its noun that make the line a count ("5 suppliers listed", "11 services au total")."""
+
+SIGN_OFF_VERBS = (
+    "reviewed", "prepared", "approved", "updated", "maintained", "compiled", "signed off", "signed", "verified",
+    "checked", "validated", "owned", "certified", "confirmed", "revise", "revisee", "approuve", "approuvee",
+    "prepare", "preparee", "verifie", "verifiee", "mis a jour", "mise a jour", "tenu", "tenue", "valide", "validee",
+)
+SIGN_OFF = re.compile(r"^(?:[\w'’&/-]+\s+){0,4}(?:" + "|".join(SIGN_OFF_VERBS) + r")\s+(?:by|par)\b", re.IGNORECASE)
+"""A sign-off line under a register ("Register reviewed by Head of OpRes 2026-10-01", "Liste approuvée par
+la DG"), compared without accents."""
 
 
 def merged_vocabularies(extra: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

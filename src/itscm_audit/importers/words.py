@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from itscm_audit.importers.fields import ID_FIELDS, split_field
 from itscm_audit.importers.references import REFERENCES
@@ -45,6 +45,8 @@ _FLOOR = 0.78
 
 _REFERENCE_FIELDS = frozenset((kind, fld) for kind, fld, _target in REFERENCES)
 _REFERENCE_WORDS = frozenset({"id"})
+_NAMING_FIELDS = frozenset({"name", "title", "person"})
+"""Fields that name the record: a header adding another kind of record to them names that other record."""
 _PHRASES = sorted(HEADER_PHRASE_FORMS, key=lambda p: (-len(p.split()), -len(p)))
 _ACCENTED = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, HEADER_ACCENTED_FORMS), key=len, reverse=True))
                        + r")(?!\w)")
@@ -89,7 +91,7 @@ class _Index:
     """Word -> the fields a synonym of that one word names."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _index(kind: EntityKind) -> _Index:
     ranked: list[tuple[int, frozenset[str], str]] = []
     for fld, synonyms in HEADER_SYNONYMS[kind].items():
@@ -124,12 +126,14 @@ def bag_fields(kind: EntityKind, header: str) -> tuple[tuple[str, float], ...]:
                 continue
             extra = bag - synonym
             owner, base = split_field(kind, fld)
-            if extra & HEADER_OTHER_THING_WORDS or any(
+            if extra & HEADER_OTHER_THING_WORDS:
+                continue  # "Status Date", "RTO comments": about something else
+            refers = base in ID_FIELDS or (owner, base) in _REFERENCE_FIELDS
+            if (refers or base in _NAMING_FIELDS) and any(
                     HEADER_ENTITY_WORDS.get(word, kind) not in (kind, owner) for word in extra):
-                continue  # "Status Date", "Service ID" in a finding log: about something else
-            if (base in ID_FIELDS or (owner, base) in _REFERENCE_FIELDS) and not extra <= (
-                    HEADER_NEUTRAL_WORDS | HEADER_KIND_WORDS[owner] | _REFERENCE_WORDS):
-                continue  # "Perimeter ref id" names something the table does not hold
+                continue  # "Service ID" or "Service name" in a finding log: another record's
+            if refers and not extra <= HEADER_NEUTRAL_WORDS | HEADER_KIND_WORDS[owner] | _REFERENCE_WORDS:
+                continue  # "Perimeter ref id": a reference to something the table does not hold
             cost = 0.0
             for word in extra:
                 if index.alone.get(word, frozenset()) - {fld}:
