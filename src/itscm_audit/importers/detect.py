@@ -89,7 +89,7 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
             fields = exact_fields(kind, full) or exact_fields(kind, stripped)
             fields = tuple(f for f in fields if field_exists(kind, f))
         by_words = False
-        if not fields and len(header_bag(text)) >= 2:
+        if not fields and len(text) <= 60 and len(header_bag(text)) >= 2:
             # the header's words in another order or with more of them ("Date Conducted", "Sys #"); a
             # header of one meaningful word counts only as a synonym ("Service" does not make a vendor list)
             # (a header that says more than a synonym counts only for the fields that identify a record)
