@@ -318,7 +318,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             if legend_wanted and (lead_text := next(iter(row_texts(cells)), "")) and "=" in lead_text:
                 legend_rows.append((number, lead_text))
             skipped += 1
-            ctx.issue("row.skipped", skip_reason, ref(file, sheet_name, number, None, id_text[:200] or None),
+            quoted = id_text or next(iter(row_texts(cells)), "")  # the text that made it not a record
+            ctx.issue("row.skipped", skip_reason, ref(file, sheet_name, number, None, quoted[:200] or None),
                       Severity.INFO)
             continue
         started = True

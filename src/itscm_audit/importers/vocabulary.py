@@ -553,7 +553,8 @@ NAME_HINTS: dict[EntityKind, tuple[str, ...]] = {
     EntityKind.SERVICE: ("service", "bia", "inventory", "asset", "application", "system", "impact", "inventaire",
                          "actif", "bilan d", "analyse d", "systeme"),
     EntityKind.EXERCISE: ("exercise", "drill", "test", "task", "dr log", "exercice", "essai"),
-    EntityKind.FINDING: ("finding", "observation", "constat"),
+    EntityKind.FINDING: ("finding", "observation", "constat", "poa", "poam", "plan of action", "weakness",
+                         "lacune"),
     EntityKind.CORRECTIVE_ACTION: ("action", "poa", "poam", "remediation", "milestone", "plan d action",
                                    "mesures correctives"),
     EntityKind.CONTACT: ("call tree", "contact", "personnel", "representative", "calltree", "arbre d appel",
@@ -603,7 +604,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("rep reps representative representatives representant representante liaison", "contact"),
     # the follow-up of a finding ("Remediation lead", "Follow-up due", "État de la mesure")
     **_each("action actions remediation remediations mesure mesures milestone milestones correctif corrective "
-            "correctives followup", "action"),
+            "correctives followup fix fixes", "action"),
     **_each("status state etat statut", "status"),
     **_each("due deadline deadlines echeance echeances", "due"),
     **_each("type types category categories categorie categories kind format method nature genre", "type"),
@@ -720,19 +721,23 @@ HEADER_ENTITY_WORDS: dict[str, EntityKind] = {
 finding log is not the finding's id, so a header that adds another kind's name to a synonym does not match
 it word by word."""
 
+_ANY_RECORD = frozenset({"item", "entry", "record", "row", "element", "fiche"})
+"""Words that name a record of any register ("Item ID" in a POA&M, "Entry no")."""
 HEADER_KIND_WORDS: dict[EntityKind, frozenset[str]] = {
-    EntityKind.SERVICE: frozenset({"service", "function", "fonction", "process", "processus", "asset", "actif",
-                                   "platform", "plateforme", "solution", "ict"}),
-    EntityKind.VENDOR: frozenset({"vendor", "ict", "partner", "partenaire", "outsourcer", "company", "entreprise"}),
-    EntityKind.EXERCISE: frozenset({"exercise", "test", "simulation", "scenario", "essai"}),
-    EntityKind.FINDING: frozenset({"finding", "poam", "poa", "audit"}),
-    EntityKind.CORRECTIVE_ACTION: frozenset({"action", "poam", "poa"}),
-    EntityKind.CONTACT: frozenset({"contact", "person", "personne", "member", "membre"}),
-    EntityKind.PLAN_DOCUMENT: frozenset({"plan", "document", "doc", "policy", "procedure", "runbook", "politique"}),
-    EntityKind.TRAINING_RECORD: frozenset({"training", "course", "formation", "employee", "staff"}),
-    EntityKind.INCIDENT: frozenset({"incident", "breach", "event", "ticket", "case", "atteinte", "evenement"}),
-    EntityKind.RISK: frozenset({"risk", "risque", "threat", "menace"}),
-    EntityKind.BACKUP_RUN: frozenset({"backup", "job", "sauvegarde"}),
+    EntityKind.SERVICE: _ANY_RECORD | {"service", "function", "fonction", "process", "processus", "asset", "actif",
+                                       "platform", "plateforme", "solution", "ict"},
+    EntityKind.VENDOR: _ANY_RECORD | {"vendor", "ict", "partner", "partenaire", "outsourcer", "company",
+                                      "entreprise"},
+    EntityKind.EXERCISE: _ANY_RECORD | {"exercise", "test", "simulation", "scenario", "essai"},
+    EntityKind.FINDING: _ANY_RECORD | {"finding", "poam", "poa", "audit"},
+    EntityKind.CORRECTIVE_ACTION: _ANY_RECORD | {"action", "poam", "poa"},
+    EntityKind.CONTACT: _ANY_RECORD | {"contact", "person", "personne", "member", "membre"},
+    EntityKind.PLAN_DOCUMENT: _ANY_RECORD | {"plan", "document", "doc", "policy", "procedure", "runbook",
+                                             "politique"},
+    EntityKind.TRAINING_RECORD: _ANY_RECORD | {"training", "course", "formation", "employee", "staff"},
+    EntityKind.INCIDENT: _ANY_RECORD | {"incident", "breach", "event", "ticket", "case", "atteinte", "evenement"},
+    EntityKind.RISK: _ANY_RECORD | {"risk", "risque", "threat", "menace"},
+    EntityKind.BACKUP_RUN: _ANY_RECORD | {"backup", "job", "sauvegarde"},
 }
 """Words that name the records of a table themselves ("Function Ref" in a register of business functions,
 "Sys #" in a systems BIA): the only words a header may add to an identifier or a reference synonym and still

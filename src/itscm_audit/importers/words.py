@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from itscm_audit.importers.fields import ID_FIELDS, split_field
+from itscm_audit.importers.fields import ID_FIELDS, kind_of, split_field
 from itscm_audit.importers.references import REFERENCES
 from itscm_audit.importers.vocabulary import (
     HEADER_ACCENTED_FORMS,
@@ -45,6 +45,7 @@ _FLOOR = 0.78
 
 _REFERENCE_FIELDS = frozenset((kind, fld) for kind, fld, _target in REFERENCES)
 _REFERENCE_WORDS = frozenset({"id"})
+_DATE_WORDS = frozenset({"date", "when", "timestamp"})
 _NAMING_FIELDS = frozenset({"name", "title", "person"})
 """Fields that name the record: a header adding another kind of record to them names that other record."""
 _PHRASES = sorted(HEADER_PHRASE_FORMS, key=lambda p: (-len(p.split()), -len(p)))
@@ -126,8 +127,9 @@ def bag_fields(kind: EntityKind, header: str) -> tuple[tuple[str, float], ...]:
                 continue
             extra = bag - synonym
             owner, base = split_field(kind, fld)
-            if extra & HEADER_OTHER_THING_WORDS:
-                continue  # "Status Date", "RTO comments": about something else
+            other = extra & HEADER_OTHER_THING_WORDS
+            if other and not (other <= _DATE_WORDS and kind_of(kind, fld) in ("date", "datetime")):
+                continue  # "Status Date", "RTO comments": about something else ("Date Found" is a date)
             refers = base in ID_FIELDS or (owner, base) in _REFERENCE_FIELDS
             if (refers or base in _NAMING_FIELDS) and any(
                     HEADER_ENTITY_WORDS.get(word, kind) not in (kind, owner) for word in extra):
