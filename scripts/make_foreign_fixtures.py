@@ -520,8 +520,8 @@ def _sheet(title: str) -> tuple[Workbook, Any]:
 def bia_group_header_row(folder: Path, *, groups: bool = True) -> Path:
     """A transit authority's BIA whose header sits under a row of merged group headers ("Asset" over "Asset #"
     and "Asset / Platform", "Recovery targets" over three columns), with headers in the officer's own words
-    ("Accountable Manager", "Max Tolerable Outage", "Target Recovery Time"), section bands merged across the
-    table, RAG tiers ranked by a key under the table, hours-and-minutes durations ("1h45", "4 h 15"), a number
+    ("Accountable Manager", "Max Tolerable Outage", "Target Recovery Time"), section bands (one merged across
+    the table, one a plain text where every record has a code), RAG tiers ranked by a key under the table, hours-and-minutes durations ("1h45", "4 h 15"), a number
     no duration reading may truncate, a count line. ``groups=False`` leaves the group row blank."""
     wb, ws = _sheet("Assets")
     ws.append(["Harbourview Transit Authority - Business Impact Analysis 2026"])           # 1
@@ -537,14 +537,14 @@ def bia_group_header_row(folder: Path, *, groups: bool = True) -> Path:
     ws.append(["HV-02", "Radio Network", "Red", "L. Tremblay", "4 hrs", "45 min", "0", "N", "N", None, "Live"])  # 7
     ws.append(["HV-03", "Trip Planner", "Amber", "M. Singh", "2 days", "TBC", "4 hrs", "Y", "N",
                "HV-02; Ticket Vault", "Live"])                                              # 8
-    ws.append(["SUPPORT SERVICES"])                                                         # 9 band
+    ws.append(["Depot and yard"])                                                           # 9 band, unmerged
     ws.append(["HV-10", "Payroll", "Green", "pending", "1 wk", "2,000,000 hrs", "1 day", "Y", "N", None,
                "Planned (2027)"])                                                           # 10
     ws.append(["HV-11", "Depot Access", "Amber", "A. Roy", "12 hrs", "4 h 15", "1 hr", "N", "N", "HV-02",
                "Live"])                                                                     # 11
     ws.append(["Entries: 5"])                                                               # 12 count
     ws.append(["Key: Red = restore the same day; Amber = within 3 days; Green = best effort"])   # 13 legend
-    merges = ["A5:K5", "A9:K9"] + (["A3:B3", "E3:G3", "H3:I3"] if groups else [])
+    merges = ["A5:K5"] + (["A3:B3", "E3:G3", "H3:I3"] if groups else [])
     for merged in merges:
         ws.merge_cells(merged)
     name = "bia_group_header_row.xlsx" if groups else "bia_sub_headers_only.xlsx"

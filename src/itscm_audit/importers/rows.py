@@ -242,6 +242,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     probe = next((c.index for c in mapping.columns if c.field and c.continues is None and c.index != id_index),
                  1_000_000)
     special = derive_ids or lifecycle or kind is EntityKind.SERVICE  # per-row work only some tables need
+    # records keyed by a real identifier column (not a name standing in for one): a lone heading has no code
+    coded_ids = id_column is not None and id_column.field in ("id", "service_id")
     first_index = min((c.index for c in mapping.columns), default=0)
     lead_elsewhere = first_index != id_index  # a "Total" or "Notes:" in a first column that is not the id
     # the identifier is usually the first key column: when it holds a clean value, the key check and
@@ -303,7 +305,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                 by_name = True
             nonempty = width - cells.count("") - cells.count(None)
             typical = filled / sampled if sampled else float(mapped_width)
-            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical)
+            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical, coded_ids)
             if skip_reason is not None and tier_reader is not None and skip_reason.startswith("section band"):
                 band_text = row_texts(cells)[0]
                 band_tier = tier_of_band(tier_reader, band_text, number)

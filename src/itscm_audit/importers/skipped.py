@@ -109,12 +109,15 @@ def _count_line(folded: str) -> bool:
     return len(folded) <= 80 and _LABEL_COUNT.match(folded) is not None and len(folded.split()) <= 12
 
 
-def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float) -> str | None:
+def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float,
+                 coded_ids: bool = False) -> str | None:
     """Why a row with something in its identifying column is still not a record (``None``: it is one).
 
     Totals and count rows, notes, footnotes and legends under or inside a table, and section bands
     ("Tier 1 services": one cell, merged across the table or alone where records fill several) are
-    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average.
+    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average;
+    ``coded_ids``: the table keys its records by codes (``SVC-01``), so a lone text without a digit where
+    a code should be is a heading.
     """
     texts = row_texts(cells)
     if not texts:
@@ -136,8 +139,12 @@ def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: fl
         return "legend row, not a record"
     if nonempty == 1 or merged_width >= 3:
         words = first.split()
-        if nonempty == 1 and len(words) <= 8 and (merged_width >= 3 or (_DECORATED.match(first) and typical >= 2.5)):
-            # one short text merged across the table, or drawn as a heading: a section, whatever it says
+        heading = merged_width >= 3 or (typical >= 2.5 and (
+            _DECORATED.match(first) or (first.isupper() and len(first) >= 4)
+            or (coded_ids and not any(ch.isdigit() for ch in first))))
+        if nonempty == 1 and len(words) <= 8 and heading:
+            # one short text merged across the table, drawn or capitalised as a heading, or a plain text
+            # where every record has a code: a section, whatever it says
             return f"section band ({first!r}), not a record"
         if BAND_ROW.search(fold_accents(first)) and len(words) <= 8 and (merged_width >= 3 or typical >= 2.5):
             return f"section band ({first!r}), not a record"

@@ -151,7 +151,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "name": ("service name", "service", "name", "asset", "asset name", "application", "application name",
                  "system", "system name", "business service", "it service", "process", "business process",
                  "process name", "service title", "nom du service", "nom", "systeme", "nom de application",
-                 "processus", "service affaires", "service ti", "actif", "nom de actif"),
+                 "processus", "service affaires", "service ti", "actif", "nom de actif", "function",
+                 "business function", "critical function", "function name", "fonction", "fonction affaires",
+                 "fonction critique", "processus affaires"),
         "tier": ("tier", "service tier", "criticality", "criticality tier", "priority", "recovery tier",
                  "recovery priority", "impact level", "criticality level", "importance", "criticality rating",
                  "business criticality", "criticite", "niveau de criticite", "palier", "priorite",
@@ -590,7 +592,7 @@ def _each(words: str, meaning: str) -> dict[str, str]:
 HEADER_WORD_FORMS: dict[str, str] = {
     # identifiers ("Sys #", "Function Ref", "Supplier #", "No", "Code fournisseur")
     **_each("id ids identifier identifiers ident identifiant identifiants ref refs reference references no nos "
-            "number numbers num nr numero numeros code codes", "id"),
+            "number numbers num nr numero numeros code codes tag tags", "id"),
     # what a register lists: one word for the service, the system and the application it runs on
     **_each("service services svc system systems sys systeme systemes application applications app apps",
             "service"),
@@ -621,7 +623,8 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("recovered restored retabli retablie repris", "rto actual"),
     **_each("contract contracts contracted contractual contractuel contractuelle contractuels sla slas "
             "guaranteed guarantee committed commitment entente", "contract"),
-    **_each("maximum max acceptable tolerable tolerated allowed admissible tolerance maximale maximal", "max"),
+    **_each("maximum max acceptable tolerable tolerated allowed admissible tolerance maximale maximal tolere toleree "
+            "toleres tolerees acceptee accepte admise admis", "max"),
     **_each("verified verification confirmed checked validated verifie verifiee confirme confirmee valide "
             "validee", "verified"),
     **_each("review reviewed reviews revision revue revise revisee assessed assessment attestation "
@@ -701,7 +704,7 @@ HEADER_NEUTRAL_WORDS: frozenset[str] = frozenset({
 that adds them to a synonym still matches it, at a smaller cost than an unknown word."""
 
 HEADER_OTHER_THING_WORDS: frozenset[str] = frozenset({
-    "source", "parent", "external", "original", "previous", "old", "former", "new", "next", "related", "linked",
+    "source", "parent", "external", "original", "previous", "old", "former", "new", "next",
     "child", "sub", "date", "when", "timestamp", "count", "total", "percent", "pct", "ratio", "comment",
     "comments", "note", "notes", "remark", "remarks", "commentaire", "commentaires", "remarque", "remarques",
     "name", "title", "nom", "titre", "label", "libelle", "description", "details", "summary", "resume", "depends",

@@ -44,7 +44,9 @@ _NAMES_ANOTHER_COST = 0.08
 _FLOOR = 0.78
 
 _REFERENCE_FIELDS = frozenset((kind, fld) for kind, fld, _target in REFERENCES)
-_REFERENCE_WORDS = frozenset({"id"})
+_REFERENCE_WORDS = frozenset({"id", "related", "linked", "associated", "relevant", "lie", "liee", "associe",
+                              "associee", "concerne", "concernee"})
+"""Words a reference header may add ("Related exercise", "Exercise #")."""
 _DATE_WORDS = frozenset({"date", "when", "timestamp"})
 _NAMING_FIELDS = frozenset({"name", "title", "person"})
 """Fields that name the record: a header adding another kind of record to them names that other record."""
@@ -131,6 +133,8 @@ def bag_fields(kind: EntityKind, header: str) -> tuple[tuple[str, float], ...]:
             if other and not (other <= _DATE_WORDS and kind_of(kind, fld) in ("date", "datetime")):
                 continue  # "Status Date", "RTO comments": about something else ("Date Found" is a date)
             refers = base in ID_FIELDS or (owner, base) in _REFERENCE_FIELDS
+            if "id" in extra and not refers:
+                continue  # "Function Ref", "Asset Tag": the identifier of the thing, not the thing
             if (refers or base in _NAMING_FIELDS) and any(
                     HEADER_ENTITY_WORDS.get(word, kind) not in (kind, owner) for word in extra):
                 continue  # "Service ID" or "Service name" in a finding log: another record's
@@ -138,7 +142,9 @@ def bag_fields(kind: EntityKind, header: str) -> tuple[tuple[str, float], ...]:
                 continue  # "Perimeter ref id": a reference to something the table does not hold
             cost = 0.0
             for word in extra:
-                if index.alone.get(word, frozenset()) - {fld}:
+                if word in HEADER_KIND_WORDS[owner] and refers:
+                    cost += _NEUTRAL_COST  # "Function Ref": the records' own kind qualifies their identifier
+                elif index.alone.get(word, frozenset()) - {fld}:
                     cost += _NAMES_ANOTHER_COST
                 elif word in HEADER_NEUTRAL_WORDS:
                     cost += _NEUTRAL_COST
