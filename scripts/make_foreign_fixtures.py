@@ -557,14 +557,15 @@ def bia_sub_headers_only(folder: Path) -> Path:
 
 
 def call_list_bands_and_counts(folder: Path) -> Path:
-    """A crisis call list in CSV: headings drawn with marks ("=== Command ==="), a count line and a sign-off
-    line under the table, "Function in crisis" for the role and "Radio / Alt line" for the backup channel."""
+    """A crisis call list in CSV: a heading drawn with marks ("=== Command ===") and a plain one ("Field team"),
+    a count line and a sign-off line under the table, "Function in crisis" for the role and "Radio / Alt
+    line" for the backup channel."""
     lines = [
         "Function in crisis,Person,Deputy,Mobile,Radio / Alt line,Email,Validated on",
         "=== Command ===,,,,,,",
         "Incident lead,Rosa Lind,Omar Diallo,902-555-0101,Radio ch. 4,r.lind@harbourview.example,2026-08-03",
         "Deputy lead,Omar Diallo,TBD,902-555-0102,,o.diallo@harbourview.example,04/05/2026",
-        "--- Field ---,,,,,,",
+        "Field team,,,,,,",
         "Depot supervisor,Ines Park,Rosa Lind,902-555-0103,Landline 902-555-0203,i.park@harbourview.example,"
         "2026-07-21",
         "Fleet radio officer,Tom Becker,,902-555-0104,,t.becker@harbourview.example,never",

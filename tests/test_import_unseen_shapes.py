@@ -158,7 +158,7 @@ def test_a_call_list_with_drawn_headings_a_count_and_a_sign_off(tmp_path: Path) 
     assert located(result, "date.ambiguous") == [(4, "Validated on", "04/05/2026")]
     skipped = {i.source.row: i.message for i in result.issues if i.code == "row.skipped"}
     assert skipped[2].startswith("section band ('=== Command ===')")
-    assert skipped[5].startswith("section band ('--- Field ---')")
+    assert skipped[5].startswith("section band ('Field team')")
     assert skipped[9].startswith("count row ('4 people listed')") and skipped[10].startswith("note")
     assert accounts(result) == {"call_list_bands_and_counts": (9, 4, 0, 5)}
 

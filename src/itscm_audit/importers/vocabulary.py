@@ -1041,7 +1041,8 @@ LONE_NOTE = re.compile(
 NOTE_ROW = re.compile(
     r"^(?:(?:notes?|nb|n\.b|remarks?|remarques?|comments?|commentaires?|sources?|legend|legende|key|"
     r"footnotes?|disclaimer|prepared by|reviewed by|approved by|last (?:updated|reviewed)|updated|"
-    r"mise a jour|prepare par|revise par|approuve par|avertissement|confidential|confidentiel)\s*[:\-–—]|"
+    r"mise a jour|prepare par|revise par|approuve par|avertissement|confidential|confidentiel|approved|"
+    r"reviewed|prepared|signed(?: off)?|validated|approuve|revise|prepare|valide|signe)\s*[:\-–—]|"
     r"[*†‡¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)\s|\[\d{1,2}\]\s|\d{1,2}\)\s+[a-z])",
     re.IGNORECASE,
 )
@@ -1053,7 +1054,9 @@ LEGEND_ROW = re.compile(r"^\S{1,12}\s*=\s*\S.*(?:[,;]\s*\S{1,12}\s*=\s*\S)", re.
 BAND_ROW = re.compile(
     r"\b(?:tiers?|services|systems|applications|processes|assets|section|category|categorie|group|groupe|"
     r"niveau|palier|paliers|systemes|processus|actifs|priority|priorite|criticality|criticite|other services|"
-    r"autres services)\b",
+    r"autres services|teams?|equipes?|cellules?|committees?|comites?|on call|de garde|suppliers|vendors|"
+    r"providers|fournisseurs|prestataires|partners|partenaires|departments?|directions?|divisions?|sites?|"
+    r"regions?)\b",
     re.IGNORECASE,
 )
 """A lone cell naming a section ("Tier 1 services", "Applications critiques"): a band over the rows below."""
