@@ -612,7 +612,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("type types category categories categorie categories kind format method nature genre", "type"),
     "tiers": "vendor",  # French: third parties ("Tiers", "Tiers impliqués"); an English tier column says "Tier"
     **_each("tier criticality criticite priority priorite rating ratings band rag level niveau impact "
-            "importance classification palier", "tier"),
+            "importance classification palier cote", "tier"),
     # an exercise held ("Date Conducted", "Held on", "Run date")
     **_each("conducted held performed run carried executed realise realisee tenu tenue", "held"),
     **_each("target targets goal goals objective objectives objectif objectifs planned expected required agreed "
@@ -622,7 +622,8 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("recovery recover restore restoration reprise retablissement recuperation", "rto"),
     **_each("recovered restored retabli retablie repris", "rto actual"),
     **_each("contract contracts contracted contractual contractuel contractuelle contractuels sla slas "
-            "guaranteed guarantee committed commitment entente", "contract"),
+            "guaranteed guarantee committed commitment entente garanti garantie garantis garanties engagement "
+            "engagements", "contract"),
     **_each("maximum max acceptable tolerable tolerated allowed admissible tolerance maximale maximal tolere toleree "
             "toleres tolerees acceptee accepte admise admis", "max"),
     **_each("verified verification confirmed checked validated verifie verifiee confirme confirmee valide "
