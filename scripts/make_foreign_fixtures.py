@@ -507,6 +507,155 @@ def journal_nature(folder: Path) -> Path:
     return path
 
 
+# --- issue 10, second round: shapes a second set of other organisations' files showed -------------------------
+
+def _sheet(title: str) -> tuple[Workbook, Any]:
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _FIXED
+    ws = wb.active
+    ws.title = title
+    return wb, ws
+
+
+def bia_group_header_row(folder: Path, *, groups: bool = True) -> Path:
+    """A transit authority's BIA whose header sits under a row of merged group headers ("Asset" over "Asset #"
+    and "Asset / Platform", "Recovery targets" over three columns), with headers in the officer's own words
+    ("Accountable Manager", "Max Tolerable Outage", "Target Recovery Time"), section bands (one merged across
+    the table, one a plain text where every record has a code), RAG tiers ranked by a key under the table, hours-and-minutes durations ("1h45", "4 h 15"), a number
+    no duration reading may truncate, a count line. ``groups=False`` leaves the group row blank."""
+    wb, ws = _sheet("Assets")
+    ws.append(["Harbourview Transit Authority - Business Impact Analysis 2026"])           # 1
+    ws.append([])                                                                           # 2
+    ws.append(["Asset", None, "Rating", "Accountability", "Recovery targets", None, None, "Data", None, "Links",
+               "State"] if groups else [])                                                  # 3
+    ws.append(["Asset #", "Asset / Platform", "Criticality Level", "Accountable Manager", "Max Tolerable Outage",
+               "Target Recovery Time", "Tolerable Data Loss", "Holds PII?", "Health Data?", "Upstream Assets",
+               "Lifecycle"])                                                                # 4
+    ws.append(["ROAD OPERATIONS"])                                                          # 5 band
+    ws.append(["HV-01", "Fare Collection", "Red", "K. Osei", "6 hrs", "1h45", "10 mins", "Y", "N", "Radio Network",
+               "Live"])                                                                     # 6
+    ws.append(["HV-02", "Radio Network", "Red", "L. Tremblay", "4 hrs", "45 min", "0", "N", "N", None, "Live"])  # 7
+    ws.append(["HV-03", "Trip Planner", "Amber", "M. Singh", "2 days", "TBC", "4 hrs", "Y", "N",
+               "HV-02; Ticket Vault", "Live"])                                              # 8
+    ws.append(["Depot and yard"])                                                           # 9 band, unmerged
+    ws.append(["HV-10", "Payroll", "Green", "pending", "1 wk", "2,000,000 hrs", "1 day", "Y", "N", None,
+               "Planned (2027)"])                                                           # 10
+    ws.append(["HV-11", "Depot Access", "Amber", "A. Roy", "12 hrs", "4 h 15", "1 hr", "N", "N", "HV-02",
+               "Live"])                                                                     # 11
+    ws.append(["Entries: 5"])                                                               # 12 count
+    ws.append(["Key: Red = restore the same day; Amber = within 3 days; Green = best effort"])   # 13 legend
+    merges = ["A5:K5"] + (["A3:B3", "E3:G3", "H3:I3"] if groups else [])
+    for merged in merges:
+        ws.merge_cells(merged)
+    name = "bia_group_header_row.xlsx" if groups else "bia_sub_headers_only.xlsx"
+    return _save(wb, folder / name)
+
+
+def bia_sub_headers_only(folder: Path) -> Path:
+    """The same BIA with its group row left blank: the headers alone must be recognised, word by word."""
+    return bia_group_header_row(folder, groups=False)
+
+
+def call_list_bands_and_counts(folder: Path) -> Path:
+    """A crisis call list in CSV: a heading drawn with marks ("=== Command ===") and a plain one ("Field team"),
+    a count line and a sign-off line under the table, "Function in crisis" for the role and "Radio / Alt
+    line" for the backup channel."""
+    lines = [
+        "Function in crisis,Person,Deputy,Mobile,Radio / Alt line,Email,Validated on",
+        "=== Command ===,,,,,,",
+        "Incident lead,Rosa Lind,Omar Diallo,902-555-0101,Radio ch. 4,r.lind@harbourview.example,2026-08-03",
+        "Deputy lead,Omar Diallo,TBD,902-555-0102,,o.diallo@harbourview.example,04/05/2026",
+        "Field team,,,,,,",
+        "Depot supervisor,Ines Park,Rosa Lind,902-555-0103,Landline 902-555-0203,i.park@harbourview.example,"
+        "2026-07-21",
+        "Fleet radio officer,Tom Becker,,902-555-0104,,t.becker@harbourview.example,never",
+        ",,,,,,",
+        "4 people listed,,,,,,",
+        "List approved by the COO 2026-06-01,,,,,,",
+    ]
+    path = folder / "call_list_bands_and_counts.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def exercise_log_own_words(folder: Path) -> Path:
+    """An exercise log in the officer's words ("Date Performed", "Category of test", "Restored in",
+    "Objective RTO", "Issue", "Lead", "Close by", "Status of fix") naming systems by name, with no system
+    register beside it; a column of debrief dates no header names; a duration whose minutes have no unit
+    ("1h20") and one with a number left over ("3 hrs 20"); a date only day-first can read; a totals line."""
+    wb, ws = _sheet("Exercises")
+    ws.append(["Exercise No.", "Date Performed", "Category of test", "Systems covered", "Objective RTO",
+               "Restored in", "Data lost", "Outcome", "Issue", "Lead", "Close by", "Status of fix", "Debrief"])
+    ws.append(["HX-1", dt.datetime(2026, 2, 10), "Tabletop", "Fare Collection; Radio Network", None, None, None,
+               "Passed", "None", None, None, None, dt.datetime(2026, 2, 12)])              # 2
+    ws.append(["HX-2", "23/03/2026", "Failover", "Radio Network", "1 hr", "1h20", "5 min", "Failed",
+               "Radio failover slower than its objective", "L. Tremblay", "2026-05-31", "Complete",
+               dt.datetime(2026, 3, 13)])                                                   # 3
+    ws.append(["HX-3", "2026-04-22", "Simulation", "Trip Planner", "4 hrs", "3 hrs 20", "15 min", "Partial",
+               "Timetable feed not replayed", "M. Singh", "TBC", "In progress", dt.datetime(2026, 4, 24)])  # 4
+    ws.append(["Total exercises: 3"])                                                       # 5
+    return _save(wb, folder / "exercise_log_own_words.xlsx")
+
+
+def poam_weaknesses(folder: Path) -> Path:
+    """A POA&M: each row a weakness with its milestone, responsible party, planned finish, status and
+    completion date; one "Date Found" written day-first among month-first dates; a count line and a
+    sign-off line under the table."""
+    wb, ws = _sheet("POA&M")
+    ws.append(["Plan of Action and Milestones - continuity weaknesses"])                  # 1
+    ws.append([])                                                                           # 2
+    ws.append(["Item ID", "Weakness", "Exercise ref", "Severity", "Date Found", "Responsible Party", "Milestone",
+               "Planned Finish", "Status", "Completed On"])                                 # 3
+    ws.append(["PW-01", "Radio failover slower than its objective", "HX-2", "High", "03/15/2026", "L. Tremblay",
+               "Pre-stage the standby radio controller", "05/31/2026", "Completed", "05/20/2026"])   # 4
+    ws.append(["PW-02", "Timetable feed not replayed after restore", "HX-3", "Moderate", "04/22/2026",
+               "M. Singh", "Write the replay runbook", "TBD", "Ongoing", None])            # 5
+    ws.append(["PW-03", "Backups of the depot system not encrypted", "Internal audit 2026-02", "High",
+               "21/04/2026", "A. Roy", "Encrypt depot backups", "09/30/2026", "Open", None])   # 6
+    ws.append([])                                                                           # 7
+    ws.append(["Open items: 2"])                                                            # 8
+    ws.append(["Prepared by the Risk Office"])                                              # 9
+    return _save(wb, folder / "poam_weaknesses.xlsx")
+
+
+def vendor_register_group_row(folder: Path) -> Path:
+    """A supplier register under a row of merged group headers, each row carrying its last BC attestation
+    and, for some, a review observation with its follow-up owner and due date; a count line."""
+    wb, ws = _sheet("Suppliers")
+    ws.append(["Supplier", None, "Recovery commitments", None, "Oversight", None, None, None, None])   # 1
+    ws.append(["Supplier name", "Supplier No.", "Committed restore time", "Committed data loss",
+               "Account representative", "Last BC attestation", "Review observation", "Follow-up owner",
+               "Follow-up due"])                                                            # 2
+    ws.append(["Northwind Radio Ltd", "SUP-7", "2 hrs", "0", "Jane Fox", dt.datetime(2026, 3, 2), "None"])   # 3
+    ws.append(["Tidewater Ticketing", "SUP-8", "TBD", "15 min", "Ray Cho", "2025-11-30",
+               "Exit plan never tested", "K. Osei", "2026-12-15"])                          # 4
+    ws.append(["Gull Cloud", "SUP-9", "1 business day", "4 h 15", None, "pending",
+               "BC plan three years old", "A. Roy", dt.datetime(2026, 10, 1)])              # 5
+    ws.append(["3 vendors listed"])                                                         # 6
+    for merged in ("A1:B1", "C1:D1", "E1:I1"):
+        ws.merge_cells(merged)
+    return _save(wb, folder / "vendor_register_group_row.xlsx")
+
+
+def register_needs_a_key(folder: Path) -> Path:
+    """A register whose recovery columns are plain but whose identifying columns say nothing the importer
+    knows ("Line", "Description of the service"): the sheet is named, with the --map that settles it."""
+    wb, ws = _sheet("Register")
+    ws.append(["Line", "Description of the service", "Criticality", "RTO", "RPO", "Owner"])
+    ws.append(["L1", "Ticket sales", "Tier 1", "4 hrs", "1 hr", "K. Osei"])
+    ws.append(["L2", "Staff rostering", "Tier 2", "2 days", "1 day", "A. Roy"])
+    return _save(wb, folder / "register_needs_a_key.xlsx")
+
+
+def contacts_all_rejected(folder: Path) -> Path:
+    """A contact list with no role column (every row rejected) whose dates read both day-first and
+    month-first ("03/04/2026"): the shape that used to stop the import with an IndexError."""
+    lines = ["Name,Phone,Last verified", "Ana Ruiz,902-555-0190,03/04/2026", "Ben Okoro,902-555-0191,05/06/2026"]
+    path = folder / "contacts_all_rejected.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -532,6 +681,14 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "exercise_log_slashed_services.xlsx": exercise_log_slashed_services,
     "plans_et_formation_dates.xlsx": plans_et_formation_dates,
     "journal_nature.csv": journal_nature,
+    "bia_group_header_row.xlsx": bia_group_header_row,
+    "bia_sub_headers_only.xlsx": bia_sub_headers_only,
+    "call_list_bands_and_counts.csv": call_list_bands_and_counts,
+    "exercise_log_own_words.xlsx": exercise_log_own_words,
+    "poam_weaknesses.xlsx": poam_weaknesses,
+    "vendor_register_group_row.xlsx": vendor_register_group_row,
+    "register_needs_a_key.xlsx": register_needs_a_key,
+    "contacts_all_rejected.csv": contacts_all_rejected,
 }
 """Every shape by file name."""
 

@@ -76,10 +76,13 @@ def test_inventory_workbook_skips_guidance_and_template_rows() -> None:
 def test_poam_template_header_row_5_and_4000_formula_rows(name: str) -> None:
     result = _import(name)
     first = result.mappings[0]
-    assert (first.sheet, first.entity.value, first.header_row) == ("Open POA&M Items", "corrective_action", 5)
+    # a POA&M row is a weakness carrying its remediation: a finding and its corrective action
+    assert (first.sheet, first.entity.value, first.header_row) == ("Open POA&M Items", "finding", 5)
     fields = {c.header: c.field for c in first.columns if c.field}
-    assert fields == {"POAM ID": "id", "Point of Contact": "owner", "Overall Remediation Plan": "description",
-                      "Original Detection Date": "opened", "Scheduled Completion Date": "due"}
+    assert fields == {"POAM ID": "id", "Weakness Description": "description", "Original Risk Rating": "severity",
+                      "Original Detection Date": "raised", "Point of Contact": "corrective_action.owner",
+                      "Overall Remediation Plan": "corrective_action.description",
+                      "Scheduled Completion Date": "corrective_action.due"}
     skipped = [(i.source.row, i.message) for i in result.issues
                if i.code == "row.skipped" and i.source.sheet == "Open POA&M Items"]
     assert skipped == [(6, "description or data-type row under the header"),
@@ -87,19 +90,24 @@ def test_poam_template_header_row_5_and_4000_formula_rows(name: str) -> None:
                        (8, "example row from the template")]
     (end,) = [i for i in result.issues if i.code == "table.end" and i.source.sheet == "Open POA&M Items"]
     assert end.source.row == 9 and "rows 9-4022" in end.message
-    assert result.data.corrective_actions == ()
+    assert result.data.findings == () and result.data.corrective_actions == ()
 
 
 def test_poam_csv_from_compliance_trestle() -> None:
     result = _import("compliance-trestle__test-poam-data.csv")
-    first, second = result.data.corrective_actions
-    assert (first.id, first.owner, first.opened, first.due) == ("P001", "John Doe", dt.date(2024, 1, 15),
-                                                                dt.date(2024, 6, 30))
-    assert first.description == "Document and implement access control policy"
+    first, second = result.data.findings
+    assert (first.id, first.raised, first.severity) == ("P001", dt.date(2024, 1, 15), "High")
+    assert first.description == "System lacks documented access control policy"
     assert first.extra["Controls"] == "AC-1, AC-2"
     assert first.extra["Planned Milestones"].splitlines() == ["Milestone 1: Draft policy by 2024-03-01",
                                                               "Milestone 2: Implement by 2024-06-30"]
     assert second.id == "P002" and second.extra["Controls"] == "SC-7(5)"
+    # the remediation on the same row is the finding's corrective action
+    action, _other = result.data.corrective_actions
+    assert (action.id, action.finding_id, action.owner, action.due) == ("P001-A1", "P001", "John Doe",
+                                                                        dt.date(2024, 6, 30))
+    assert action.description == "Document and implement access control policy"
+    assert action.source.row == first.source.row == 2
     assert not [i for i in result.issues if i.severity is not Severity.INFO]
 
 

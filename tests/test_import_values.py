@@ -146,7 +146,15 @@ def test_tiers(raw: object, expected: int) -> None:
 
 def test_unknown_tier_names_the_vocabulary_to_extend() -> None:
     with pytest.raises(V.ValueProblem, match="vocabularies: tier"):
-        V.tier_parser(VOCAB["tier"])("Gold")
+        V.tier_parser(VOCAB["tier"])("Mauve")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("Red", 1), ("Amber", 2), ("Green", 3), ("Gold", 1),
+                                               ("Silver", 2), ("Bronze", 3), ("P1", 1), ("P4", 4)])
+def test_colour_metal_and_priority_scales_are_tiers_read_by_judgement(raw: str, expected: int) -> None:
+    found = V.tier_parser(VOCAB["tier"])(raw)
+    assert (found.value if isinstance(found, V.Guess) else found) == expected
+    assert isinstance(found, V.Guess) == (not raw.startswith("P"))  # a word is listed for the officer to confirm
 
 
 def test_workspace_vocabulary_extends_and_overrides() -> None:

@@ -24,6 +24,7 @@ from itscm_audit.importers.vocabulary import (
     header_words,
     normalise_header,
 )
+from itscm_audit.importers.words import bag_fields
 from itscm_audit.model import EntityKind
 
 MIN_CONFIDENCE = 0.78
@@ -203,6 +204,9 @@ def header_fields(kind: EntityKind, header: str) -> list[tuple[str, float]]:
             if not qualified and any(fld in exact_fields(kind, w) for w in bracket):
                 qualified = True
             found[fld] = max(found.get(fld, 0.0), _rank_score(kind, fld, stripped) if qualified else 0.9)
+    if not found and stripped and len(header) <= 80:
+        # the header's words, whatever their order ("Date Conducted", "Responsable de la mesure")
+        found.update(bag_fields(kind, header))
     if not found and stripped:
         loose, score = fuzzy_field(kind, stripped)
         if loose is not None:

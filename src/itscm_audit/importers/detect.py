@@ -28,10 +28,17 @@ from itscm_audit.importers.vocabulary import (
     header_words,
     normalise_header,
 )
+from itscm_audit.importers.words import SAME_WORDS, bag_fields, header_bag
 from itscm_audit.model import EntityKind
 
 _HINTS = {kind: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
           for kind, words in NAME_HINTS.items()}
+
+WORD_MATCH = 0.86
+"""A header matched word by word counts towards an entity from this confidence on (as three quarters of a
+synonym): the same words, or a synonym with one more word that names no other field."""
+
+_IDENTIFYING = {kind: frozenset((*KEY_FIELDS[kind], *FALLBACKS.get(kind, {}).values())) for kind in EntityKind}
 
 _EXERCISE_SIGNS = frozenset({"type", "achieved_recovery_time", "achieved_data_loss", "target_rto", "target_rpo",
                              "scenario", "services"})
@@ -64,9 +71,10 @@ def _has_key(kind: EntityKind, fields: set[str]) -> bool:
 
 
 def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, settings: ParserSettings,
-           override: bool, forced: dict[str, str | None]) -> tuple[float, float] | None:
+           override: bool, forced: dict[str, str | None]) -> tuple[float, float, frozenset[str]] | None:
     """The header score of one row for one entity: its own fields, and the fields of the records its
-    rows may carry (a bonus, never enough alone). ``None``: the row cannot be this entity's header."""
+    rows may carry (a bonus, never enough alone), with the fields found. ``None``: the row cannot be this
+    entity's header."""
     contributions: dict[str, tuple[float, int, str]] = {}
     for index, text in enumerate(texts):
         if not text:
@@ -80,11 +88,21 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
             full = header_words(text)
             fields = exact_fields(kind, full) or exact_fields(kind, stripped)
             fields = tuple(f for f in fields if field_exists(kind, f))
+        by_words = False
+        if not fields and len(text) <= 60 and len(header_bag(text)) >= 2:
+            # the header's words in another order or with more of them ("Date Conducted", "Sys #"); a
+            # header of one meaningful word counts only as a synonym ("Service" does not make a vendor list)
+            # (a header that says more than a synonym counts only for the fields that identify a record)
+            fields = tuple(f for f, s in bag_fields(kind, text) if field_exists(kind, f) and (
+                s >= SAME_WORDS or (s >= WORD_MATCH and f in _IDENTIFYING[kind])))
+            by_words = True
         if not fields:
             continue
         fld = fields[0]
         child = split_field(kind, fld)[0] is not kind
         weight = 0.5 if (stripped in GENERIC_HEADERS or child) else 1.0
+        if by_words:
+            weight *= 0.75
         if fld not in contributions or contributions[fld][0] < weight:
             contributions[fld] = (weight, index, text)
     own = {f for f in contributions if split_field(kind, f)[0] is kind}
@@ -97,7 +115,40 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
             if fit is not None:
                 weight *= 0.5 + 0.5 * fit
         score[0 if fld in own else 1] += weight
-    return score[0], score[1]
+    return score[0], score[1], frozenset(contributions)
+
+
+def _under_its_groups(best: tuple[float, int, EntityKind], scored: list[tuple[float, int, EntityKind]],
+                      preview: list[tuple[int, list[Any]]], merges: list[Merge]) -> tuple[float, int, EntityKind]:
+    """A row of group headers ("System" merged over "Sys #" and "Application", "Recovery objectives" over
+    MTPD / RTO / RPO) is not the header when the row under it reads as the same table's header: the
+    sub-headers are (the group row is read with them by :func:`~itscm_audit.importers.locate.read_header`)."""
+    score, pos, kind = best
+    if pos + 1 >= len(preview) or preview[pos + 1][0] != preview[pos][0] + 1:
+        return best
+    row0 = preview[pos][0] - 1
+    below = preview[pos + 1][1]
+    grouped = any(r0 == r1 == row0 and c1 > c0 and sum(
+        1 for c in range(c0, min(c1, len(below) - 1) + 1) if isinstance(below[c], str) and below[c].strip()) >= 2
+        for r0, c0, r1, c1 in merges)
+    if not grouped:
+        return best
+    under = [s for s in scored if s[1] == pos + 1 and s[2] is kind]
+    return under[0] if under and under[0][0] >= 0.5 * score else best
+
+
+def _finding_with_its_action(best: tuple[float, int, EntityKind], scored: list[tuple[float, int, EntityKind]],
+                             found: dict[tuple[int, EntityKind], frozenset[str]]) -> tuple[float, int, EntityKind]:
+    """A POA&M row names a weakness and its remediation (milestone, point of contact, scheduled completion):
+    read as corrective actions only, the weakness would be lost; read as findings, each row carries its
+    corrective action. So a table with a finding description and two or more action columns is a finding log."""
+    if best[2] not in (EntityKind.CORRECTIVE_ACTION, EntityKind.FINDING):
+        return best
+    fields = found.get((best[1], EntityKind.FINDING), frozenset())
+    carried = sum(1 for f in fields if f.startswith("corrective_action."))
+    if "description" not in fields or carried < 2:
+        return best
+    return next((s for s in scored if s[1] == best[1] and s[2] is EntityKind.FINDING), best)
 
 
 def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: EntityKind | None,
@@ -110,6 +161,7 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
     kinds = [override] if override is not None else list(HEADER_SYNONYMS)
     sheet_hint, file_hint = fold_accents(sheet_hint.casefold()), fold_accents(file_hint.casefold())
     scored: list[tuple[float, int, EntityKind]] = []
+    found: dict[tuple[int, EntityKind], frozenset[str]] = {}
     seen: set[tuple[str, ...]] = set()
     for pos, (_number, row) in enumerate(preview):
         texts = [V.text(v).replace("\n", " ").strip() if isinstance(v, str) and v.strip() else "" for v in row]
@@ -127,7 +179,8 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
                 continue
             if sample is None:
                 sample = sample_below(preview, pos)
-            own, carried = _score(kind, texts, sample, settings, override is not None, forced) or (0.0, 0.0)
+            own, carried, fields = _score(kind, texts, sample, settings, override is not None, forced) or (
+                0.0, 0.0, frozenset())
             score = own
             if _HINTS[kind].search(sheet_hint):
                 score += 1.0
@@ -138,10 +191,18 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
             score += carried
             score += min(width, 30) * 0.02  # a real header is wider than a key/value block
             scored.append((score, pos, kind))
+            found[(pos, kind)] = fields
     if not scored:
         return None
     best = max(scored, key=lambda s: (s[0], -s[1], -kinds.index(s[2])))
-    others = [s for s in scored if s[2] is not best[2]]
+    best = _under_its_groups(best, scored, preview, merges)
+    poam = _finding_with_its_action(best, scored, found)
+    # a finding log whose rows carry their actions holds the action register too: not a runner-up
+    carries = poam[2] is EntityKind.FINDING and any(
+        f.startswith("corrective_action.") for f in found.get((poam[1], poam[2]), ()))
+    others = [s for s in scored if s[2] is not poam[2]
+              and not (carries and s[2] is EntityKind.CORRECTIVE_ACTION and s[1] == poam[1])]
+    best = poam
     runner = max(others, key=lambda s: s[0]) if others else None
     return Detection(best[1], best[2], round(best[0], 2), runner[2] if runner else None,
                      round(runner[0], 2) if runner else 0.0)

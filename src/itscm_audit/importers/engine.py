@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import hashlib
 import itertools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,7 @@ from itscm_audit.importers.columns import (
 from itscm_audit.importers.context import ImportContext, ImportResult, ref
 from itscm_audit.importers.detect import detect
 from itscm_audit.importers.fields import ParserSettings, field_exists, mappable_fields
+from itscm_audit.importers.hints import near_miss, say_near_miss, unmapped_columns
 from itscm_audit.importers.links import link_references
 from itscm_audit.importers.locate import PREVIEW_ROWS, read_header, sample_below
 from itscm_audit.importers.prefetch import prefetched
@@ -122,7 +124,9 @@ def settings_for(vocabularies: dict[str, dict[str, str]], as_of: dt.date | None)
 def _check_forced(ctx: ImportContext, mapping: TableMapping) -> TableMapping:
     """A forced field the table's entity does not have is reported and the column kept as extra; the
     follow-up columns of a log (action owner, due date...) count only beside a finding column."""
-    with_finding = any(c.field == "finding.description" for c in mapping.columns)
+    # a finding's own row (a POA&M) carries its action without a finding column
+    with_finding = mapping.entity is EntityKind.FINDING or any(c.field == "finding.description"
+                                                               for c in mapping.columns)
     columns = []
     for column in mapping.columns:
         if not column.forced and not with_finding and column.field and "." in column.field:
@@ -143,7 +147,10 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
     found = detect(preview, merges, entity, name_hint.replace("_", " "),
                    Path(label).stem.replace("_", " ").replace("-", " "), ctx.settings, forced)
     if found is None:
-        if csv_like or entity is not None:
+        looks = near_miss(preview) if entity is None else None
+        if looks is not None:
+            say_near_miss(ctx, label, sheet_name, looks)
+        elif csv_like or entity is not None:
             ctx.issue("sheet.not_recognised", "no header row matching a continuity table was found in the "
                       f"first {PREVIEW_ROWS} rows", ref(label, sheet_name), Severity.WARNING)
         else:
@@ -152,8 +159,8 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
         return None
     header = read_header(preview, found.position, merges, _names_a_field(found.entity))
     number = preview[header.position][0]
-    columns = map_columns(found.entity, header.texts, header.continues, sample_below(preview, header.position),
-                          ctx.settings, forced, header.groups)
+    sample = sample_below(preview, header.position)
+    columns = map_columns(found.entity, header.texts, header.continues, sample, ctx.settings, forced, header.groups)
     first = preview[header.first][0] if header.first is not None else None
     mapping = TableMapping(label, sheet_name, found.entity, number, columns, runner_up=found.runner_up,
                            confidence=found.confidence, header_first_row=first)
@@ -166,7 +173,9 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
             ctx.issue("column.fuzzy", f"column {column.header!r} read as {found.entity.value} {column.field} "
                       f"(confidence {column.confidence:.2f}); save a profile to confirm",
                       ref(label, sheet_name, number, column.header), Severity.INFO)
-    return _check_forced(ctx, mapping)
+    mapping = _check_forced(ctx, mapping)
+    unmapped_columns(ctx, mapping, sample, ctx.settings)
+    return mapping
 
 
 def _names_a_field(kind: EntityKind) -> Callable[[str, str], bool]:
@@ -283,7 +292,7 @@ def _import_source(ctx: ImportContext, item: SourceItem, targets: list[SourceIte
         for name, target in plan:
             forced = _forced(target.columns)
             forced_all.update(forced)
-            mapping = _import_sheet(ctx, opened, label, name, target.entity, profile, new_tables, forced)
+            mapping = _guarded_sheet(ctx, opened, label, name, target.entity, profile, new_tables, forced)
             if mapping is not None:
                 recognised += 1
                 used |= _used_keys(mapping, forced)
@@ -313,6 +322,29 @@ def _digest_of(path: Path) -> str | None:
                 digest.update(block)
         return digest.hexdigest()
     except OSError:
+        return None
+
+
+def _guarded_sheet(ctx: ImportContext, opened: OpenedSource, label: str, name: str | None,
+                   entity: EntityKind | None, profile: Profile | None, new_tables: list[ProfileTable],
+                   forced: dict[str, str | None]) -> TableMapping | None:
+    """One sheet through steps 1-5. Whatever its cells hold, a failure of the importer itself is an error
+    issue located at the sheet, never a traceback that would cost the other sheets and files (the
+    developer sees the traceback with ``ITSCM_DEBUG=1``)."""
+    mappings, records = len(ctx.mappings), {kind: len(found) for kind, found in ctx.records.items()}
+    try:
+        return _import_sheet(ctx, opened, label, name, entity, profile, new_tables, forced)
+    except (SourceError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug in the importer: reported where it happened, the other sheets still read
+        if os.environ.get("ITSCM_DEBUG"):
+            raise
+        del ctx.mappings[mappings:]
+        for kind, found in ctx.records.items():
+            del found[records.get(kind, 0):]
+        sheet = name if opened.kind != "csv" else PurePosixPath(label).stem
+        ctx.issue("sheet.internal_error", f"this sheet could not be read: internal error {type(exc).__name__}: "
+                  f"{exc} (please report it; set ITSCM_DEBUG=1 for details)", ref(label, sheet), Severity.ERROR)
         return None
 
 

@@ -22,8 +22,16 @@ CHILD_KINDS: dict[str, EntityKind] = {
 }
 """Prefixes of the fields a parent row carries for its linked records (``finding.description``)."""
 
-PARENTS_WITH_CHILDREN = frozenset({EntityKind.EXERCISE, EntityKind.INCIDENT, EntityKind.VENDOR})
-"""Entities whose rows may carry a finding and its corrective action (a one-sheet drill log)."""
+CHILDREN_OF: dict[EntityKind, frozenset[EntityKind]] = {
+    EntityKind.EXERCISE: frozenset({EntityKind.FINDING, EntityKind.CORRECTIVE_ACTION}),
+    EntityKind.INCIDENT: frozenset({EntityKind.FINDING, EntityKind.CORRECTIVE_ACTION}),
+    EntityKind.VENDOR: frozenset({EntityKind.FINDING, EntityKind.CORRECTIVE_ACTION}),
+    EntityKind.FINDING: frozenset({EntityKind.CORRECTIVE_ACTION}),
+}
+"""The records a row of each entity may carry: a drill log's row its finding and corrective action, a
+POA&M row (a weakness) its milestone, owner, due date and status."""
+PARENTS_WITH_CHILDREN = frozenset(CHILDREN_OF)
+"""Entities whose rows may carry linked records."""
 
 ID_FIELDS = frozenset({"id", "service_id", "exercise_id", "finding_id", "incident_id", "plan_id", "vendor_id"})
 
@@ -64,7 +72,7 @@ def split_field(kind: EntityKind, name: str) -> tuple[EntityKind, str]:
 def field_exists(kind: EntityKind, name: str) -> bool:
     """Whether ``name`` is a field of ``kind`` (or of a record a ``kind`` row may carry)."""
     owner, base = split_field(kind, name)
-    if owner is not kind and kind not in PARENTS_WITH_CHILDREN:
+    if owner is not kind and owner not in CHILDREN_OF.get(kind, ()):
         return False
     return base in ENTITY_MODEL[owner].model_fields and base not in ("source", "extra", "columns", "raw",
                                                                       "not_given")
@@ -75,7 +83,8 @@ def mappable_fields(kind: EntityKind) -> list[str]:
     own = [n for n in ENTITY_MODEL[kind].model_fields if field_exists(kind, n)]
     if kind not in PARENTS_WITH_CHILDREN:
         return own
-    children = [f"{prefix}.{n}" for prefix, child in CHILD_KINDS.items() for n in ENTITY_MODEL[child].model_fields
+    children = [f"{prefix}.{n}" for prefix, child in CHILD_KINDS.items() if child in CHILDREN_OF[kind]
+                for n in ENTITY_MODEL[child].model_fields
                 if field_exists(kind, f"{prefix}.{n}") and n not in ("id", "exercise_id", "incident_id",
                                                                       "finding_id", "vendor_id")]
     return own + children

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ _WITH_CODE = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<code>[^()\[\]]+)[)\]]\s*$")
 _CODE_FIRST = re.compile(r"^(?P<code>\S*\d\S*)\s*(?:[-–—:|]\s*|\s)(?P<name>.+)$|^(?P<code2>\S+)\s*[-–—:|]\s*(?P<name2>.+)$")
 """``SVC-03 Core Banking``, ``SVC-03 - Core Banking``, ``CB: Core Banking`` (a code with a digit, or a separator)."""
 _AMBIGUOUS = "\0ambiguous"
+_CODE = re.compile(r"^[\w.#/-]*\d[\w.#/-]*$")
+"""A reference written as a code (``SVC-03``, ``APP-001``): without its register, only a name is worth a warning."""
 
 
 def fold_key(text: str) -> str:
@@ -133,12 +136,46 @@ def link_references(ctx: ImportContext) -> None:
     for kind, fld, target in REFERENCES:
         records = ctx.records.get(kind)
         targets = ctx.records.get(target)
-        if not records or not targets:
-            continue  # the referenced register is not part of this import: nothing to check against
+        if not records:
+            continue
+        if not targets:
+            _unchecked(ctx, records, fld, target)  # the register they name is not part of this import
+            continue
         index = indexes.get(target)
         if index is None:
             index = indexes[target] = _Index.of(target, targets)
-        _link(ctx, records, kind, fld, target, index, ctx.written.get((kind, fld)))
+        try:
+            _link(ctx, records, kind, fld, target, index, ctx.written.get((kind, fld)))
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in the linking: reported at the references it left unlinked
+            if os.environ.get("ITSCM_DEBUG"):
+                raise
+            first = records[0].source
+            ctx.issue("reference.internal_error", f"{kind.value} {fld} references were not linked: internal error "
+                      f"{type(exc).__name__}: {exc} (please report it)", ref(first.file, first.sheet),
+                      Severity.ERROR)
+
+
+def _unchecked(ctx: ImportContext, records: list[Record], fld: str, target: EntityKind) -> None:
+    """References to a register that was not imported stay as written; each column says so once, with how
+    many rows and its first reference, so none is silently taken as checked."""
+    first: dict[tuple[str, str | None, str], list[Any]] = {}
+    for record in records:
+        value = getattr(record, fld, None)
+        items = value if type(value) is tuple else (value,) if value else ()
+        if not items:
+            continue
+        key = (record.source.file, record.source.sheet, record.columns.get(fld, fld))
+        entry = first.setdefault(key, [record.source.row, str(items[0]), 0, False])
+        entry[2] += len(items)
+        entry[3] = entry[3] or any(not _CODE.match(str(item)) for item in items)
+    label = target.value.replace("_", " ")
+    for (file, sheet, header), (row, text, count, by_name) in first.items():
+        how = "names" if by_name else "identifiers"
+        ctx.issue("reference.unchecked", f"{count} {label} reference(s) in this column ({how}, first {text!r}) "
+                  f"cannot be checked: no {label} register was imported with them; kept as written, unresolved",
+                  ref(file, sheet, row, header, text[:200]), Severity.WARNING if by_name else Severity.INFO)
 
 
 def _link(ctx: ImportContext, records: list[Record], kind: EntityKind, fld: str, target: EntityKind,

@@ -395,14 +395,17 @@ def detect_delimiter(text_sample: str) -> str:
     ``csv.Sniffer`` guesses wrong on semicolon files whose descriptions contain commas; counting
     fields per line, with quoting honoured, does not.
     """
-    lines = text_sample.splitlines(keepends=True)
-    if len(lines) > 1 and not text_sample.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the last line may be cut in the middle
-    sample = "".join(lines[:50])
+    cut = text_sample.rfind("\n")
+    # the last line may be cut in the middle (a line break inside quotes is part of its field, not a line)
+    sample = text_sample[:cut + 1] if cut > 0 and not text_sample.endswith(("\n", "\r")) else text_sample
     best = ","
     best_score = (-1.0, 0)
     for delimiter in (",", ";", "\t", "|"):
-        counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(r)]
+        try:
+            counts = [len(r) for r in itertools.islice(csv.reader(io.StringIO(sample, newline=""),
+                                                                  delimiter=delimiter), 50) if any(r)]
+        except csv.Error:
+            continue  # this delimiter leaves a quote open or a line break unquoted: not the one
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)

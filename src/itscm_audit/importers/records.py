@@ -162,18 +162,22 @@ def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str
         return []
     parent_id = str(record["id"])
     src: SourceRef = record["source"]
-    finding_id = parent_id + FINDING_SUFFIX
     f_headers = headers.get("finding", {})
     a_headers = headers.get("corrective_action", {})
-    f_column = f_headers.get("description") or next(iter(f_headers.values()), None)
-    description = finding.get("description")
-    out: list[tuple[EntityKind, dict[str, Any]]] = [(EntityKind.FINDING, {
-        "id": finding_id, _PARENT_LINK[parent]: parent_id, **finding,
-        "source": source_ref(src.file, src.sheet, src.row, f_column,
-                             None if description is None else V.text(description)[:200]),
-        "extra": {}, "columns": f_headers, "raw": raw_parts["finding"] or EMPTY,
-        "not_given": gaps["finding"] or EMPTY,
-    })]
+    out: list[tuple[EntityKind, dict[str, Any]]] = []
+    if parent is EntityKind.FINDING:
+        finding_id = parent_id  # a POA&M row: the weakness is the row itself, its milestone the action
+    else:
+        finding_id = parent_id + FINDING_SUFFIX
+        f_column = f_headers.get("description") or next(iter(f_headers.values()), None)
+        description = finding.get("description")
+        out.append((EntityKind.FINDING, {
+            "id": finding_id, _PARENT_LINK[parent]: parent_id, **finding,
+            "source": source_ref(src.file, src.sheet, src.row, f_column,
+                                 None if description is None else V.text(description)[:200]),
+            "extra": {}, "columns": f_headers, "raw": raw_parts["finding"] or EMPTY,
+            "not_given": gaps["finding"] or EMPTY,
+        }))
     if action:
         if "status" not in action and action.get("closed") is not None:
             action["status"] = ActionStatus.CLOSED

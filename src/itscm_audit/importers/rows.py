@@ -42,6 +42,7 @@ from itscm_audit.importers.fields import (
     split_field,
     vocabulary_words,
 )
+from itscm_audit.importers.legend import legend_keys, legend_ranks
 from itscm_audit.importers.locate import DELETE_ROWS, GUIDANCE_HEADER, horizontal_merges
 from itscm_audit.importers.records import EMPTY, SOURCE_FIELDS, SOURCE_SETTERS, Builder, split_children
 from itscm_audit.importers.references import REFERENCES
@@ -64,6 +65,7 @@ from itscm_audit.importers.vocabulary import (
     REQUIRED,
     UNIQUE_ID,
     normalise_header,
+    normalise_value,
 )
 from itscm_audit.model import (
     ENTITY_MODEL,
@@ -208,6 +210,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     started = False
     band_tier: tuple[int, str, int] | None = None
     tier_reader = V.tier_parser(settings.vocab["tier"]) if kind is EntityKind.SERVICE else None
+    legend_wanted = tier_reader is not None and "tier" in by_field
+    legend_rows: list[tuple[int, str]] = []
 
     def flush_pending() -> None:
         nonlocal skipped, read
@@ -238,6 +242,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     probe = next((c.index for c in mapping.columns if c.field and c.continues is None and c.index != id_index),
                  1_000_000)
     special = derive_ids or lifecycle or kind is EntityKind.SERVICE  # per-row work only some tables need
+    # records keyed by a real identifier column (not a name standing in for one): a lone heading has no code
+    coded_ids = id_column is not None and id_column.field in ("id", "service_id")
     first_index = min((c.index for c in mapping.columns), default=0)
     lead_elsewhere = first_index != id_index  # a "Total" or "Notes:" in a first column that is not the id
     # the identifier is usually the first key column: when it holds a clean value, the key check and
@@ -287,6 +293,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             skip_reason = "example row from the template"
         elif (not id_text or (probe < width and cells[probe] == "") or folded[:4] in suspicious_prefixes
               or not folded[:1].isalnum() or len(folded) > 60 or (from_name and folded[:1].isdigit())
+              or ":" in folded or (folded[:1].isdigit() and " " in folded)
               or (wide_merges and number in wide_merges)
               or (lead_elsewhere and first_index < width and type(lead := cells[first_index]) is str
                   and suspicious(lead.strip().casefold()))):
@@ -298,7 +305,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                 by_name = True
             nonempty = width - cells.count("") - cells.count(None)
             typical = filled / sampled if sampled else float(mapped_width)
-            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical)
+            skip_reason = not_a_record(cells, nonempty, wide_merges.get(number, 0), typical, coded_ids)
             if skip_reason is not None and tier_reader is not None and skip_reason.startswith("section band"):
                 band_text = row_texts(cells)[0]
                 band_tier = tier_of_band(tier_reader, band_text, number)
@@ -310,8 +317,11 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             flush_pending()
         read += 1
         if skip_reason:
+            if legend_wanted and (lead_text := next(iter(row_texts(cells)), "")) and "=" in lead_text:
+                legend_rows.append((number, lead_text))
             skipped += 1
-            ctx.issue("row.skipped", skip_reason, ref(file, sheet_name, number, None, id_text[:200] or None),
+            quoted = id_text or next(iter(row_texts(cells)), "")  # the text that made it not a record
+            ctx.issue("row.skipped", skip_reason, ref(file, sheet_name, number, None, quoted[:200] or None),
                       Severity.INFO)
             continue
         started = True
@@ -320,6 +330,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         record, extra, rawd, attention = row_fields(cells, width)
         gaps: dict[str, str] | None = None
         problems: list[tuple[str, str, Any, str]] | None = None
+        row_ambiguous: list[tuple[str, int, V.AmbiguousDate, str]] | None = None
         if attention:
             problems = []
             for position, value in attention:
@@ -355,7 +366,10 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                     rawd[fld] = text
                     judged.note(position, text, number, value.why)
                 elif kind_of_value is V.AmbiguousDate:
-                    ambiguous.append((len(records), fld, index, value, header))
+                    # settled once the table is read, and only if this row becomes a record
+                    if row_ambiguous is None:
+                        row_ambiguous = []
+                    row_ambiguous.append((fld, index, value, header))
                     record[fld] = value
                     rawd[fld] = value.raw
                 else:
@@ -426,6 +440,9 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         set_extra(source, None)
         set_private(source, None)
         record["source"] = source
+        if row_ambiguous is not None:
+            position_now = len(records)
+            ambiguous.extend((position_now, *entry) for entry in row_ambiguous)
         append_record(record)
         imported += 1
         if sampled < 50:
@@ -445,12 +462,15 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         first_id = next(iter(derived_counts))
         ctx.issue("table.derived_ids", f"no identifier column: each exercise is named after its date ({first_id}; "
                   "a second one on the same day gets -2)", ref(file, sheet_name, mapping.header_row), Severity.INFO)
+    if legend_rows and tier_reader is not None:
+        _tiers_by_legend(ctx, mapping, records, legend_rows, tier_reader, judged)
     for (position, raw_text), (row, count, why) in judged.seen.items():
         times = f"{count} rows, first here" if count > 1 else "1 row"
         ctx.issue("value.interpreted", f"{why} ({times}): check this reading, or set it under vocabularies: in "
                   "itscm.yaml", ref(file, sheet_name, row, readers[position].header, raw_text[:200]),
                   Severity.WARNING)
-    dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence)
+    mistaken = _dates_against_their_column(ctx, mapping, records, evidence, readers)
+    dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence) | mistaken
     gone = set(dropped) & set(range(len(records)))
     imported -= len(gone)
     rejected += len(gone)
@@ -469,6 +489,35 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         skipped=skipped))
 
 
+def _tiers_by_legend(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                     legend_rows: list[tuple[int, str]], read_tier: V.Parser, judged: _Interpretations) -> None:
+    """Rank the tier words by the legend written under the table, when it lists two or more of them."""
+    written = {normalise_value(r["raw"]["tier"]) for r in records if r["raw"] and "tier" in r["raw"]}
+    for number, text in legend_rows:
+        keys = legend_keys(text)
+        ranks = legend_ranks(keys, read_tier)
+        if sum(1 for word in ranks if word in written) < 2:
+            continue
+        changed: dict[str, tuple[Any, int]] = {}
+        for record in records:
+            raw = record["raw"].get("tier") if record["raw"] else None
+            rank = ranks.get(normalise_value(raw)) if raw else None
+            if rank is None:
+                continue
+            if record["tier"] != rank:
+                changed.setdefault(raw, (record["tier"], rank))  # type: ignore[arg-type]
+            record["tier"] = rank
+        for key in [k for k in judged.seen if normalise_value(k[1]) in ranks]:
+            del judged.seen[key]  # the file's own legend settles what the vocabulary only guessed
+        scale = ", ".join(f"{key} = {ranks[normalise_value(key)]}" for key in keys)
+        moved = "; ".join(f"{raw!r} read as tier {rank}, not {old}" for raw, (old, rank) in changed.items()
+                          if old is not None)
+        ctx.issue("tier.legend", f"tiers read by the legend under the table: {scale}" + (f" ({moved})" if moved
+                                                                                         else ""),
+                  ref(mapping.file, mapping.sheet, number, None, text[:200]), Severity.INFO)
+        return
+
+
 def _add_children(ctx: ImportContext, mapping: TableMapping, children: list[tuple[EntityKind, dict[str, Any]]]
                   ) -> None:
     """The findings and corrective actions written on the parents' rows, with one note saying so."""
@@ -484,14 +533,51 @@ def _add_children(ctx: ImportContext, mapping: TableMapping, children: list[tupl
         counts[child_kind] = counts.get(child_kind, 0) + 1
     if counts:
         what = " and ".join(f"{n} {k.value.replace('_', ' ')}(s)" for k, n in counts.items())
-        ctx.issue("table.linked_records", f"{what} read from the {mapping.entity.value} rows themselves (ids: the "
-                  "row's id + '-F1' for its finding, + '-A1' for its corrective action)",
+        ids = ("the row's id + '-A1' for its corrective action" if mapping.entity is EntityKind.FINDING else
+               "the row's id + '-F1' for its finding, + '-A1' for its corrective action")
+        ctx.issue("table.linked_records", f"{what} read from the {mapping.entity.value} rows themselves (ids: {ids})",
                   ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
 
 
 def _control_issue(ctx: ImportContext, file: str, sheet: str | None, number: int, header: str, cleaned: str) -> None:
     ctx.issue("cell.control_characters", "control characters (NUL, etc.) removed from the text",
               ref(file, sheet, number, header, cleaned[:200]))
+
+
+def _dates_against_their_column(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                                evidence: dict[int, dict[str, int]], readers: list[ColumnReader]) -> set[int]:
+    """A column whose dates are month-first (``01/20/2026``) but for one that can only be day-first
+    (``13/08/2026``): that one is a typing mistake, not read (and the other way round); the order the
+    column's other dates show wins, else the file's. Returns the records rejected for a required date."""
+    dropped: set[int] = set()
+    for reader in readers:
+        seen = evidence.get(reader.index, {})
+        if not (seen.get("dmy") and seen.get("mdy")) or reader.what not in ("date", "datetime"):
+            continue
+        in_file = ctx.date_evidence.get(mapping.file, {})
+        if seen["dmy"] != seen["mdy"]:
+            usual = "dmy" if seen["dmy"] > seen["mdy"] else "mdy"
+        elif in_file.get("dmy", 0) != in_file.get("mdy", 0):
+            usual = "dmy" if in_file.get("dmy", 0) > in_file.get("mdy", 0) else "mdy"
+        else:
+            continue  # as many each way: nothing says which is the mistake (the ambiguous ones are reported)
+        fld = reader.field
+        example = next((r["raw"][fld] for r in records if r["raw"] and V.only_order(r["raw"].get(fld) or "") == usual),
+                       "")
+        for position, record in enumerate(records):
+            raw = record["raw"].get(fld) if record["raw"] else None
+            if not raw or V.only_order(raw) not in ("dmy", "mdy") or V.only_order(raw) == usual:
+                continue
+            written = "day-first" if usual == "mdy" else "month-first"
+            _clear(record, fld)
+            ctx.issue("value.unreadable", f"{raw!r} can only be read {written}, but the other dates of this column "
+                      f"are {'month-first' if usual == 'mdy' else 'day-first'} ({example!r}): not read; check it",
+                      record["source"].model_copy(update={"column": reader.header, "value": raw}))
+            if fld in REQUIRED[mapping.entity]:
+                dropped.add(position)
+                ctx.issue("row.rejected", f"{mapping.entity.value} rejected: required {fld} unreadable",
+                          record["source"], Severity.ERROR)
+    return dropped
 
 
 def resolve_dates(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

@@ -15,9 +15,12 @@ from itscm_audit.importers import values as V
 from itscm_audit.importers.columns import TableMapping
 from itscm_audit.importers.vocabulary import (
     BAND_ROW,
+    COUNT_NOUNS,
+    COUNT_WORDS,
     LEGEND_ROW,
     LONE_NOTE,
     NOTE_ROW,
+    SIGN_OFF,
     TOTAL_WORDS,
     fold_accents,
     normalise_header,
@@ -86,12 +89,35 @@ def _numeric(text: str) -> bool:
     return bool(cleaned) and (cleaned.replace(".", "", 1).isdigit() or cleaned[:1].isdigit())
 
 
-def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float) -> str | None:
+_TOTAL_FIRST_WORDS = frozenset({"total", "totals", "grand", "subtotal", "sub", "count", "sum", "totaux", "sous",
+                                "somme", "nombre", "number", "nb"})
+_COUNT_LINE = re.compile(r"^(\d[\d ,.]*)\s+(.+?)\.?$")
+_LABEL_COUNT = re.compile(r"^(?:[^\d:=|;]{1,40}?\s*:\s*\d[\d ,.]*(?:\s+[a-z]+){0,2}\s*[|;,]?\s*)+$")
+"""``Open items: 4``, ``Rows: 7``, ``Nombre de services : 11``, ``Total jobs: 7 | Failed: 1``."""
+_DECORATED = re.compile(r"^\s*([-=*#~_•·]{2,}|[-=*#~]\s)\s*\S.*?\s*[-=*#~_•·]*\s*$")
+"""``--- Executive on call ---``, ``=== Tier 2 ===``, ``## Support``: a heading drawn with marks."""
+
+
+def _count_line(folded: str) -> bool:
+    """``5 suppliers listed``, ``7 staff``, ``5 fournisseurs``, ``Total : 7 exercices``: a count, not a record."""
+    match = _COUNT_LINE.match(folded)
+    if match:
+        rest = match.group(2)
+        if rest in COUNT_NOUNS or any(rest.endswith(f" {w}") and rest[:-len(w) - 1] in COUNT_NOUNS
+                                      for w in COUNT_WORDS):
+            return True
+    return len(folded) <= 80 and _LABEL_COUNT.match(folded) is not None and len(folded.split()) <= 12
+
+
+def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: float,
+                 coded_ids: bool = False) -> str | None:
     """Why a row with something in its identifying column is still not a record (``None``: it is one).
 
     Totals and count rows, notes, footnotes and legends under or inside a table, and section bands
     ("Tier 1 services": one cell, merged across the table or alone where records fill several) are
-    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average.
+    skipped, each with its reason. ``typical``: how many cells the table's records fill, on average;
+    ``coded_ids``: the table keys its records by codes (``SVC-01``), so a lone text without a digit where
+    a code should be is a heading.
     """
     texts = row_texts(cells)
     if not texts:
@@ -99,15 +125,27 @@ def not_a_record(cells: list[Any], nonempty: int, merged_width: int, typical: fl
     first = texts[0]
     folded = normalise_value(fold_accents(first))
     words_only = " ".join(_NUMBERS_AND_MARKS.sub(" ", folded).split())
-    if (folded in TOTAL_WORDS or words_only in TOTAL_WORDS or _TOTAL_START.match(folded)) and all(
-            _numeric(t) for t in texts[1:] if normalise_value(fold_accents(t)) not in TOTAL_WORDS):
+    others_numeric = all(_numeric(t) for t in texts[1:] if normalise_value(fold_accents(t)) not in TOTAL_WORDS)
+    if (folded in TOTAL_WORDS or words_only in TOTAL_WORDS or _TOTAL_START.match(folded) or (
+            folded.split()[:1] and folded.split()[0] in _TOTAL_FIRST_WORDS and len(folded.split()) <= 5
+            and len(texts) > 1)) and others_numeric:
         return f"totals row ({first!r}), not a record"
-    if NOTE_ROW.match(fold_accents(first)) or (nonempty == 1 and LONE_NOTE.match(folded)):
+    if others_numeric and _count_line(" ".join(fold_accents(first.casefold()).split())):
+        return f"count row ({first!r}), not a record"
+    if NOTE_ROW.match(fold_accents(first)) or (nonempty == 1 and (LONE_NOTE.match(folded) or SIGN_OFF.match(
+            fold_accents(first)))):
         return "note, footnote or sign-off line, not a record"
     if nonempty <= 2 and LEGEND_ROW.match(first):
         return "legend row, not a record"
     if nonempty == 1 or merged_width >= 3:
         words = first.split()
+        heading = merged_width >= 3 or (typical >= 2.5 and (
+            _DECORATED.match(first) or (first.isupper() and len(first) >= 4)
+            or (coded_ids and not any(ch.isdigit() for ch in first))))
+        if nonempty == 1 and len(words) <= 8 and heading:
+            # one short text merged across the table, drawn or capitalised as a heading, or a plain text
+            # where every record has a code: a section, whatever it says
+            return f"section band ({first!r}), not a record"
         if BAND_ROW.search(fold_accents(first)) and len(words) <= 8 and (merged_width >= 3 or typical >= 2.5):
             return f"section band ({first!r}), not a record"
         if len(words) >= 8 and (merged_width >= 3 or typical >= 2.5):

@@ -21,6 +21,7 @@ from functools import wraps
 from typing import Any, get_args, get_origin
 
 from itscm_audit.importers.vocabulary import (
+    DURATION_WORDS,
     EXPLICIT_TIER,
     NEVER_WORDS,
     NO_BACKUP,
@@ -196,9 +197,13 @@ _ISO_UNITS = (365 * 86400.0, 30 * 86400.0, 7 * 86400.0, 86400.0, 3600.0, 60.0, 1
 _ZERO_WORDS = frozenset({"zero", "none", "no data loss", "immediate", "immediately", "instant", "real time",
                          "realtime", "continuous", "0", "aucune", "aucune perte", "immediat", "instantane",
                          "temps reel", "nulle"})
-_JUDGED_UNITS = re.compile(r"business|working|ouvrable|ouvre|months?|mois|years?|ans?\b|annees?", re.IGNORECASE)
+_JUDGED_UNITS = re.compile(r"business|working|ouvrable|ouvre|ouvr\b|months?|mois|years?|ans?\b|annees?",
+                           re.IGNORECASE)
 _BOUND_WORDS = re.compile(r"^\s*(?:[<>≤≥~]|<=|>=|up to|jusqu a|max|maximum|within|under|less than|moins de)",
                           re.IGNORECASE)
+_DURATION_WORDS = {normalise_value(words): meaning for words, meaning in DURATION_WORDS.items()}
+_HOURS_MINUTES = re.compile(r"^(\d{1,4})\s*h\s*([0-5]\d)\s*(?:m|min|mins|minutes?)?$")
+"""``2h30``, ``3 h 10``, ``2h45min``: hours, then minutes written without their unit (or with it)."""
 _RANGE = re.compile(rf"{_NUM}\s*[a-z]*\s*(?:-|–|to|a|à)\s*{_NUM}", re.IGNORECASE)
 
 
@@ -262,6 +267,10 @@ def duration_parser(unit_seconds: float | None, vocab: dict[str, str] | None = N
             raise ValueProblem(f"{raw!r} means no backup: no interval recorded")
         if low in _ZERO_WORDS:
             return dt.timedelta(0)
+        if low in _DURATION_WORDS and depth < 3:
+            worded = parse_text(_DURATION_WORDS[low], depth + 1)
+            value = worded.value if isinstance(worded, Guess) else worded
+            return Guess(value, f"{raw!r} read as {_hours_text(value)}")
         if _NEGATIVE.match(raw):
             raise ValueProblem(f"{raw!r} is a negative duration")
         iso = _ISO_DURATION.match(raw.strip())
@@ -280,19 +289,35 @@ def duration_parser(unit_seconds: float | None, vocab: dict[str, str] | None = N
         if clock:
             h, m, s = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
             return _bounded(h * 3600.0 + m * 60.0 + s, raw)
+        hours_minutes = _HOURS_MINUTES.match(low)
+        if hours_minutes:
+            # "2h30", "3h10", "2 h 45": hours and minutes, the way French and clinical registers write them
+            return _bounded(int(hours_minutes.group(1)) * 3600.0 + int(hours_minutes.group(2)) * 60.0, raw)
         # "1 hour - customers expect ...": the duration is what comes before the reason
         folded = fold_accents(raw)
         head = re.split(r"\s+[-–—:(]\s+|\s*\(|;|\n", folded, maxsplit=1)[0]
-        parts = _DURATION_PART.findall(head)
+        parts = list(_DURATION_PART.finditer(head))
+        bare = _NUMBER.match(normalise_value(head))
+        if not parts and head != folded and bare:
+            # "0 (offline mode)": a number in the header's unit, with a note
+            return _bounded(_number(bare.group(1)) * default_unit, raw)
         if not parts and head != folded:
-            parts = _DURATION_PART.findall(folded)
+            head = folded
+            parts = list(_DURATION_PART.finditer(head))
         if not parts:
             raise ValueProblem(f"cannot read {raw!r} as a duration (expected e.g. '4 hours', '30 min', '2 days')")
+        ranged = _RANGE.search(head) is not None and len(parts) == 1
+        left = "".join(head[a:b] for a, b in zip([0, *(m.end() for m in parts)], [*(m.start() for m in parts),
+                                                                                    len(head)], strict=True))
+        if not ranged and any(ch.isnumeric() for ch in left):
+            # a number the reading would drop ("1,000,000 hrs", "4 hrs 30"): never a truncated value
+            raise ValueProblem(f"cannot read all of {raw!r} as a duration ({' '.join(left.split())!r} left "
+                               "unread)")
         seconds = 0.0
-        for amount, unit in parts:
-            seconds += _number(amount) * _unit_seconds(unit)
+        for match in parts:
+            seconds += _number(match.group(1)) * _unit_seconds(match.group(2))
         value = _bounded(seconds, raw)
-        if _RANGE.search(head) and len(parts) == 1:
+        if ranged:
             return Guess(value, f"{raw!r} is a range, read as its upper end {_hours_text(value)}")
         if _JUDGED_UNITS.search(head) or _BOUND_WORDS.match(low):
             return Guess(value, f"{raw!r} read as {_hours_text(value)}")
@@ -365,6 +390,20 @@ _WORD_DATE_DMY = re.compile(rf"^(?:{_WEEKDAY})?(?:le\s+)?(\d{{1,2}})(?:st|nd|rd|
 _WORD_DATE_MDY = re.compile(rf"^(?:{_WEEKDAY})?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]+(\d{{4}})"
                             r"(?:\s+(?:at\s+)?(\d{1,2}):(\d{2}))?$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^([a-z]{3,9})\.?\s+(\d{4})$", re.IGNORECASE)
+
+
+def only_order(raw: str) -> str | None:
+    """``"13/08/2026"`` -> ``dmy``, ``"01/20/2026"`` -> ``mdy``: the one order a numeric date can be read in;
+    ``None`` for other texts and for dates that read both ways."""
+    match = _NUMERIC_DATE.match(raw.strip())
+    if match is None:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first:
+        return "mdy"
+    return None
 
 
 def _year(text_year: str) -> int:

@@ -72,22 +72,26 @@ _FINDING_ON_ROW = ("issue identified", "issues identified", "issue found", "issu
                    "problemes constates", "lacune", "lacunes", "ecart", "ecarts", "ecarts constates")
 _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
     "corrective_action.description": ("corrective action", "remediation", "remediation action", "remediation plan",
+                                      "overall remediation plan", "milestone", "milestones", "milestone remediation",
                                       "action required", "action plan", "recommended action", "recommendation",
                                       "action", "actions", "mitigation", "action corrective", "mesure corrective",
                                       "mesures correctives", "plan action", "recommandation", "correctif"),
     "corrective_action.owner": ("action owner", "remediation owner", "owner of action", "action responsible",
                                 "action assigned to", "assigned to", "responsible", "remediation lead",
                                 "responsable de action", "responsable action", "responsable du suivi",
-                                "responsable", "porteur", "porteur de action", "assigne a", "owner", "proprietaire"),
+                                "responsable", "porteur", "porteur de action", "assigne a", "owner", "proprietaire",
+                                "point of contact", "poc"),
     "corrective_action.due": ("target date", "remediation due", "remediation due date", "action due",
                               "action due date", "due date", "due", "due by", "deadline", "target completion date",
                               "target completion", "echeance", "date echeance", "date cible", "date prevue",
-                              "date limite", "echeance de action"),
+                              "date limite", "echeance de action", "scheduled completion date",
+                              "scheduled completion", "planned completion", "planned completion date"),
     "corrective_action.status": ("action status", "remediation status", "status of action", "status", "statut",
                                  "statut de action", "statut action", "statut du suivi", "etat de action",
-                                 "suivi"),
+                                 "suivi", "milestone status"),
     "corrective_action.closed": ("action closed", "closed on", "date closed", "closure date", "remediated on",
-                                 "date de fermeture", "ferme le", "date de cloture", "corrige le"),
+                                 "date de fermeture", "ferme le", "date de cloture", "corrige le", "date completed",
+                                "completion date", "completed on", "actual completion date"),
 }
 """Columns of an exercise, incident or vendor row that carry its finding and corrective action."""
 
@@ -128,6 +132,14 @@ def _notified(whom: tuple[str, ...], french: tuple[str, ...]) -> tuple[str, ...]
     return tuple(dict.fromkeys(forms))
 
 
+def _stage_report(stage: str, *french: str) -> tuple[str, ...]:
+    """A DORA report at one stage, in general or to a named regulator (``Initial notification to CBI``)."""
+    forms = [f"{stage} {noun}" for noun in ("report", "notification", "notice", "report sent", "notification sent")]
+    forms += [f"{stage} {noun} to {who}" for noun in ("report", "notification", "notice") for who in _REGULATORS]
+    forms += [f"{who} {stage} {noun}" for noun in ("report", "notification") for who in _REGULATORS]
+    return (*forms, *french)
+
+
 HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     EntityKind.SERVICE: {
         "id": ("service id", "service ref", "service reference", "service code", "id", "ref id", "ref",
@@ -139,7 +151,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "name": ("service name", "service", "name", "asset", "asset name", "application", "application name",
                  "system", "system name", "business service", "it service", "process", "business process",
                  "process name", "service title", "nom du service", "nom", "systeme", "nom de application",
-                 "processus", "service affaires", "service ti", "actif", "nom de actif"),
+                 "processus", "service affaires", "service ti", "actif", "nom de actif", "function",
+                 "business function", "critical function", "function name", "fonction", "fonction affaires",
+                 "fonction critique", "processus affaires"),
         "tier": ("tier", "service tier", "criticality", "criticality tier", "priority", "recovery tier",
                  "recovery priority", "impact level", "criticality level", "importance", "criticality rating",
                  "business criticality", "criticite", "niveau de criticite", "palier", "priorite",
@@ -263,6 +277,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "raised": ("raised", "date raised", "identified", "date identified", "found on", "opened",
                    "original detection date", "raised on", "date du constat", "identifie le", "releve le",
                    "date identification"),
+        # a POA&M row: the weakness and its milestone, point of contact, scheduled completion and status
+        **_ACTION_ON_ROW,
     },
     EntityKind.CORRECTIVE_ACTION: {
         "id": ("action id", "poam id", "poa and m id", "corrective action id", "remediation id", "id",
@@ -306,7 +322,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "backup_channel": ("backup channel", "alternate channel", "out of band channel", "secondary channel",
                            "backup communication", "alternate means of contact", "canal de releve",
                            "canal secondaire", "autre moyen de communication", "moyen de communication de releve",
-                           "canal alternatif", "moyen de releve"),
+                           "canal alternatif", "moyen de releve", "landline", "pager", "radio", "satellite phone",
+                           "alternate phone", "alternate number", "home phone", "telephone secondaire",
+                           "telephone de releve", "ligne de releve", "teleavertisseur", "radio channel"),
         "critical_role": ("critical role", "critical", "key role", "essential role", "key personnel",
                           "role critique", "critique", "role essentiel", "essentiel", "role cle"),
         "last_verified": ("last verified", "verified on", "last checked", "last tested", "date verified",
@@ -323,16 +341,21 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                  "prestataire", "nom", "nom du prestataire", "entreprise"),
         "services": ("services supported", "services", "supported services", "services provided",
                      "product or service", "solutions", "supports", "dependent services", "services relying",
-                     "critical services supported", "services soutenus", "services supportes", "services fournis",
+                     "critical services supported", "functions supported", "supported functions",
+                     "critical functions supported", "business functions supported", "functions",
+                     "fonctions soutenues", "services soutenus", "services supportes", "services fournis",
                      "services couverts", "services desservis", "services dependants"),
         "contract_rto": ("contract rto", "contractual rto", "sla rto", "vendor rto", "rto", "contracted rto",
                          "rto in contract", "rto commitment", "rto sla", "rto contractuel", "dmr contractuel",
                          "delai de reprise contractuel", "rto contrat", "rto selon contrat", "rto du contrat"),
         "contract_rpo": ("contract rpo", "contractual rpo", "sla rpo", "vendor rpo", "rpo", "contracted rpo",
+                         "contract data loss", "data loss", "maximum data loss", "perte de donnees contractuelle",
                          "rpo in contract", "rpo commitment", "rpo sla", "rpo contractuel", "pdma contractuelle",
                          "pdma contractuel", "rpo contrat", "rpo selon contrat"),
         "contact": ("contact", "vendor contact", "account manager", "contact email", "phone", "contact person",
-                    "personne ressource", "representant", "contact fournisseur"),
+                    "personne ressource", "representant", "contact fournisseur", "relationship manager",
+                    "relationship owner", "account representative", "escalation contact", "key contact", "supplier contact", "provider contact", "gestionnaire de la relation",
+                    "gestionnaire de compte", "charge de compte"),
         "bc_plan_reviewed": ("bc plan reviewed", "bcp reviewed", "continuity plan reviewed",
                              "last bc review", "bcp review date", "bc review", "bc review date", "last bcp review",
                              "date of last bc review", "bc plan last reviewed", "bcp last reviewed",
@@ -411,9 +434,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "major_ict": ("major ict incident", "major incident", "major ict", "dora major", "incident majeur"),
         "classified_major": ("classified major", "classification date", "classified",
                              "date de classification"),
-        "initial_report": ("initial report", "initial notification", "rapport initial", "notification initiale"),
-        "intermediate_report": ("intermediate report", "intermediate notification", "rapport intermediaire"),
-        "final_report": ("final report", "final notification", "rapport final"),
+        "initial_report": _stage_report("initial", "rapport initial", "notification initiale"),
+        "intermediate_report": _stage_report("intermediate", "rapport intermediaire", "notification intermediaire"),
+        "final_report": _stage_report("final", "rapport final", "notification finale"),
         "services": ("services", "services affected", "affected services", "systems affected",
                      "impacted services", "services impacted", "services touches", "services affectes",
                      "systemes touches"),
@@ -437,12 +460,14 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                      "services touches"),
     },
     EntityKind.BACKUP_RUN: {
-        "service_id": ("service", "service id", "system", "application", "job", "backup job", "systeme",
-                       "tache", "travail de sauvegarde", "server service", "service server", "server", "host",
-                       "hostname", "host name", "server name", "client", "backup client", "protected system",
-                       "system service", "service system", "job name", "backup set", "database", "database name",
-                       "vm", "vm name", "virtual machine", "serveur", "serveur service", "base de donnees",
-                       "nom du serveur", "hote", "client de sauvegarde"),
+        "service_id": ("protected service", "protected system", "protected application", "service", "service id",
+                       "system", "application", "systeme", "server service", "service server", "server", "host",
+                       "hostname", "host name", "server name", "client", "backup client", "system service",
+                       "service system", "backup set", "database", "database name", "vm", "vm name",
+                       "virtual machine", "serveur", "serveur service", "base de donnees", "nom du serveur", "hote",
+                       "client de sauvegarde", "systeme protege", "application protegee", "service protege",
+                       # a job is named after what it protects only by habit: the last resort
+                       "job", "backup job", "job name", "tache", "travail de sauvegarde"),
         "completed": ("completed at", "completed", "end time", "finished", "backup date", "date", "timestamp",
                       "termine le", "heure de fin", "date de sauvegarde", "complete le", "fin", "job end",
                       "job end time", "job finished", "job completed", "end", "ended", "ended at", "end date",
@@ -530,7 +555,8 @@ NAME_HINTS: dict[EntityKind, tuple[str, ...]] = {
     EntityKind.SERVICE: ("service", "bia", "inventory", "asset", "application", "system", "impact", "inventaire",
                          "actif", "bilan d", "analyse d", "systeme"),
     EntityKind.EXERCISE: ("exercise", "drill", "test", "task", "dr log", "exercice", "essai"),
-    EntityKind.FINDING: ("finding", "observation", "constat"),
+    EntityKind.FINDING: ("finding", "observation", "constat", "poa", "poam", "plan of action", "weakness",
+                         "lacune"),
     EntityKind.CORRECTIVE_ACTION: ("action", "poa", "poam", "remediation", "milestone", "plan d action",
                                    "mesures correctives"),
     EntityKind.CONTACT: ("call tree", "contact", "personnel", "representative", "calltree", "arbre d appel",
@@ -556,6 +582,171 @@ ENTITY_ALIASES: dict[str, EntityKind] = {
     "backups": EntityKind.BACKUP_RUN, "backup": EntityKind.BACKUP_RUN,
 }
 """Names accepted by ``--entity`` and ``entity:`` in itscm.yaml."""
+
+# --- header words: what each word of a header means, whatever its order ----------------------------------
+
+def _each(words: str, meaning: str) -> dict[str, str]:
+    return dict.fromkeys(words.split(), meaning)
+
+
+HEADER_WORD_FORMS: dict[str, str] = {
+    # identifiers ("Sys #", "Function Ref", "Supplier #", "No", "Code fournisseur")
+    **_each("id ids identifier identifiers ident identifiant identifiants ref refs reference references no nos "
+            "number numbers num nr numero numeros code codes tag tags", "id"),
+    # what a register lists: one word for the service, the system and the application it runs on
+    **_each("service services svc system systems sys systeme systemes application applications app apps",
+            "service"),
+    **_each("vendor vendors supplier suppliers provider providers fournisseur fournisseurs prestataire "
+            "prestataires tpp contractor contractors", "vendor"),
+    **_each("exercise exercises exercice exercices drill drills", "exercise"),
+    # people who answer for something ("Service Manager", "Accountable Director", "Responsable de la mesure")
+    **_each("owner owners manager managers director directors directeur directrice lead leader head accountable "
+            "responsible responsable responsables custodian steward proprietaire proprietaires gestionnaire "
+            "detenteur porteur assignee poc", "owner"),
+    **_each("rep reps representative representatives representant representante liaison", "contact"),
+    # the follow-up of a finding ("Remediation lead", "Follow-up due", "État de la mesure")
+    **_each("action actions remediation remediations mesure mesures milestone milestones correctif corrective "
+            "correctives followup fix fixes", "action"),
+    **_each("status state etat statut", "status"),
+    **_each("due deadline deadlines echeance echeances", "due"),
+    **_each("type types category categories categorie categories kind format method nature genre", "type"),
+    "tiers": "vendor",  # French: third parties ("Tiers", "Tiers impliqués"); an English tier column says "Tier"
+    **_each("tier criticality criticite priority priorite rating ratings band rag level niveau impact "
+            "importance classification palier cote", "tier"),
+    # an exercise held ("Date Conducted", "Held on", "Run date")
+    **_each("conducted held performed run carried executed realise realisee tenu tenue", "held"),
+    **_each("target targets goal goals objective objectives objectif objectifs planned expected required agreed "
+            "vise visee vises cible prevu prevue", "target"),
+    **_each("actual achieved measured observed real reel reelle obtenu obtenue atteint atteinte constate "
+            "constatee", "actual"),
+    **_each("recovery recover restore restoration reprise retablissement recuperation", "rto"),
+    **_each("recovered restored retabli retablie repris", "rto actual"),
+    **_each("contract contracts contracted contractual contractuel contractuelle contractuels sla slas "
+            "guaranteed guarantee committed commitment entente garanti garantie garantis garanties engagement "
+            "engagements", "contract"),
+    **_each("maximum max acceptable tolerable tolerated allowed admissible tolerance maximale maximal tolere toleree "
+            "toleres tolerees acceptee accepte admise admis", "max"),
+    **_each("verified verification confirmed checked validated verifie verifiee confirme confirmee valide "
+            "validee", "verified"),
+    **_each("review reviewed reviews revision revue revise revisee assessed assessment attestation "
+            "attestations evaluation evalue", "review"),
+    **_each("last latest derniere dernier recent", "last"),
+    **_each("aware awareness connaissance", "aware"),
+    **_each("closed close closure completed completion cloture ferme fermee complete", "closed"),
+    **_each("cover covers covered couvre couverts couvertes", "covered"),
+    **_each("supplied provided fournis fournies", "provided"),
+    **_each("depends depend dependency dependencies dependance dependances dependent relies prerequisite "
+            "prerequisites upstream", "depends"),
+    **_each("channel channels canal line lines ligne lignes pager landline radio means moyen", "channel"),
+    **_each("alt alternate alternative secondary secondaire fallback", "alternate"),
+    **_each("aci bia", "bia"),
+    **_each("info infos information informations renseignements", "information"),
+    **_each("downtime outage interruption panne", "downtime"),
+    **_each("issue issues finding findings observation observations gap gaps weakness weaknesses constat "
+            "constats lacune lacunes ecart ecarts deficiency deficiencies", "finding"),
+}
+"""Header words -> the word they stand for (several words may stand for one: "Accountable Director" and
+"Service Manager" both name an owner). A header and every synonym of :data:`HEADER_SYNONYMS` are read as
+the set of such words, so a header matches a synonym whatever its word order ("Date Conducted" is "date
+held"), and a header that says more than a synonym ("Application / Clinical System") still matches it."""
+
+HEADER_ACCENTED_FORMS: dict[str, str] = {"mesuré": "measured", "mesurée": "measured", "mesurés": "measured",
+                                         "mesurées": "measured"}
+"""Words whose accent decides their meaning, looked up before accents are folded ("mesuré": measured,
+"mesure": a corrective measure)."""
+
+
+def _due_phrases() -> dict[str, str]:
+    """"Fix by", "Target close", "Scheduled completion": the date an action is due."""
+    out: dict[str, str] = {}
+    for when in ("target", "scheduled", "planned", "expected", "estimated", "forecast", "agreed", "committed"):
+        for event in ("close", "closure", "completion", "complete", "resolution", "fix", "finish", "end",
+                      "remediation", "implementation", "closing"):
+            out[f"{when} {event}"] = "due"
+            out[f"{when} {event} date"] = "due"
+    for verb in ("fix", "close", "resolve", "complete", "remediate", "finish", "fixed", "closed", "resolved",
+                 "completed", "done", "implement", "deliver"):
+        out[f"{verb} by"] = "due"
+    return out
+
+
+HEADER_PHRASE_FORMS: dict[str, str] = {
+    **_due_phrases(),
+    "point of contact": "owner", "assigned to": "owner", "assigne a": "owner", "in charge": "owner",
+    "personne ressource": "contact", "personne contact": "contact",
+    "follow up": "action", "suivi de la mesure": "action", "plan d action": "action", "plan action": "action",
+    "corrective action": "action", "action corrective": "action", "mesure corrective": "action",
+    "recovery time": "rto", "restore time": "rto", "restoration time": "rto", "time to recover": "rto actual",
+    "time to restore": "rto actual", "temps de reprise": "rto", "delai de reprise": "rto",
+    "delai de retablissement": "rto", "temps de retablissement": "rto", "duree de reprise": "rto",
+    "data loss": "dataloss", "data lost": "dataloss", "loss of data": "dataloss", "perte de donnees": "dataloss",
+    "pertes de donnees": "dataloss",
+    "third party": "vendor", "third parties": "vendor", "service provider": "vendor",
+    "service providers": "vendor", "tierce partie": "vendor", "tiers parties": "vendor",
+    "made aware": "aware", "became aware": "aware", "pris connaissance": "aware", "prise de connaissance": "aware",
+    "business impact analysis": "bia", "analyse d impact": "bia", "analyse des consequences": "bia",
+    "tolerable downtime": "max downtime", "personal info": "personal information",
+}
+"""Phrases read as one word before the words are (``"Fix by"`` -> due, ``"Point of Contact"`` -> owner,
+``"Time to recover"`` -> an achieved recovery time)."""
+
+HEADER_STOP_WORDS: frozenset[str] = frozenset({
+    "of", "the", "a", "an", "to", "in", "on", "at", "for", "by", "with", "from", "de", "du", "des", "la", "le", "les",
+    "d", "l", "au", "aux", "en", "et", "and", "or", "ou", "per", "par", "sur", "is", "was", "this", "that", "its",
+    "made", "has", "any", "all", "s", "e", "g", "eg", "y", "n", "if", "une", "un",
+})
+"""Words that carry no meaning of their own in a header (both the header and the synonym drop them)."""
+
+HEADER_NEUTRAL_WORDS: frozenset[str] = frozenset({
+    "key", "main", "primary", "principal", "principale", "current", "actuel", "actuelle", "overall", "general",
+    "business", "it", "ti", "critical", "important", "essential",
+})
+"""Words that qualify a header without changing what it names ("Key Dependencies", "Current RTO"): a header
+that adds them to a synonym still matches it, at a smaller cost than an unknown word."""
+
+HEADER_OTHER_THING_WORDS: frozenset[str] = frozenset({
+    "source", "parent", "external", "original", "previous", "old", "former", "new", "next",
+    "child", "sub", "date", "when", "timestamp", "count", "total", "percent", "pct", "ratio", "comment",
+    "comments", "note", "notes", "remark", "remarks", "commentaire", "commentaires", "remarque", "remarques",
+    "name", "title", "nom", "titre", "label", "libelle", "description", "details", "summary", "resume", "depends",
+    "start", "begin", "end", "expiry", "expiration", "renewal", "debut", "fin", "amount", "cost", "expense",
+})
+"""Words that make a header name something else than the synonym it contains ("Weakness Source Identifier"
+is not the finding's id, "Status Date" not a status, "RTO Comments" not an RTO, "Weakness Name" not a
+reference to a finding): a header that adds one of them to a synonym does not match it word by word."""
+
+HEADER_ENTITY_WORDS: dict[str, EntityKind] = {
+    "service": EntityKind.SERVICE, "vendor": EntityKind.VENDOR, "exercise": EntityKind.EXERCISE,
+    "finding": EntityKind.FINDING, "action": EntityKind.CORRECTIVE_ACTION, "incident": EntityKind.INCIDENT,
+    "plan": EntityKind.PLAN_DOCUMENT, "document": EntityKind.PLAN_DOCUMENT, "risk": EntityKind.RISK,
+    "training": EntityKind.TRAINING_RECORD, "course": EntityKind.TRAINING_RECORD,
+}
+"""Header words (as :data:`HEADER_WORD_FORMS` leaves them) that name a kind of record: "Service ID" in a
+finding log is not the finding's id, so a header that adds another kind's name to a synonym does not match
+it word by word."""
+
+_ANY_RECORD = frozenset({"item", "entry", "record", "row", "element", "fiche"})
+"""Words that name a record of any register ("Item ID" in a POA&M, "Entry no")."""
+HEADER_KIND_WORDS: dict[EntityKind, frozenset[str]] = {
+    EntityKind.SERVICE: _ANY_RECORD | {"service", "function", "fonction", "process", "processus", "asset", "actif",
+                                       "platform", "plateforme", "solution", "ict"},
+    EntityKind.VENDOR: _ANY_RECORD | {"vendor", "ict", "partner", "partenaire", "outsourcer", "company",
+                                      "entreprise"},
+    EntityKind.EXERCISE: _ANY_RECORD | {"exercise", "test", "simulation", "scenario", "essai"},
+    EntityKind.FINDING: _ANY_RECORD | {"finding", "poam", "poa", "audit"},
+    EntityKind.CORRECTIVE_ACTION: _ANY_RECORD | {"action", "poam", "poa"},
+    EntityKind.CONTACT: _ANY_RECORD | {"contact", "person", "personne", "member", "membre"},
+    EntityKind.PLAN_DOCUMENT: _ANY_RECORD | {"plan", "document", "doc", "policy", "procedure", "runbook",
+                                             "politique"},
+    EntityKind.TRAINING_RECORD: _ANY_RECORD | {"training", "course", "formation", "employee", "staff"},
+    EntityKind.INCIDENT: _ANY_RECORD | {"incident", "breach", "event", "ticket", "case", "atteinte", "evenement"},
+    EntityKind.RISK: _ANY_RECORD | {"risk", "risque", "threat", "menace"},
+    EntityKind.BACKUP_RUN: _ANY_RECORD | {"backup", "job", "sauvegarde"},
+}
+"""Words that name the records of a table themselves ("Function Ref" in a register of business functions,
+"Sys #" in a systems BIA): the only words a header may add to an identifier or a reference synonym and still
+be read as it ("Perimeter ref id" is a reference to something else)."""
+
 
 # --- value vocabularies: normalised raw text -> canonical ------------------------------------------------
 
@@ -630,6 +821,9 @@ TIER: dict[str, str] = {
     "essentielle": "1", "eleve": "2", "elevee": "2", "haut": "2", "haute": "2", "importante": "2",
     "moyen": "3", "moyenne": "3", "modere": "3", "moderee": "3", "faible": "4", "bas": "4", "basse": "4",
     "non critique": "4", "non essentiel": "4", "differable": "4",
+    # colour and metal scales (a legend under the table, when there is one, settles their order)
+    "red": "1", "amber": "2", "yellow": "2", "green": "3", "rouge": "1", "orange": "2", "jaune": "2", "vert": "3",
+    "gold": "1", "silver": "2", "bronze": "3",
 }
 """Tier / criticality words -> tier number (1 = most critical); Kuali Ready uses Extreme/High/Medium/Deferrable."""
 
@@ -658,6 +852,17 @@ BACKUP_FREQUENCY: dict[str, str] = {
 ``not backed up`` and ``Do Not Know`` are deliberately absent: they mean 'no backup interval' and
 produce an issue rather than a number."""
 
+DURATION_WORDS: dict[str, str] = {
+    "next business day": "1 business day", "next working day": "1 business day", "next day": "24 hours",
+    "half a day": "12 hours", "half day": "12 hours", "half a business day": "4 hours",
+    "end of day": "24 hours", "same business day": "8 hours", "one business day": "1 business day",
+    "jour ouvrable suivant": "1 business day", "le jour ouvrable suivant": "1 business day",
+    "lendemain": "24 hours", "le lendemain": "24 hours", "demi-journee": "12 hours", "demi journee": "12 hours",
+    "une demi-journee": "12 hours", "½ journee": "12 hours", "1/2 journee": "12 hours",
+    "½ jour": "12 hours", "1/2 jour": "12 hours", "½ day": "12 hours", "1/2 day": "12 hours",
+}
+"""Durations written in words (``Next business day``, ``½ journée``): read by judgement, listed for the officer."""
+
 NO_BACKUP: frozenset[str] = frozenset({"not backed up", "no backup", "none", "never", "aucune", "aucune sauvegarde",
                                        "non sauvegarde", "jamais", "pas de sauvegarde"})
 
@@ -672,7 +877,8 @@ EXERCISE_TYPE: dict[str, str] = {
     "functional": "functional", "functional test": "functional", "technical test": "functional",
     "technical": "functional", "restore test": "functional", "parallel": "functional",
     "parallel test": "functional", "component test": "functional", "recovery test": "functional",
-    "technical recovery test": "functional", "dr test": "functional",
+    "technical recovery test": "functional", "dr test": "functional", "backup restore": "functional",
+    "restore": "functional", "data restore": "functional", "backup restore test": "functional",
     "failover": "failover", "fail over": "failover", "dr failover": "failover", "switchover": "failover",
     "failover test": "failover", "dr failover test": "failover",
     "full interruption": "full_interruption", "full-interruption": "full_interruption",
@@ -696,6 +902,9 @@ EXERCISE_RESULT: dict[str, str] = {
     "successful with issues": "partial", "partially achieved": "partial", "pass w/ issues": "partial",
     "passed w/ issues": "partial", "pass with exceptions": "partial", "passed with exceptions": "partial",
     "completed with issues": "partial", "passed with minor issues": "partial", "partial success": "partial",
+    "met objectives": "passed", "objectives met": "passed", "all objectives met": "passed",
+    "partially met objectives": "partial", "objectives partially met": "partial",
+    "objectives not met": "failed", "did not meet objectives": "failed", "not met objectives": "failed",
     "failed": "failed", "fail": "failed", "unsuccessful": "failed", "no": "failed", "not met": "failed",
     "not achieved": "failed", "did not pass": "failed",
     "reussi": "passed", "reussie": "passed", "succes": "passed", "conforme": "passed", "atteint": "passed",
@@ -833,7 +1042,8 @@ LONE_NOTE = re.compile(
 NOTE_ROW = re.compile(
     r"^(?:(?:notes?|nb|n\.b|remarks?|remarques?|comments?|commentaires?|sources?|legend|legende|key|"
     r"footnotes?|disclaimer|prepared by|reviewed by|approved by|last (?:updated|reviewed)|updated|"
-    r"mise a jour|prepare par|revise par|approuve par|avertissement|confidential|confidentiel)\s*[:\-–—]|"
+    r"mise a jour|prepare par|revise par|approuve par|avertissement|confidential|confidentiel|approved|"
+    r"reviewed|prepared|signed(?: off)?|validated|approuve|revise|prepare|valide|signe)\s*[:\-–—]|"
     r"[*†‡¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)\s|\[\d{1,2}\]\s|\d{1,2}\)\s+[a-z])",
     re.IGNORECASE,
 )
@@ -845,10 +1055,38 @@ LEGEND_ROW = re.compile(r"^\S{1,12}\s*=\s*\S.*(?:[,;]\s*\S{1,12}\s*=\s*\S)", re.
 BAND_ROW = re.compile(
     r"\b(?:tiers?|services|systems|applications|processes|assets|section|category|categorie|group|groupe|"
     r"niveau|palier|paliers|systemes|processus|actifs|priority|priorite|criticality|criticite|other services|"
-    r"autres services)\b",
+    r"autres services|teams?|equipes?|cellules?|committees?|comites?|on call|de garde|suppliers|vendors|"
+    r"providers|fournisseurs|prestataires|partners|partenaires|departments?|directions?|divisions?|sites?|"
+    r"regions?)\b",
     re.IGNORECASE,
 )
 """A lone cell naming a section ("Tier 1 services", "Applications critiques"): a band over the rows below."""
+
+COUNT_NOUNS: frozenset[str] = frozenset({
+    "services", "systems", "applications", "apps", "assets", "processes", "functions", "suppliers", "vendors",
+    "providers", "third parties", "exercises", "tests", "drills", "incidents", "breaches", "findings", "actions",
+    "items", "open items", "contacts", "people", "persons", "staff", "employees", "members", "plans", "documents",
+    "risks", "jobs", "runs", "backups", "rows", "records", "entries", "lines", "courses", "records in total",
+    "fournisseurs", "prestataires", "systemes", "exercices", "essais", "constats", "mesures", "personnes",
+    "employes", "membres", "risques", "sauvegardes", "lignes", "entrees", "elements", "dossiers", "processus",
+    "actifs", "incidents de confidentialite", "services essentiels",
+})
+"""What a register counts in a count line under it ("5 suppliers listed", "7 staff", "5 fournisseurs")."""
+
+COUNT_WORDS: frozenset[str] = frozenset({
+    "listed", "in total", "total", "recorded", "found", "in scope", "shown", "au total", "inscrits", "inscrites",
+    "listes", "listees", "recenses", "recensees", "en tout", "au registre",
+})
+"""Words after a count and its noun that make the line a count ("5 suppliers listed", "11 services au total")."""
+
+SIGN_OFF_VERBS = (
+    "reviewed", "prepared", "approved", "updated", "maintained", "compiled", "signed off", "signed", "verified",
+    "checked", "validated", "owned", "certified", "confirmed", "revise", "revisee", "approuve", "approuvee",
+    "prepare", "preparee", "verifie", "verifiee", "mis a jour", "mise a jour", "tenu", "tenue", "valide", "validee",
+)
+SIGN_OFF = re.compile(r"^(?:[\w'’&/-]+\s+){0,4}(?:" + "|".join(SIGN_OFF_VERBS) + r")\s+(?:by|par)\b", re.IGNORECASE)
+"""A sign-off line under a register ("Register reviewed by Head of OpRes 2026-10-01", "Liste approuvée par
+la DG"), compared without accents."""
 
 
 def merged_vocabularies(extra: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
