@@ -149,7 +149,10 @@ def test_a_backup_tool_export_is_one_backup_run_per_line(tmp_path: Path) -> None
     first, second = runs[0], runs[1]
     assert (first.service_id, first.completed, first.source.row) == ("EB-01", dt.datetime(2026, 1, 1, 23, 0), 2)
     assert (first.status.value, first.restore_test) == ("failed", True)
-    assert (second.status.value, second.restore_test) == ("success", None)  # an empty cell does not say "no"
+    # an empty tick box under a column the log keeps is "not tested", said once for the column
+    assert (second.status.value, second.restore_test, second.raw["restore_test"]) == ("success", False, "")
+    (said,) = [i for i in result.issues if i.code == "value.interpreted" and i.source.column == "Restore test"]
+    assert said.source.row == 3 and "read as 'no'" in said.message and "and " in said.message
     assert located(result, "row.rejected") == [(101, "Server/Service", "EB-02")]
     assert ("value.not_given", (101, "Job end", "n/a")) in [
         (i.code, (i.source.row, i.source.column, i.source.value)) for i in result.issues]

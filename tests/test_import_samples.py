@@ -104,7 +104,7 @@ def test_poam_csv_from_compliance_trestle() -> None:
     assert second.id == "P002" and second.extra["Controls"] == "SC-7(5)"
     # the remediation on the same row is the finding's corrective action
     action, _other = result.data.corrective_actions
-    assert (action.id, action.finding_id, action.owner, action.due) == ("P001-A1", "P001", "John Doe",
+    assert (action.id, action.finding_id, action.owner, action.due) == ("P001", "P001", "John Doe",
                                                                         dt.date(2024, 6, 30))
     assert action.description == "Document and implement access control policy"
     assert action.source.row == first.source.row == 2

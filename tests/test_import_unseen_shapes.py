@@ -126,10 +126,13 @@ def test_a_poam_row_is_a_finding_with_its_corrective_action(tmp_path: Path) -> N
         ("PW-01", "HX-2", "High", dt.date(2026, 3, 15)), ("PW-02", "HX-3", "Moderate", dt.date(2026, 4, 22)),
         ("PW-03", "Internal audit 2026-02", "High", None)]
     actions = result.data.corrective_actions
-    assert [(a.id, a.finding_id, a.owner, a.due, a.status, a.closed) for a in actions] == [
-        ("PW-01-A1", "PW-01", "L. Tremblay", dt.date(2026, 5, 31), ActionStatus.CLOSED, dt.date(2026, 5, 20)),
-        ("PW-02-A1", "PW-02", "M. Singh", None, ActionStatus.IN_PROGRESS, None),
-        ("PW-03-A1", "PW-03", "A. Roy", dt.date(2026, 9, 30), ActionStatus.OPEN, None)]
+    # a POA&M item keeps its one id for the weakness and its milestone, opened when the weakness was found
+    assert [(a.id, a.finding_id, a.owner, a.due, a.status, a.closed, a.opened) for a in actions] == [
+        ("PW-01", "PW-01", "L. Tremblay", dt.date(2026, 5, 31), ActionStatus.CLOSED, dt.date(2026, 5, 20),
+         dt.date(2026, 3, 15)),
+        ("PW-02", "PW-02", "M. Singh", None, ActionStatus.IN_PROGRESS, None, dt.date(2026, 4, 22)),
+        ("PW-03", "PW-03", "A. Roy", dt.date(2026, 9, 30), ActionStatus.OPEN, None, None)]
+    assert actions[0].columns["opened"] == "Date Found"
     assert actions[0].description == "Pre-stage the standby radio controller" and actions[0].source.row == 4
     # a date only day-first can read, among month-first ones, is a mistake to check, not a silent reading
     assert located(result, "value.unreadable") == [(6, "Date Found", "21/04/2026")]

@@ -221,7 +221,7 @@ def test_an_action_register_without_a_due_date_column_is_not_failed_on_it() -> N
                                       "'drills.xlsx', sheet 'Drills')")
 
 
-def test_an_action_past_due_in_a_register_without_status_is_not_called_overdue() -> None:
+def test_an_action_past_due_with_no_closure_recorded_is_overdue_and_says_why() -> None:
     from itscm_audit.rules.facts import facts_for
 
     due_only = {"due": "Due"}
@@ -232,18 +232,19 @@ def test_an_action_past_due_in_a_register_without_status_is_not_called_overdue()
                                 source=src(4)),
                CorrectiveAction(id="A4", due=date(2026, 12, 31), columns=due_only, source=src(5)))
     res = by_id(run("action.not_overdue", corrective_actions=actions))
-    assert res["A1"].outcome == Outcome.NO_DATA
-    assert res["A1"].message == ("due 2026-06-30, 92 days ago; whether it is still open is not recorded (no status "
-                                 "or closing-date column in 't.xlsx', sheet 'S')")
+    # an auditor asks for the evidence of closure: none recorded, past due, is overdue, and says so
+    assert res["A1"].outcome == Outcome.FAIL
+    assert res["A1"].message == ("no closure recorded (no status or closing-date column in 't.xlsx', sheet 'S'), "
+                                 "due 2026-06-30: 92 days overdue")
     assert res["A2"].outcome == Outcome.FAIL and res["A2"].message == "open, due 2026-06-30: 92 days overdue"
     assert res["A3"].outcome == Outcome.FAIL  # an empty "Closed on" cell: not closed
-    assert res["A4"].outcome == Outcome.PASS and res["A4"].message.startswith("status not recorded, due 2026-12-31")
+    assert res["A4"].outcome == Outcome.PASS and res["A4"].message.startswith("no closure recorded (no status")
     undated = CorrectiveAction(id="A5", columns={"owner": "Action owner"}, source=SourceRef(file="data/drills.csv",
                                                                                             row=6))
     assert by_id(run("action.not_overdue", corrective_actions=(undated,)))["A5"].message == \
         "due date not recorded (no due date column in 'drills.csv')"
     facts = {a.action_id: a for a in facts_for(OrgData(corrective_actions=actions), AS_OF).actions}
-    assert not facts["A1"].overdue and facts["A1"].days_overdue == 92  # the packs agree with the rule
+    assert facts["A1"].overdue and facts["A1"].days_overdue == 92  # the packs agree with the rule
     assert facts["A2"].overdue
 
 

@@ -149,9 +149,14 @@ personal-data breaches recorded in it; ``major_ict`` for a DORA major-incident r
 def named_as(record: Record, kind: str) -> bool:
     """Whether the file or sheet name of the record's register says it is a register of ``kind``
     (:data:`REGISTER_TITLES`): the register's own identity, used only where it has no column to say."""
+    return register_named_as(record.source.file, record.source.sheet, kind)
+
+
+def register_named_as(file: str, sheet: str | None, kind: str) -> bool:
+    """Whether a register's file or sheet name says it is a register of ``kind`` (see :func:`named_as`)."""
     words = REGISTER_TITLES[kind]
-    stem = record.source.file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return names_any(stem, words) or (record.source.sheet is not None and names_any(record.source.sheet, words))
+    stem = file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return names_any(stem, words) or (sheet is not None and names_any(sheet, words))
 
 
 def no_column(register: str, what: str, example: str) -> str:

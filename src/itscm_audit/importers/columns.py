@@ -24,7 +24,7 @@ from itscm_audit.importers.vocabulary import (
     header_words,
     normalise_header,
 )
-from itscm_audit.importers.words import bag_fields
+from itscm_audit.importers.words import bag_fields, says_header_words
 from itscm_audit.model import EntityKind
 
 MIN_CONFIDENCE = 0.78
@@ -278,15 +278,18 @@ def group_fields(kind: EntityKind, group: str, sub: str) -> list[tuple[str, floa
     synonym ("Primary" + "Name", "Target" + "RTO"), else the sub-header alone ("Objectifs de reprise" +
     "DMT"). Under a group naming someone else than the record ("Alternate", "Suppléant"), the person's
     name is the field the group names and the person's other details are kept as extras."""
-    together = [(f, s) for f, s in header_fields(kind, f"{group} {sub}") if s >= CONFIRM_BELOW]
-    if together:
-        return together
+    together = header_fields(kind, f"{group} {sub}")
+    alone = header_fields(kind, sub)
+    alone_best = alone[0][1] if alone else 0.0
+    if together and (together[0][1] >= CONFIRM_BELOW or (
+            alone_best <= together[0][1] and (alone_best >= MIN_CONFIDENCE or says_header_words(sub)))):
+        return together  # "Recovery time" over "Target": the two say more than "Target" alone
     if normalise_header(group) in SECONDARY_GROUPS:
         named = header_fields(kind, sub)
         if named and named[0][0] == "name":
             return [(f, s) for f, s in header_fields(kind, group) if s >= CONFIRM_BELOW]
         return []
-    return header_fields(kind, sub)
+    return alone
 
 
 def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], sample: Sequence[Sequence[Any]],

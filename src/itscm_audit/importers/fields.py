@@ -50,6 +50,13 @@ DONE_DATES: dict[EntityKind, frozenset[str]] = {
 """Dates of events that have already happened: more than a year after the as-of date is a mistake.
 (An exercise date or a due date may lie ahead: plans are not mistakes.)"""
 
+BLANK_MEANS_NO: dict[EntityKind, frozenset[str]] = {
+    EntityKind.BACKUP_RUN: frozenset({"restore_test"}),
+}
+"""Tick-box columns of a log: an empty cell under a column the log keeps says the thing was not done
+(a backup run whose "Restore verified" cell is empty was not a tested restore). The import says so,
+once per column; a log without the column leaves the fact unsaid (``None``)."""
+
 VOCABULARY_OF: dict[tuple[EntityKind, str], str] = {
     (EntityKind.EXERCISE, "type"): "exercise_type",
     (EntityKind.EXERCISE, "result"): "exercise_result",

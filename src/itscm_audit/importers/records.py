@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from itscm_audit.importers import values as V
-from itscm_audit.importers.vocabulary import NO_FINDING_WORDS, normalise_value
+from itscm_audit.importers.vocabulary import NO_FINDING_PATTERN, NO_FINDING_WORDS, normalise_value
 from itscm_audit.model import ActionStatus, EntityKind, SourceRef
 
 _SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
@@ -136,6 +136,11 @@ def source_ref(file: str, sheet: str | None, row: int | None, column: str | None
     return ref
 
 
+def _says_no_finding(text: str) -> bool:
+    said = normalise_value(text)
+    return said in NO_FINDING_WORDS or NO_FINDING_PATTERN.fullmatch(said) is not None
+
+
 def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str, dict[str, str]],
                    ) -> list[tuple[EntityKind, dict[str, Any]]]:
     """Take the ``finding.*`` and ``corrective_action.*`` values off a parent row's record and make the
@@ -156,7 +161,7 @@ def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str
             record["raw" if target is raw_parts else "not_given"] = {
                 k: v for k, v in store.items() if "." not in k} or EMPTY
     finding, action = parts["finding"], parts["corrective_action"]
-    if isinstance(finding.get("description"), str) and normalise_value(finding["description"]) in NO_FINDING_WORDS:
+    if isinstance(finding.get("description"), str) and _says_no_finding(finding["description"]):
         del finding["description"]
     if not finding and not action:
         return []
@@ -179,12 +184,21 @@ def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str
             "not_given": gaps["finding"] or EMPTY,
         }))
     if action:
+        action_id = parent_id + ACTION_SUFFIX
+        if parent is EntityKind.FINDING:
+            # a POA&M item is one id for the weakness and its milestone; the milestone is opened when the
+            # weakness was identified, unless the row says otherwise (the column is cited)
+            action_id = parent_id
+            raised_in = headers.get("", {}).get("raised")
+            if action.get("opened") is None and record.get("raised") is not None and raised_in:
+                action["opened"] = record["raised"]
+                a_headers = {**a_headers, "opened": raised_in}
         if "status" not in action and action.get("closed") is not None:
             action["status"] = ActionStatus.CLOSED
         a_column = a_headers.get("owner") or a_headers.get("description") or next(iter(a_headers.values()), None)
         a_value = action.get("owner") or action.get("description")
         out.append((EntityKind.CORRECTIVE_ACTION, {
-            "id": parent_id + ACTION_SUFFIX, "finding_id": finding_id, **action,
+            "id": action_id, "finding_id": finding_id, **action,
             "source": source_ref(src.file, src.sheet, src.row, a_column,
                                  None if a_value is None else V.text(a_value)[:200]),
             "extra": {}, "columns": a_headers, "raw": raw_parts["corrective_action"] or EMPTY,

@@ -34,6 +34,7 @@ from itscm_audit.importers.cells import (
 from itscm_audit.importers.columns import TableMapping
 from itscm_audit.importers.context import ImportContext, ref
 from itscm_audit.importers.fields import (
+    BLANK_MEANS_NO,
     DONE_DATES,
     PARENTS_WITH_CHILDREN,
     ParserSettings,
@@ -74,6 +75,7 @@ from itscm_audit.model import (
     Severity,
     SourceRef,
 )
+from itscm_audit.registers import register_named_as
 from itscm_audit.result import TableAccount
 
 EXERCISE_OUTCOMES = ("result", "achieved_recovery_time", "achieved_data_loss")
@@ -469,6 +471,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
         ctx.issue("value.interpreted", f"{why} ({times}): check this reading, or set it under vocabularies: in "
                   "itscm.yaml", ref(file, sheet_name, row, readers[position].header, raw_text[:200]),
                   Severity.WARNING)
+    _blank_ticks_read_as_no(ctx, mapping, records, readers)
+    _what_the_register_says(ctx, mapping, records, by_field)
     mistaken = _dates_against_their_column(ctx, mapping, records, evidence, readers)
     dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence) | mistaken
     gone = set(dropped) & set(range(len(records)))
@@ -533,7 +537,8 @@ def _add_children(ctx: ImportContext, mapping: TableMapping, children: list[tupl
         counts[child_kind] = counts.get(child_kind, 0) + 1
     if counts:
         what = " and ".join(f"{n} {k.value.replace('_', ' ')}(s)" for k, n in counts.items())
-        ids = ("the row's id + '-A1' for its corrective action" if mapping.entity is EntityKind.FINDING else
+        ids = ("the row's id for its corrective action too, opened when the finding was raised unless the row "
+               "says otherwise" if mapping.entity is EntityKind.FINDING else
                "the row's id + '-F1' for its finding, + '-A1' for its corrective action")
         ctx.issue("table.linked_records", f"{what} read from the {mapping.entity.value} rows themselves (ids: {ids})",
                   ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
@@ -542,6 +547,49 @@ def _add_children(ctx: ImportContext, mapping: TableMapping, children: list[tupl
 def _control_issue(ctx: ImportContext, file: str, sheet: str | None, number: int, header: str, cleaned: str) -> None:
     ctx.issue("cell.control_characters", "control characters (NUL, etc.) removed from the text",
               ref(file, sheet, number, header, cleaned[:200]))
+
+
+_REGISTER_SAYS: dict[EntityKind, tuple[tuple[str, str, str], ...]] = {
+    EntityKind.INCIDENT: (("personal_data_breach", "breach", "personal-data breaches"),
+                          ("major_ict", "major_ict", "major ICT-related incidents")),
+}
+"""Facts a register without the column says by its name (``registers.REGISTER_TITLES``): the rows of a
+privacy-incident register are personal-data breaches, those of a DORA major-incident register are major."""
+
+
+def _what_the_register_says(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                            by_field: dict[str, Any]) -> None:
+    """Give each row the fact its register's name says, when no column says it; said once per table."""
+    for fld, title, what in _REGISTER_SAYS.get(mapping.entity, ()):
+        if fld in by_field or not records or not register_named_as(mapping.file, mapping.sheet, title):
+            continue
+        for record in records:
+            if record[fld] is None:
+                record[fld] = True
+        ctx.issue("value.interpreted", f"no column says which rows are {what}: the register's name says so, "
+                  f"so all {len(records)} rows are read as {what} (add a column to say otherwise)",
+                  ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
+
+
+def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                            readers: list[ColumnReader]) -> None:
+    """An empty cell under a tick-box column the log keeps reads as "no" (``fields.BLANK_MEANS_NO``),
+    said once per column with the rows it concerns, so the reading can be checked."""
+    for reader in readers:
+        if reader.field not in BLANK_MEANS_NO.get(mapping.entity, frozenset()):
+            continue
+        rows: list[int] = []
+        for record in records:
+            raw = record.get("raw")
+            if record[reader.field] is None and (raw is None or reader.field not in raw):
+                record[reader.field] = False
+                record["raw"] = {**(raw or {}), reader.field: ""}
+                rows.append(record["source"].row)
+        if rows:
+            shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+            ctx.issue("value.interpreted", f"{len(rows)} empty {field_label(reader.field)} cell(s) read as 'no' "
+                      f"(rows {shown}): an empty tick box is not a tick; write 'yes' where it was done",
+                      ref(mapping.file, mapping.sheet, rows[0], reader.header, ""), Severity.INFO)
 
 
 def _dates_against_their_column(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

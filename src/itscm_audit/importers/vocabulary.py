@@ -99,7 +99,7 @@ _REGULATORS = ("regulator", "authority", "supervisory authority", "competent aut
                "data protection authority", "data protection commission", "privacy commissioner",
                "information commissioner", "commissioner", "privacy regulator", "dpa", "dpc", "ico", "opc", "ipc",
                "oipc", "cai", "cnil", "oaic", "edps", "hhs", "ocr", "hhs ocr", "central bank", "cbi", "osfi", "amf",
-               "fca", "pra", "csirt", "ncsc")
+               "fca", "pra", "csirt", "ncsc", "apd", "gba", "aepd", "garante", "dsb", "bfdi")
 """Who a breach or a major incident is notified to: the regulator in general and the usual acronyms
 (Ireland's DPC, Ontario's IPC, Canada's OPC, Québec's CAI, France's CNIL, the UK's ICO...)."""
 _PEOPLE = ("individuals", "affected individuals", "data subjects", "affected data subjects", "persons",
@@ -108,7 +108,7 @@ _PEOPLE = ("individuals", "affected individuals", "data subjects", "affected dat
            "subjects", "affected parties", "affected", "affected customers", "affected clients", "affected members",
            "affected patients", "affected users", "affected employees")
 """The people a personal-data breach is notified to, by the names registers give them."""
-_REGULATEURS = ("cai", "commission", "commission acces a information", "commissaire", "commissaire a la vie privee",
+_REGULATEURS = ("cai", "apd", "commission", "commission acces a information", "commissaire", "commissaire a la vie privee",
                 "autorite", "autorite de controle", "regulateur", "cnil", "amf", "organisme de reglementation")
 _PERSONNES = ("personnes", "personnes concernees", "personnes touchees", "clients", "membres", "patients",
               "employes", "usagers", "citoyens", "participants", "beneficiaires", "assures")
@@ -248,7 +248,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                "pdma obtenue", "pdma reelle", "rpo obtenu"),
         "result": ("result", "outcome", "test result", "successful", "pass fail", "status", "overall result",
                    "exercise result", "exercise outcome", "resultat", "statut", "resultat de exercice",
-                   "reussi echec"),
+                   "reussi echec", "verdict", "conclusion", "assessment", "rating", "grade", "appreciation",
+                   "bilan"),
         "report": ("report", "report path", "post exercise report", "after action report", "aar", "evidence",
                    "rapport", "rapport exercice", "preuve", "rapport post exercice"),
         "target_rto": ("target rto", "rto target", "rto objective", "planned rto", "rto at the time",
@@ -365,7 +366,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                              "derniere revue de continuite", "date de la revue pca"),
         "finding.description": ("bc review findings", "bc review result", "review findings", "bc findings",
                                 "bc review issues", "issues found", "findings", "issue identified",
-                                "constats de la revue", "constats", "constat", "ecarts"),
+                                "constats de la revue", "constats", "constat", "ecarts", "review outcome",
+                                "review result", "outcome of review", "result of review", "bcp review outcome",
+                                "resultat de la revue", "issues noted", "gaps noted"),
         **_ACTION_ON_ROW,
     },
     EntityKind.PLAN_DOCUMENT: {
@@ -392,10 +395,12 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "employee name", "nom", "employe", "personne", "participant e", "nom de employe"),
         "role": ("role", "job title", "position", "poste", "fonction", "titre du poste"),
         "course": ("course", "training", "module", "course name", "training course", "formation", "cours",
-                   "nom de la formation", "formation suivie", "cours suivi", "training completed", "course taken"),
+                   "nom de la formation", "formation suivie", "cours suivi", "training completed", "course taken",
+                   "session", "training session", "seance", "atelier", "workshop", "programme"),
         "completed": ("completed", "completed on", "completion date", "date completed", "date", "complete le",
                       "date de completion", "terminee le", "suivie le", "date de la formation",
-                      "date de fin"),
+                      "date de fin", "attended", "attended on", "date attended", "present le", "participation",
+                      "suivi le", "taken", "taken on", "passed on"),
     },
     EntityKind.INCIDENT: {
         "id": ("incident id", "incident ref", "ticket", "ref id", "id", "incident number", "incident no", "ref",
@@ -409,7 +414,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                      "date discovered", "discovered", "discovery date", "discovered on", "incident date",
                      "date of incident", "date occurred",
                      "detecte le", "date de detection", "date et heure de detection", "survenu le",
-                     "date de incident"),
+                     "date de incident", "constate le", "constatee le", "date constatee", "constate",
+                     "constatee"),
         "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness", "date aware",
                   "awareness date", "pris connaissance le", "date de prise de connaissance",
                   "prise de connaissance"),
@@ -419,20 +425,27 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                  "involves personal information", "personal data", "pii",
                                  "breach of security safeguards", "incident de confidentialite",
                                  "atteinte a la vie privee", "atteinte aux renseignements personnels",
-                                 "renseignements personnels touches",
+                                 "renseignements personnels touches", "donnees personnelles",
+                                 "renseignements personnels", "donnees a caractere personnel",
+                                 "donnees personnelles touchees", "personal data affected",
                                  "atteinte a la protection des renseignements personnels"),
         "risk_of_harm": ("risk of harm", "harm", "rrosh", "risk to individuals", "real risk of significant harm",
                          "risk of significant harm", "significant harm", "risk of serious harm",
                          "risk of serious injury", "risk level to individuals", "risque de prejudice grave",
-                         "risque de prejudice serieux", "risque de prejudice", "prejudice serieux"),
+                         "risque de prejudice serieux", "risque de prejudice", "prejudice serieux",
+                         "risk to persons", "risk to people", "risk to data subjects", "risk to the individuals",
+                         "risque pour les personnes", "risque pour les personnes concernees"),
         "jurisdictions": ("jurisdictions", "jurisdiction", "countries", "regions", "juridictions",
                           "juridiction", "territoires", "provinces"),
         "regulator_notified": _notified(_REGULATORS, _REGULATEURS),
         "individuals_notified": _notified(_PEOPLE, _PERSONNES),
         "registered": ("in breach register", "registered", "breach register", "recorded in register",
                        "inscrit au registre", "consigne au registre", "registre des incidents"),
-        "major_ict": ("major ict incident", "major incident", "major ict", "dora major", "incident majeur"),
-        "classified_major": ("classified major", "classification date", "classified",
+        "major_ict": ("major ict incident", "major incident", "major ict", "dora major", "incident majeur", "major",
+                      "majeur", "is major", "major yes no"),
+        "classified_major": ("classified major", "classification date", "classified", "classified as major",
+                             "classified as major on", "date classified major", "classe majeur le",
+                             "classe comme majeur", "date de classement majeur",
                              "date de classification"),
         "initial_report": _stage_report("initial", "rapport initial", "notification initiale"),
         "intermediate_report": _stage_report("intermediate", "rapport intermediaire", "notification intermediaire"),
@@ -619,7 +632,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
             "vise visee vises cible prevu prevue", "target"),
     **_each("actual achieved measured observed real reel reelle obtenu obtenue atteint atteinte constate "
             "constatee", "actual"),
-    **_each("recovery recover restore restoration reprise retablissement recuperation", "rto"),
+    **_each("recovery recover restore restoration reprise retablissement recuperation delai", "rto"),
     **_each("recovered restored retabli retablie repris", "rto actual"),
     **_each("contract contracts contracted contractual contractuel contractuelle contractuels sla slas "
             "guaranteed guarantee committed commitment entente garanti garantie garantis garanties engagement "
@@ -634,6 +647,9 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("aware awareness connaissance", "aware"),
     **_each("closed close closure completed completion cloture ferme fermee complete", "closed"),
     **_each("cover covers covered couvre couverts couvertes", "covered"),
+    **_each("supported supporting soutenu soutenus soutenue soutenues supporte supportes appuye appuyes appuyee "
+            "appuyees desservi desservis", "supported"),
+    **_each("pi pii", "personal information"),
     **_each("supplied provided fournis fournies", "provided"),
     **_each("depends depend dependency dependencies dependance dependances dependent relies prerequisite "
             "prerequisites upstream", "depends"),
@@ -686,6 +702,7 @@ HEADER_PHRASE_FORMS: dict[str, str] = {
     "made aware": "aware", "became aware": "aware", "pris connaissance": "aware", "prise de connaissance": "aware",
     "business impact analysis": "bia", "analyse d impact": "bia", "analyse des consequences": "bia",
     "tolerable downtime": "max downtime", "personal info": "personal information",
+    "sign off": "review", "signed off": "review", "signoff": "review", "approuve le": "review",
 }
 """Phrases read as one word before the words are (``"Fix by"`` -> due, ``"Point of Contact"`` -> owner,
 ``"Time to recover"`` -> an achieved recovery time)."""
@@ -1019,6 +1036,12 @@ NO_FINDING_WORDS: frozenset[str] = frozenset({
     "rien a signaler", "ras", "neant",
 })
 """In an exercise log's "Issues found" column: the exercise raised no finding."""
+NO_FINDING_PATTERN = re.compile(
+    r"(?:none|nil|nothing|no(?: (?:issues?|findings?|gaps?|problems?|concerns?|observations?|exceptions?|"
+    r"deficienc(?:y|ies)|weakness(?:es)?))?|aucune?(?: (?:constat|probleme|ecart|lacune|anomalie)s?)?|rien|ras|neant)"
+    r"(?: (?:noted|identified|found|observed|reported|raised|recorded|of note|at this time|to report|"
+    r"a signaler|releve|releves|constate|constates|note|notes|identifie|identifies|observe|observes))?")
+"""The same in other words ("None noted", "No gaps identified", "Aucun écart relevé"); matched whole."""
 
 # --- rows that are not records ----------------------------------------------------------------------------
 

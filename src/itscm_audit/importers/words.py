@@ -84,6 +84,16 @@ def header_bag(text: str, brackets: bool = True) -> frozenset[str]:
     return frozenset(out)
 
 
+_MEANINGS = frozenset(w for form in (*HEADER_WORD_FORMS.values(), *HEADER_PHRASE_FORMS.values()) for w in form.split())
+
+
+def says_header_words(text: str) -> bool:
+    """Whether every word of ``text`` is a header word the vocabulary knows ("Actual", "Target", "Due"):
+    a sub-header under a group, not a value such as "Core Banking" that sits in the header's place."""
+    bag = header_bag(text)
+    return bool(bag) and bag <= _MEANINGS
+
+
 @dataclass(frozen=True)
 class _Index:
     """Every synonym of one entity as a set of words, with the field it names and its rank in the list."""

@@ -78,13 +78,10 @@ def action_not_overdue(ctx: RuleContext) -> CheckResult:
             results.append(entity("corrective_action", a.id, Outcome.NO_DATA, said, a.cite("due")))
             continue
         recorded = status_recorded(a)
-        state = fact.status.value.replace("_", " ") if recorded else "status not recorded"
+        state = (fact.status.value.replace("_", " ") if recorded else
+                 f"no closure recorded (no status or closing-date column in {register_label(a)})")
         days = fact.days_overdue
-        if not recorded and days > grace:
-            results.append(entity("corrective_action", a.id, Outcome.NO_DATA,
-                                  f"due {a.due}, {days} days ago; whether it is still open is not recorded (no status "
-                                  f"or closing-date column in {register_label(a)})", a.cite("due")))
-        elif fact.overdue and fact.ageing is not None:
+        if fact.overdue and fact.ageing is not None:
             buckets[fact.ageing] += 1
             results.append(entity("corrective_action", a.id, Outcome.FAIL,
                                   f"{state}, due {a.due}: {days} days overdue", a.cite("due"),

@@ -109,22 +109,22 @@ def _action_services(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
 
 def status_recorded(action: CorrectiveAction) -> bool:
     """Whether the action's register says if it is still open: a status column, or a closing-date column
-    (an empty "Closed on" cell means not closed). Without either, ``open`` is only the model's default, and
-    an action past its due date is not called overdue on that guess."""
+    (an empty "Closed on" cell means not closed). Without either, an action past its due date is overdue
+    because no closure is recorded, and the rule says exactly that."""
     return not (lacks_column(action, "status") and lacks_column(action, "closed"))
 
 
 def action_fact(action: CorrectiveAction, ctx: RuleContext, services: tuple[str, ...] = ()) -> ActionFacts:
     """One action at the as-of date. An action closed after as-of was still open on it; it is overdue
-    when open (as its register records: see :func:`status_recorded`) and more than the grace period past
-    its due date."""
+    when no closure is recorded by the as-of date and it is more than the grace period past its due date
+    (an auditor asks for the evidence of closure; :func:`status_recorded` words the finding)."""
     as_of = ctx.as_of
     status = action_status_at(action, as_of)
     closed = status == ActionStatus.CLOSED
     end = action.closed if closed and action.closed is not None else as_of
     age = (end - action.opened).days if action.opened is not None else None
     days = None if closed or action.due is None else max(0, (as_of - action.due).days)
-    overdue = days is not None and days > ctx.policy.corrective_action_grace_days and status_recorded(action)
+    overdue = days is not None and days > ctx.policy.corrective_action_grace_days
     return ActionFacts(action_id=action.id, status=status, due=action.due, age_days=age, days_overdue=days,
                        overdue=overdue, ageing=ageing_bucket(days) if overdue and days is not None else None,
                        services=services)
