@@ -656,6 +656,65 @@ def contacts_all_rejected(folder: Path) -> Path:
     return path
 
 
+# --- issue 10, third round: group headers read with their sub-headers, tick boxes, registers named for their rows
+
+def drill_register_grouped_times(folder: Path) -> Path:
+    """A hospital's drill register whose recovery columns sit under a merged "Recovery time" group as plain
+    "Goal" and "Measured" (and "Data loss" over "Allowed" / "Observed"), with a follow-up group of Owner /
+    Due / Status; "Nothing noted" and "None identified" in the findings column raise no finding; "n/a" in a
+    measured time is not usable and is said."""
+    wb, ws = _sheet("Drills")
+    ws.append(["Lakeview Health - continuity drill register"])                             # 1
+    ws.append(["Drill", None, None, "Recovery time", None, "Data loss", None, None, "Follow-up", None, None])  # 2
+    ws.append(["Ref", "Held on", "Systems", "Goal", "Measured", "Allowed", "Observed", "Findings", "Owner",
+               "Due", "Status"])                                                             # 3
+    ws.append(["LV-1", dt.datetime(2026, 1, 14), "LV-EHR", "4 hrs", "n/a", "1 hr", None, "Nothing noted"])  # 4
+    ws.append(["LV-2", dt.datetime(2026, 3, 3), "LV-LAB", "2 hrs", "3 hrs 10 min", "15 min", "40 min",
+               "Lab interface queue not drained", "P. Ode", dt.datetime(2026, 5, 29), "Open"])      # 5
+    ws.append(["LV-3", dt.datetime(2026, 6, 9), "LV-PACS", "8 hrs", "6 hrs", "4 hrs", "1 hr", "None identified"])  # 6
+    for merged in ("A2:C2", "D2:E2", "F2:G2", "I2:K2"):
+        ws.merge_cells(merged)
+    return _save(wb, folder / "drill_register_grouped_times.xlsx")
+
+
+def backup_log_tick_boxes(folder: Path) -> Path:
+    """A backup log whose "Restore checked" column is a tick box: "Yes" where a restore was tested, empty
+    elsewhere (empty there means not tested, and the import says so once for the column)."""
+    lines = ["System,Finished,Outcome,Restore checked"]
+    for day in range(1, 13):
+        tick = "Yes" if day % 4 == 0 else ""
+        lines.append(f"LV-EHR,2026-06-{day:02d} 02:30,Completed,{tick}")
+    path = folder / "backup_log_tick_boxes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def privacy_incident_register_no_flag(folder: Path) -> Path:
+    """A privacy-incident register (named so) with no column saying each row is a personal-data breach, and
+    a DORA major-incident sheet with no "major" column: the register's name says what its rows are."""
+    wb, ws = _sheet("Privacy incidents")
+    ws.append(["Case", "What happened", "Became aware", "Regulator notified", "Individuals notified"])
+    ws.append(["PI-1", "Statement mailed to the wrong member", dt.datetime(2026, 2, 3, 9, 0),
+               dt.datetime(2026, 2, 4, 15, 0), dt.datetime(2026, 2, 6)])
+    ws.append(["PI-2", "Laptop stolen from a car", dt.datetime(2026, 7, 19, 18, 0), None, None])
+    major = wb.create_sheet("Major ICT incidents")
+    major.append(["Incident ref", "Summary", "Detected", "Classified", "Initial report"])
+    major.append(["MI-1", "Payments gateway outage", dt.datetime(2026, 4, 2, 7, 0), dt.datetime(2026, 4, 2, 9, 0),
+                  dt.datetime(2026, 4, 2, 12, 30)])
+    return _save(wb, folder / "privacy_incident_register_no_flag.xlsx")
+
+
+def vendor_oversight_outcomes(folder: Path) -> Path:
+    """A vendor oversight list whose review result is in a "Review outcome" column ("No issues" raises
+    none) with a follow-up owner and due date but no status column; services in "Services appuyés"."""
+    lines = ["Vendor;Services appuyés;Agreed RTO;BCP review date;Review outcome;Follow-up owner;Follow-up due",
+             "Harbour Cloud;LV-EHR;4 hours;2026-03-02;No issues;;",
+             "Quayside Print;LV-LAB;2 days;2025-11-18;Exit plan never tested;R. Amadi;2026-08-31"]
+    path = folder / "vendor_oversight_outcomes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -689,6 +748,10 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "vendor_register_group_row.xlsx": vendor_register_group_row,
     "register_needs_a_key.xlsx": register_needs_a_key,
     "contacts_all_rejected.csv": contacts_all_rejected,
+    "drill_register_grouped_times.xlsx": drill_register_grouped_times,
+    "backup_log_tick_boxes.csv": backup_log_tick_boxes,
+    "privacy_incident_register_no_flag.xlsx": privacy_incident_register_no_flag,
+    "vendor_oversight_outcomes.csv": vendor_oversight_outcomes,
 }
 """Every shape by file name."""
 

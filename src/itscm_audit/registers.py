@@ -156,6 +156,8 @@ def register_named_as(file: str, sheet: str | None, kind: str) -> bool:
     """Whether a register's file or sheet name says it is a register of ``kind`` (see :func:`named_as`)."""
     words = REGISTER_TITLES[kind]
     stem = file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if sheet is not None and sheet != stem and any(names_any(sheet, w) for w in REGISTER_TITLES.values()):
+        return names_any(sheet, words)  # a workbook of several registers: each sheet's own name decides
     return names_any(stem, words) or (sheet is not None and names_any(sheet, words))
 
 

@@ -1,0 +1,112 @@
+"""Misreads a third set of other organisations' files showed (issue 10, third round), one generated shape
+each (scripts/make_foreign_fixtures.py): group headers read with their sub-headers, tick boxes, registers
+whose name says what their rows are, POA&M items, review outcomes, and headers in more of the officers' words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from fixture_script import shapes
+from import_support import H, accounts, import_at_as_of, located
+from itscm_audit.importers.columns import group_fields, header_fields
+from itscm_audit.model import EntityKind, Severity
+
+M = dt.timedelta(minutes=1)
+
+
+def test_plain_sub_headers_are_read_with_their_group(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.drill_register_grouped_times(tmp_path))
+    (mapping,) = result.mappings
+    by_header = {c.header: c.field for c in mapping.columns}
+    # "Goal" alone would be a scenario and "Allowed" nothing: under "Recovery time" / "Data loss" they are targets
+    assert by_header["Goal"] == "target_rto" and by_header["Measured"] == "achieved_recovery_time"
+    assert by_header["Allowed"] == "target_rpo" and by_header["Observed"] == "achieved_data_loss"
+    first, second, third = result.data.exercises
+    assert (first.target_rto, first.achieved_recovery_time, first.not_given) == (4 * H, None,
+                                                                                  {"achieved_recovery_time": "not_applicable"})
+    assert (second.target_rto, second.achieved_recovery_time, second.achieved_data_loss) == (2 * H, 190 * M, 40 * M)
+    assert third.target_rpo == 4 * H
+    assert ("value.not_given", (4, "Measured", "n/a")) in [
+        (i.code, (i.source.row, i.source.column, i.source.value)) for i in result.issues]
+    # "Nothing noted" and "None identified" raise no finding; the real one does, with its follow-up
+    assert [f.id for f in result.data.findings] == ["LV-2-F1"]
+    (action,) = result.data.corrective_actions
+    assert (action.id, action.owner, action.due) == ("LV-2-A1", "P. Ode", dt.date(2026, 5, 29))
+    assert accounts(result) == {"Drills": (3, 3, 0, 0)}
+
+
+@pytest.mark.parametrize("group, sub, field", [
+    ("Recovery time", "Target", "target_rto"), ("Recovery time", "Actual", "achieved_recovery_time"),
+    ("Data loss", "Observed", "achieved_data_loss"), ("Primary contact", "Name", None),
+])
+def test_a_group_and_its_sub_header_name_the_field_together(group: str, sub: str, field: str | None) -> None:
+    found = group_fields(EntityKind.EXERCISE, group, sub)
+    if field is None:  # a group the exercise log does not know leaves the sub-header to itself
+        assert not found or found[0][0] != "target_rto"
+    else:
+        assert found[0][0] == field
+
+
+def test_values_under_a_wide_header_are_not_read_as_sub_headers_with_it() -> None:
+    # "Depends on" over "Core Banking": a value, not a sub-header, even though the two read as a dependency
+    assert group_fields(EntityKind.SERVICE, "Depends on", "Core Banking")[:1] != [("depends_on", 0.85)]
+
+
+def test_empty_tick_boxes_under_a_kept_column_read_as_no_and_are_said_once(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.backup_log_tick_boxes(tmp_path))
+    runs = result.data.backup_runs
+    assert [r.restore_test for r in runs] == [day % 4 == 0 for day in range(1, 13)]
+    assert all(r.raw.get("restore_test") == "" for r in runs if not r.restore_test)
+    (said,) = [i for i in result.issues if i.code == "value.interpreted" and i.source.column == "Restore checked"]
+    assert said.severity is Severity.INFO and said.source.row == 2
+    assert said.message.startswith("9 empty restore test cell(s) read as 'no' (rows 2, 3, 4, 6, 7, 8, 10, 11, 12)")
+
+
+def test_a_register_named_for_its_rows_says_what_they_are_sheet_by_sheet(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.privacy_incident_register_no_flag(tmp_path))
+    incidents = {i.id: i for i in result.data.incidents}
+    # the privacy sheet: its rows are personal-data breaches; the major-incident sheet of the same workbook
+    # is not a privacy register (its own name decides), and its rows are major ICT incidents
+    assert (incidents["PI-1"].personal_data_breach, incidents["PI-2"].personal_data_breach) == (True, True)
+    assert (incidents["PI-1"].major_ict, incidents["MI-1"].personal_data_breach) == (None, None)
+    assert incidents["MI-1"].major_ict is True
+    assert incidents["PI-1"].title == "Statement mailed to the wrong member"  # "What happened"
+    notes = {(i.source.sheet, i.message.split(":")[0]) for i in result.issues if i.code == "value.interpreted"}
+    assert notes == {("Privacy incidents", "no column says which rows are personal-data breaches"),
+                     ("Major ICT incidents", "no column says which rows are major ICT-related incidents")}
+
+
+def test_a_review_outcome_on_a_vendor_row_is_a_finding_unless_it_says_none(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.vendor_oversight_outcomes(tmp_path))
+    first, second = result.data.vendors
+    assert (first.services, second.services) == (("LV-EHR",), ("LV-LAB",))  # "Services appuyés"
+    (finding,) = result.data.findings
+    assert (finding.id, finding.description) == (f"{second.id}-F1", "Exit plan never tested")
+    (action,) = result.data.corrective_actions
+    assert (action.owner, action.due, action.columns.get("status")) == ("R. Amadi", dt.date(2026, 8, 31), None)
+    assert not located(result, "row.rejected")
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    (EntityKind.EXERCISE, "Délai visé", "target_rto"),
+    (EntityKind.EXERCISE, "Verdict", "result"),
+    (EntityKind.VENDOR, "Services appuyés", "services"),
+    (EntityKind.VENDOR, "Review outcome", "finding.description"),
+    (EntityKind.SERVICE, "BIA sign-off", "bia_reviewed"),
+    (EntityKind.SERVICE, "Holds customer PI?", "personal_data"),
+    (EntityKind.TRAINING_RECORD, "Session", "course"),
+    (EntityKind.TRAINING_RECORD, "Attended", "completed"),
+    (EntityKind.INCIDENT, "Major?", "major_ict"),
+    (EntityKind.INCIDENT, "Classified as major", "classified_major"),
+    (EntityKind.INCIDENT, "APD notifiée le", "regulator_notified"),
+    (EntityKind.INCIDENT, "Constatée le", "detected"),
+    (EntityKind.INCIDENT, "Données personnelles", "personal_data_breach"),
+    (EntityKind.INCIDENT, "Risque pour les personnes", "risk_of_harm"),
+    (EntityKind.INCIDENT, "Case", "id"),
+])
+def test_headers_in_more_of_the_officers_words(kind: EntityKind, header: str, field: str) -> None:
+    found = header_fields(kind, header)
+    assert found and found[0][0] == field, found
