@@ -10,6 +10,7 @@ whose parser reads them wins. The officer can force a mapping (``--map "PII (Y/N
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,12 +20,14 @@ from itscm_audit.importers.fields import ParserSettings, compile_parser, field_e
 from itscm_audit.importers.profiles import ProfileColumn, ProfileTable
 from itscm_audit.importers.vocabulary import (
     GENERIC_HEADERS,
+    HEADER_KIND_WORDS,
     HEADER_SYNONYMS,
+    SECONDARY_GROUP_WORDS,
     SECONDARY_GROUPS,
     header_words,
     normalise_header,
 )
-from itscm_audit.importers.words import bag_fields, says_header_words
+from itscm_audit.importers.words import bag_fields, header_bag, says_header_words
 from itscm_audit.model import EntityKind
 
 MIN_CONFIDENCE = 0.78
@@ -273,22 +276,29 @@ def content_fit(kind: EntityKind, fld: str, header: str, cells: Sequence[Any], s
     return read / tried if tried else None
 
 
+SECONDARY_NAME = 0.9
+"""Confidence of an alternate's name read from a group that names someone else in words the synonyms lack."""
+
+
 def group_fields(kind: EntityKind, group: str, sub: str) -> list[tuple[str, float]]:
     """Fields a column under a group header may name: the two headers read together when they are a
     synonym ("Primary" + "Name", "Target" + "RTO"), else the sub-header alone ("Objectifs de reprise" +
     "DMT"). Under a group naming someone else than the record ("Alternate", "Suppléant"), the person's
     name is the field the group names and the person's other details are kept as extras."""
-    together = header_fields(kind, f"{group} {sub}")
     alone = header_fields(kind, sub)
+    plain_group = normalise_header(group)
+    if plain_group in SECONDARY_GROUPS or set(plain_group.split()) & SECONDARY_GROUP_WORDS:
+        if alone and alone[0][0] == "name":
+            named = [(f, s) for f, s in header_fields(kind, group) if s >= CONFIRM_BELOW]
+            if not named and field_exists(kind, "alternate"):
+                named = [("alternate", SECONDARY_NAME)]  # "Répondant de relève" over "Nom"
+            return named
+        return []
+    together = header_fields(kind, f"{group} {sub}")
     alone_best = alone[0][1] if alone else 0.0
     if together and (together[0][1] >= CONFIRM_BELOW or (
             alone_best <= together[0][1] and (alone_best >= MIN_CONFIDENCE or says_header_words(sub)))):
         return together  # "Recovery time" over "Target": the two say more than "Target" alone
-    if normalise_header(group) in SECONDARY_GROUPS:
-        named = header_fields(kind, sub)
-        if named and named[0][0] == "name":
-            return [(f, s) for f, s in header_fields(kind, group) if s >= CONFIRM_BELOW]
-        return []
     return alone
 
 
@@ -334,6 +344,10 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
             continue
         taken[index] = (fld, score)
         used.add(fld)
+    if field_exists(kind, "id") and "id" not in used:
+        coded = _kind_named_codes(kind, texts, continues, pinned, taken, sample)
+        if coded is not None:
+            taken[coded] = ("id", NAMED_BY_ITS_KIND)
     columns = []
     for index, header in enumerate(texts):
         if index in continues:
@@ -347,6 +361,31 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
             fld_t, score = taken.get(index, (None, 1.0))
             columns.append(ColumnMapping(index, header, fld_t, round(score, 2) if score < 0.995 else 1.0))
     return tuple(columns)
+
+
+NAMED_BY_ITS_KIND = 0.9
+"""Confidence of an identifier column found by its header naming the records and its codes (listed to confirm)."""
+_CODE = re.compile(r"[A-Z0-9]+(?:[-_./][A-Z0-9]+)+|[A-Z]{1,8}\d+[A-Z0-9]*")
+
+
+def _kind_named_codes(kind: EntityKind, texts: list[str], continues: dict[int, int], pinned: dict[int, str | None],
+                      taken: dict[int, tuple[str, float]], sample: Sequence[Sequence[Any]]) -> int | None:
+    """A table with no identifier column whose header names the records themselves ("Game day" in a log of
+    game days, "Plan" in a plan register) over distinct codes (``GD-2026-01``, ``PLAN-DR``): that column is
+    the identifier, rather than a name or a title standing in for one."""
+    for index, header in enumerate(texts):
+        if not header or index in continues or index in pinned:
+            continue
+        if index in taken and taken[index][1] >= CONFIRM_BELOW:
+            continue
+        bag = header_bag(header)
+        if not bag or not bag <= HEADER_KIND_WORDS[kind] | {"id"}:
+            continue
+        cells = [str(row[index]).strip() for row in sample if index < len(row) and row[index] not in (None, "")]
+        codes = [c for c in cells if _CODE.fullmatch(c)]
+        if len(codes) >= 2 and len(codes) >= 0.8 * len(cells) and len(set(codes)) == len(codes):
+            return index
+    return None
 
 
 def own_field(kind: EntityKind, name: str) -> bool:

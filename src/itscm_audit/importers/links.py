@@ -36,6 +36,18 @@ _CODE = re.compile(r"^[\w.#/-]*\d[\w.#/-]*$")
 """A reference written as a code (``SVC-03``, ``APP-001``): without its register, only a name is worth a warning."""
 
 
+_LANGUAGES = re.compile(r"\s+/\s+|\s+\|\s+")
+_NOTE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _other_names(name: str) -> list[str]:
+    """The other ways a record's name is written: each side of ``" / "`` and the name without a trailing
+    bracketed note (at least four characters, so an initialism alone never names a record)."""
+    out = [part for part in _LANGUAGES.split(name) if part != name]
+    out += [_NOTE.sub("", text) for text in (name, *out) if _NOTE.search(text)]
+    return [text.strip() for text in out if len(text.strip()) >= 4]
+
+
 def fold_key(text: str) -> str:
     """``"Core-Banking "`` -> ``"core banking"``; ``"Téléphonie"`` -> ``"telephonie"``."""
     return " ".join(_PUNCTUATION.sub(" ", fold_accents(text.casefold())).split())
@@ -74,6 +86,20 @@ class _Index:
                         keys[key] = _AMBIGUOUS
                     else:
                         keys.setdefault(key, rid)
+                # each language of a bilingual name ("e-Prescribing Gateway / Passerelle e-Rx") and a name
+                # without its bracketed note ("Pharmacy Dispensing (Rx)") also name the record, below whole names
+                other: dict[str, str] = {}
+                for r in self.records:
+                    name = getattr(r, name_field, None)
+                    rid = str(getattr(r, "id", ""))
+                    if not name or not rid:
+                        continue
+                    for alt in _other_names(str(name)):
+                        akey = fold_key(alt)
+                        if akey and akey not in keys:
+                            other[akey] = rid if other.get(akey, rid) == rid else _AMBIGUOUS
+                for akey, rid in other.items():
+                    keys.setdefault(akey, rid)
             self._keys = keys
         return self._keys
 

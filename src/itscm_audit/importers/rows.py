@@ -473,6 +473,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                   Severity.WARNING)
     _blank_ticks_read_as_no(ctx, mapping, records, readers)
     _what_the_register_says(ctx, mapping, records, by_field)
+    if done_exercise:
+        _results_ahead_of_as_of(ctx, mapping, records, by_field, settings.as_of)
     mistaken = _dates_against_their_column(ctx, mapping, records, evidence, readers)
     dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence) | mistaken
     gone = set(dropped) & set(range(len(records)))
@@ -569,6 +571,23 @@ def _what_the_register_says(ctx: ImportContext, mapping: TableMapping, records: 
         ctx.issue("value.interpreted", f"no column says which rows are {what}: the register's name says so, "
                   f"so all {len(records)} rows are read as {what} (add a column to say otherwise)",
                   ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
+
+
+def _results_ahead_of_as_of(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                            by_field: dict[str, Any], as_of: dt.date | None) -> None:
+    """Exercises dated after the as-of date whose outcome is already written: a date typed wrong, or a
+    log read at an earlier as-of; either way they are not counted at that date, and the import says so
+    once per table with their rows (dates more than a year ahead are rejected as mistakes row by row)."""
+    if as_of is None:
+        return
+    rows = [r["source"].row for r in records
+            if type(when := r["date"]) is dt.date and when > as_of and any(r[f] is not None for f in EXERCISE_OUTCOMES)]
+    if rows:
+        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        ctx.issue("date.after_as_of", f"{len(rows)} exercise(s) dated after the as-of date {as_of} already have "
+                  f"an outcome (rows {shown}): check the dates; they are not counted in an assessment as of "
+                  f"{as_of}", ref(mapping.file, mapping.sheet, rows[0], by_field["date"].header, None),
+                  Severity.INFO)
 
 
 def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

@@ -265,7 +265,7 @@ def duration_parser(unit_seconds: float | None, vocab: dict[str, str] | None = N
             return value
         if low in no_backup_words:
             raise ValueProblem(f"{raw!r} means no backup: no interval recorded")
-        if low in _ZERO_WORDS:
+        if low in _ZERO_WORDS or low.replace("-", " ") in _ZERO_WORDS:  # "Real-time", "temps-réel"
             return dt.timedelta(0)
         if low in _DURATION_WORDS and depth < 3:
             worded = parse_text(_DURATION_WORDS[low], depth + 1)

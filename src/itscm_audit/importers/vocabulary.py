@@ -69,7 +69,9 @@ _FINDING_ON_ROW = ("issue identified", "issues identified", "issue found", "issu
                    "issue", "issues", "gap identified", "gaps identified", "gap", "gaps", "observation",
                    "observations", "weakness", "weaknesses", "problem identified", "problems", "deficiency",
                    "constat", "constats", "probleme identifie", "problemes identifies", "probleme constate",
-                   "problemes constates", "lacune", "lacunes", "ecart", "ecarts", "ecarts constates")
+                   "problemes constates", "lacune", "lacunes", "ecart", "ecarts", "ecarts constates",
+                   "what we learned", "what we learnt", "learnings", "lessons", "takeaways", "what went wrong",
+                   "ce que nous avons appris", "enseignements", "retour d experience", "retex")
 _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
     "corrective_action.description": ("corrective action", "remediation", "remediation action", "remediation plan",
                                       "overall remediation plan", "milestone", "milestones", "milestone remediation",
@@ -88,7 +90,8 @@ _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
                               "scheduled completion", "planned completion", "planned completion date"),
     "corrective_action.status": ("action status", "remediation status", "status of action", "status", "statut",
                                  "statut de action", "statut action", "statut du suivi", "etat de action",
-                                 "suivi", "milestone status"),
+                                 "suivi", "milestone status", "avancement", "etat d avancement", "progress",
+                                 "avancement du suivi", "progress of fix", "action progress", "state"),
     "corrective_action.closed": ("action closed", "closed on", "date closed", "closure date", "remediated on",
                                  "date de fermeture", "ferme le", "date de cloture", "corrige le", "date completed",
                                 "completion date", "completed on", "actual completion date"),
@@ -99,7 +102,8 @@ _REGULATORS = ("regulator", "authority", "supervisory authority", "competent aut
                "data protection authority", "data protection commission", "privacy commissioner",
                "information commissioner", "commissioner", "privacy regulator", "dpa", "dpc", "ico", "opc", "ipc",
                "oipc", "cai", "cnil", "oaic", "edps", "hhs", "ocr", "hhs ocr", "central bank", "cbi", "osfi", "amf",
-               "fca", "pra", "csirt", "ncsc", "apd", "gba", "aepd", "garante", "dsb", "bfdi")
+               "fca", "pra", "csirt", "ncsc", "apd", "gba", "aepd", "garante", "dsb", "bfdi", "cnpd", "cssf",
+               "acpr", "bafin", "dnb", "ecb", "bce")
 """Who a breach or a major incident is notified to: the regulator in general and the usual acronyms
 (Ireland's DPC, Ontario's IPC, Canada's OPC, Québec's CAI, France's CNIL, the UK's ICO...)."""
 _PEOPLE = ("individuals", "affected individuals", "data subjects", "affected data subjects", "persons",
@@ -108,7 +112,7 @@ _PEOPLE = ("individuals", "affected individuals", "data subjects", "affected dat
            "subjects", "affected parties", "affected", "affected customers", "affected clients", "affected members",
            "affected patients", "affected users", "affected employees")
 """The people a personal-data breach is notified to, by the names registers give them."""
-_REGULATEURS = ("cai", "apd", "commission", "commission acces a information", "commissaire", "commissaire a la vie privee",
+_REGULATEURS = ("cai", "apd", "cnpd", "cssf", "acpr", "commission", "commission acces a information", "commissaire", "commissaire a la vie privee",
                 "autorite", "autorite de controle", "regulateur", "cnil", "amf", "organisme de reglementation")
 _PERSONNES = ("personnes", "personnes concernees", "personnes touchees", "clients", "membres", "patients",
               "employes", "usagers", "citoyens", "participants", "beneficiaires", "assures")
@@ -127,6 +131,9 @@ def _notified(whom: tuple[str, ...], french: tuple[str, ...]) -> tuple[str, ...]
         for verb in ("avise", "avisee", "avises", "avisees", "informe", "informee", "informes", "informees",
                      "notifie", "notifiee", "notifies", "notifiees"):
             forms.append(f"{qui} {verb}")
+        forms += [f"notification {qui}", f"communication {qui}", f"communication a la {qui}",
+                  f"communication au {qui}", f"communication aux {qui}", f"date de communication aux {qui}",
+                  f"date de notification a la {qui}", f"notifie a la {qui}", f"notifiee a la {qui}"]
         forms += [f"avis a la {qui}", f"avis au {qui}", f"avis aux {qui}", f"date avis a la {qui}",
                   f"date avis aux {qui}", f"notification a la {qui}", f"notification aux {qui}"]
     return tuple(dict.fromkeys(forms))
@@ -137,6 +144,7 @@ def _stage_report(stage: str, *french: str) -> tuple[str, ...]:
     forms = [f"{stage} {noun}" for noun in ("report", "notification", "notice", "report sent", "notification sent")]
     forms += [f"{stage} {noun} to {who}" for noun in ("report", "notification", "notice") for who in _REGULATORS]
     forms += [f"{who} {stage} {noun}" for noun in ("report", "notification") for who in _REGULATORS]
+    forms += [f"{fr} {who}" for fr in french for who in (*_REGULATORS, *_REGULATEURS)]
     return (*forms, *french)
 
 
@@ -172,7 +180,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                 "rto target", "required rto", "business rto", "delai de reprise", "dmr",
                 "delai maximal de reprise", "objectif de temps de reprise", "otr", "delai de retablissement",
                 "temps de reprise", "rto delai de reprise", "delai de reprise rto", "objectif de delai de reprise",
-                "delai maximal de retablissement", "dmt"),
+                "delai maximal de retablissement", "dmt", "dma", "delai maximal d arret", "duree maximale d arret",
+                "dma delai maximal d arret"),
         "rpo": ("rpo", "recovery point objective", "rpo hours", "rpo hrs", "recovery point", "target rpo",
                 "data loss tolerance", "acceptable data loss", "maximum data loss", "rpo target", "pdma",
                 "perte de donnees maximale admissible", "perte de donnees maximale acceptable",
@@ -187,6 +196,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                           "pii data", "pii flag", "personal data flag", "processes pii", "holds pii",
                           "personally identifiable information", "renseignements personnels", "rp",
                           "donnees personnelles", "contient des renseignements personnels",
+                          "donnees a caractere personnel", "traite des donnees a caractere personnel",
                           "renseignements personnels rp", "detient des renseignements personnels"),
         "phi": ("phi", "health data", "protected health information", "contains phi", "ephi", "holds phi",
                 "health information", "health info", "phi flag", "personal health information", "pha",
@@ -217,16 +227,20 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                "reference", "exercise no", "exercise number", "test no", "test number", "drill ref", "drill no",
                "dr test id", "test", "no exercice", "numero exercice", "id exercice", "exercice",
                "identifiant", "no", "numero", "code"),
-        "date": ("date", "exercise date", "test date", "date of exercise", "date tested", "conducted on",
+        "date": ("date", "exercise date", "test date", "date of exercise", "date tested", "conducted on", "when",
+                 "date run", "ran on", "game day date",
                  "drill date", "performed on", "task date", "date held", "held on", "date of test",
                  "date de exercice", "date du test", "realise le", "tenu le", "date de realisation"),
         "type": ("type", "exercise type", "test type", "kind of test", "test method", "exercise format",
+                 "scenario type", "type of scenario", "type de scenario", "drill type", "game day type",
                  "format", "type exercice", "type de test", "type essai", "type de exercice", "nature",
                  "nature de exercice", "nature du test", "nature exercice", "forme de exercice"),
         "scenario": ("scenario", "scenario tested", "exercise name", "test name", "name", "title",
                      "exercise title", "test scenario", "description", "objective", "objectif",
                      "nom de exercice", "titre", "scenario teste"),
         "services": ("services tested", "services", "service", "systems tested", "scope", "scope services",
+                     "services mis a l epreuve", "systemes mis a l epreuve", "services eprouves", "services testes",
+                     "systemes testes", "perimetre", "perimetre teste",
                      "services in scope", "systems in scope", "in scope services", "services scope",
                      "applications tested", "services exercised", "services covered", "systems", "applications", "system",
                      "application", "systems tested", "system tested",
@@ -235,6 +249,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "achieved_recovery_time": ("achieved recovery time", "actual recovery time", "recovery time achieved",
                                    "actual rto", "achieved rto", "time to recover", "recovery time", "rto achieved",
                                    "measured rto", "actual recovery", "achieved recovery", "time to restore",
+                                   "actual", "achieved", "actual time", "temps reel de reprise", "duree reelle",
                                    "recovery duration", "temps de reprise atteint", "temps de reprise reel",
                                    "dmr atteint", "rto atteint", "rto reel", "delai de reprise atteint",
                                    "temps de reprise", "duree de reprise", "delai de reprise reel",
@@ -243,6 +258,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                    "time achieved", "achieved time"),
         "achieved_data_loss": ("data loss", "achieved data loss", "actual data loss", "actual rpo",
                                "achieved rpo", "rpo achieved", "measured rpo", "data lost", "perte de donnees",
+                               "donnees perdues", "perte reelle", "actual loss",
                                "perte de donnees reelle", "rpo atteint", "rpo reel", "pdma atteinte",
                                "perte de donnees constatee", "perte de donnees obtenue", "perte de donnees mesuree",
                                "pdma obtenue", "pdma reelle", "rpo obtenu"),
@@ -254,7 +270,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "rapport", "rapport exercice", "preuve", "rapport post exercice"),
         "target_rto": ("target rto", "rto target", "rto objective", "planned rto", "rto at the time",
                        "target recovery time", "rto tested against", "expected rto", "rto", "rto cible",
-                       "objectif rto", "dmr cible", "delai de reprise cible", "delai de reprise vise", "rto vise",
+                       "objectif rto", "dmr cible", "delai de reprise cible", "delai de reprise vise", "rto vise", "dma visee",
+                       "dma vise", "dma cible", "objectif dma", "goal rto", "rto goal", "goal",
                        "dmt cible", "dmt vise", "objectif dmt", "dmt prevu", "rto prevu"),
         "target_rpo": ("target rpo", "rpo target", "rpo objective", "planned rpo", "rpo at the time",
                        "expected rpo", "rpo", "rpo cible", "objectif rpo", "pdma cible", "pdma visee",
@@ -306,7 +323,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "date de fermeture", "ferme le", "date de cloture", "complete le"),
     },
     EntityKind.CONTACT: {
-        "role": ("role", "function", "position", "team role", "responsibility", "title", "plan role",
+        "role": ("role", "function", "position", "team role", "responsibility", "title", "plan role", "mission",
+                 "crisis role", "role de crise", "mandat",
                  "bcp role", "fonction", "poste", "titre", "responsabilite", "role dans le plan",
                  "role de releve"),
         "name": ("name", "contact name", "person", "primary", "primary contact", "name and home address",
@@ -356,6 +374,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                          "rpo in contract", "rpo commitment", "rpo sla", "rpo contractuel", "pdma contractuelle",
                          "pdma contractuel", "rpo contrat", "rpo selon contrat"),
         "contact": ("contact", "vendor contact", "account manager", "contact email", "phone", "contact person",
+                    "interlocuteur", "interlocutrice", "interlocuteur principal", "repondant", "key contact",
                     "personne ressource", "representant", "contact fournisseur", "relationship manager",
                     "relationship owner", "account representative", "escalation contact", "key contact", "supplier contact", "provider contact", "gestionnaire de la relation",
                     "gestionnaire de compte", "charge de compte"),
@@ -370,7 +389,9 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                 "bc review issues", "issues found", "findings", "issue identified",
                                 "constats de la revue", "constats", "constat", "ecarts", "review outcome",
                                 "review result", "outcome of review", "result of review", "bcp review outcome",
-                                "resultat de la revue", "issues noted", "gaps noted"),
+                                "resultat de la revue", "issues noted", "gaps noted",
+                                "review notes", "review comments", "bc review notes", "notes de revue",
+                                "commentaires de la revue"),
         **_ACTION_ON_ROW,
     },
     EntityKind.PLAN_DOCUMENT: {
@@ -378,7 +399,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                "no document", "id document", "identifiant", "reference", "plan no", "plan number", "plan ref",
                "no du plan", "no de plan", "numero du plan", "numero de plan", "id du plan", "code du plan",
                "identifiant du plan", "no du document", "numero du document"),
-        "title": ("title", "document title", "plan title", "document", "plan name", "name", "titre",
+        "title": ("title", "document title", "plan title", "document", "plan name", "name", "titre", "intitule",
                   "nom du document", "nom du plan", "titre du document"),
         "type": ("type", "document type", "plan type", "type de document", "type de plan"),
         "owner": ("owner", "document owner", "plan owner", "proprietaire", "responsable",
@@ -390,7 +411,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "last_reviewed": ("last review", "last reviewed", "reviewed on", "review date", "date reviewed",
                           "derniere revue", "derniere revision", "revise le", "date de revision",
                           "date de la derniere revue"),
-        "services": ("services", "services covered", "scope", "systems", "services couverts", "portee"),
+        "services": ("services", "services covered", "scope", "systems", "services couverts", "portee", "covers",
+                     "covered services", "systems covered", "applies to", "couvre", "s applique a"),
     },
     EntityKind.TRAINING_RECORD: {
         "person": ("name", "person", "employee", "staff member", "participant", "trainee", "attendee",
@@ -408,18 +430,23 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "id": ("incident id", "incident ref", "ticket", "ref id", "id", "incident number", "incident no", "ref",
                "ticket no", "reference", "no incident", "numero incident", "id incident", "identifiant",
                "case", "case no", "case id", "case number", "case ref", "dossier", "no de dossier", "no dossier",
+               "no violation", "no de violation", "breach no", "breach id", "breach ref", "no atteinte",
                "no", "numero"),
         "title": ("title", "incident", "name", "summary", "incident title", "description",
                   "incident description", "short description", "titre", "resume", "sommaire",
-                  "description de incident", "what happened", "ce qui s est passe", "evenement", "event"),
+                  "description de incident", "what happened", "ce qui s est passe", "evenement", "event",
+                  "intitule", "libelle", "objet", "nature", "nature de la violation", "nature de incident",
+                  "nature of breach", "nature of the breach"),
         "detected": ("detected", "detected at", "detection", "detection date", "date detected", "occurred",
                      "detected on", "date time detected", "detection time", "date reported", "reported",
                      "date discovered", "discovered", "discovery date", "discovered on", "incident date",
                      "date of incident", "date occurred",
                      "detecte le", "date de detection", "date et heure de detection", "survenu le",
                      "date de incident", "constate le", "constatee le", "date constatee", "constate",
+                     "date de constatation", "constatation", "date de la violation", "date of breach",
                      "constatee"),
-        "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness", "date aware",
+        "aware": ("became aware", "aware", "awareness", "aware at", "date of awareness", "date aware", "connu le",
+                  "date connue", "su le", "known on", "known since", "learned of",
                   "awareness date", "pris connaissance le", "date de prise de connaissance",
                   "prise de connaissance"),
         "personal_data_breach": ("personal data breach", "privacy breach", "data breach", "breach",
@@ -431,13 +458,17 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                                  "renseignements personnels touches", "donnees personnelles",
                                  "renseignements personnels", "donnees a caractere personnel",
                                  "donnees personnelles touchees", "personal data affected",
+                                 "donnees personnelles concernees", "renseignements personnels concernes",
+                                 "personal data concerned",
                                  "atteinte a la protection des renseignements personnels"),
         "risk_of_harm": ("risk of harm", "harm", "rrosh", "risk to individuals", "real risk of significant harm",
                          "risk of significant harm", "significant harm", "risk of serious harm",
                          "risk of serious injury", "risk level to individuals", "risque de prejudice grave",
                          "risque de prejudice serieux", "risque de prejudice", "prejudice serieux",
                          "risk to persons", "risk to people", "risk to data subjects", "risk to the individuals",
-                         "risque pour les personnes", "risque pour les personnes concernees"),
+                         "risque pour les personnes", "risque pour les personnes concernees",
+                         "risk to rights and freedoms", "risk to the rights and freedoms",
+                         "risque pour les droits et libertes", "risque pour les droits et libertes des personnes"),
         "jurisdictions": ("jurisdictions", "jurisdiction", "countries", "regions", "juridictions",
                           "juridiction", "territoires", "provinces"),
         "regulator_notified": _notified(_REGULATORS, _REGULATEURS),
@@ -507,6 +538,12 @@ SECONDARY_GROUPS: frozenset[str] = frozenset({
 })
 """Group headers over the details of someone other than the record itself ("Alternate" over Name / Phone
 in a call tree): the name under them is the field the group names, the rest is kept as extras."""
+SECONDARY_GROUP_WORDS: frozenset[str] = frozenset({
+    "alternate", "alternates", "backup", "secondary", "deputy", "delegate", "suppleant", "suppleante",
+    "substitut", "remplacant", "remplacante", "releve",
+})
+"""Words that make any group header name someone other than the record ("ALTERNATE / SUBSTITUT",
+"Répondant de relève")."""
 
 KEY_FIELDS: dict[EntityKind, tuple[str, ...]] = {
     EntityKind.SERVICE: ("id", "name"),
@@ -618,7 +655,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
     # people who answer for something ("Service Manager", "Accountable Director", "Responsable de la mesure")
     **_each("owner owners manager managers director directors directeur directrice lead leader head accountable "
             "responsible responsable responsables custodian steward proprietaire proprietaires gestionnaire "
-            "detenteur porteur assignee poc", "owner"),
+            "detenteur porteur assignee poc dri", "owner"),
     **_each("rep reps representative representatives representant representante liaison", "contact"),
     # the follow-up of a finding ("Remediation lead", "Follow-up due", "État de la mesure")
     **_each("action actions remediation remediations mesure mesures milestone milestones correctif corrective "
@@ -643,7 +680,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("maximum max acceptable tolerable tolerated allowed admissible tolerance maximale maximal tolere toleree "
             "toleres tolerees acceptee accepte admise admis", "max"),
     **_each("verified verification confirmed checked validated verifie verifiee confirme confirmee valide "
-            "validee", "verified"),
+            "validee validation", "verified"),
     **_each("review reviewed reviews revision revue revise revisee assessed assessment attestation "
             "attestations evaluation evalue", "review"),
     **_each("last latest derniere dernier recent", "last"),
@@ -705,6 +742,7 @@ HEADER_PHRASE_FORMS: dict[str, str] = {
     "made aware": "aware", "became aware": "aware", "pris connaissance": "aware", "prise de connaissance": "aware",
     "business impact analysis": "bia", "analyse d impact": "bia", "analyse des consequences": "bia",
     "tolerable downtime": "max downtime", "personal info": "personal information",
+    "game day": "exercise", "game days": "exercise", "gameday": "exercise", "gamedays": "exercise",
     "sign off": "review", "signed off": "review", "signoff": "review", "approuve le": "review",
 }
 """Phrases read as one word before the words are (``"Fix by"`` -> due, ``"Point of Contact"`` -> owner,

@@ -152,8 +152,8 @@ def bag_fields(kind: EntityKind, header: str) -> tuple[tuple[str, float], ...]:
                 continue  # "Perimeter ref id": a reference to something the table does not hold
             cost = 0.0
             for word in extra:
-                if word in HEADER_KIND_WORDS[owner] and refers:
-                    cost += _NEUTRAL_COST  # "Function Ref": the records' own kind qualifies their identifier
+                if word in HEADER_KIND_WORDS[owner]:
+                    cost += _NEUTRAL_COST  # "Function Ref", "Scenario type": the records' own kind qualifies
                 elif index.alone.get(word, frozenset()) - {fld}:
                     cost += _NAMES_ANOTHER_COST
                 elif word in HEADER_NEUTRAL_WORDS:
