@@ -715,6 +715,67 @@ def vendor_oversight_outcomes(folder: Path) -> Path:
     return path
 
 
+# --- issue 10, fourth round: ids named by their kind, alternates under any group, bilingual names -------------
+
+def game_day_workbook(folder: Path) -> Path:
+    """A SaaS team's workbook: "Game Days" keyed by a column named "Game day" over codes (GD-...), with
+    "Scenario type", "Goal (RTO)", "Actual", "What we learned" and its follow-up (Owner / Due / State), one
+    game day dated after the as-of date with its outcome already written; "Plans" keyed by "Plan" over codes,
+    "Covers" naming the services."""
+    wb, ws = _sheet("Game Days")
+    ws.append(["Game day", "Date", "Scenario type", "Services", "Goal (RTO)", "Actual", "Outcome",
+               "What we learned", "Owner", "Due", "State"])
+    ws.append(["GD-26-01", dt.datetime(2026, 2, 9), "Failover", "Public API", "1 hr", "48 min", "Pass", "None"])
+    ws.append(["GD-26-02", dt.datetime(2026, 5, 20), "Restore test", "Billing DB", "30m", "2 hrs", "Fail",
+               "Snapshots older than the RPO", "J. Rivera", dt.datetime(2026, 7, 31), "Open"])
+    ws.append(["GD-26-03", dt.datetime(2026, 10, 14), "Tabletop", "Public API", "4 hrs", None, "Pass"])
+    plans = wb.create_sheet("Plans")
+    plans.append(["Plan", "Name", "Owner", "Covers"])
+    plans.append(["PLAN-DR", "Disaster Recovery Plan", "J. Rivera", "Public API, Billing DB"])
+    plans.append(["PLAN-IR", "Incident Response Plan", "M. Chen", "Public API"])
+    return _save(wb, folder / "game_day_workbook.xlsx")
+
+
+def call_tree_bilingual_groups(folder: Path) -> Path:
+    """A bilingual call tree under "PRIMARY / PRINCIPAL" and "ALTERNATE / SUBSTITUT" groups, each over
+    Name / Cell (the alternate's name is the record's alternate), and a French one under "Répondant
+    principal" / "Répondant de relève" over Nom / Cellulaire."""
+    wb, ws = _sheet("Call tree")
+    ws.append(["Role / Rôle", "PRIMARY / PRINCIPAL", None, "ALTERNATE / SUBSTITUT", None, "Verified / Vérifié"])
+    ws.append([None, "Name", "Cell", "Name", "Cell", None])
+    ws.append(["Incident lead", "Aisha Khan", "613-555-0101", "Luc Tremblay", "613-555-0102",
+               dt.datetime(2026, 9, 2)])
+    ws.append(["IT lead", "Marc Roy", "613-555-0103", "Nina Patel", "613-555-0104", dt.datetime(2026, 8, 19)])
+    for merged in ("B1:C1", "D1:E1"):
+        ws.merge_cells(merged)
+    fr = wb.create_sheet("Bottin")
+    fr.append([None, "Répondant principal", None, "Répondant de relève", None])
+    fr.append(["Mission", "Nom", "Cellulaire", "Nom", "Cellulaire"])
+    fr.append(["Coordination de crise", "Julie Gagnon", "819-555-0110", "Éric Dubé", "819-555-0111"])
+    for merged in ("B1:C1", "D1:E1"):
+        fr.merge_cells(merged)
+    return _save(wb, folder / "call_tree_bilingual_groups.xlsx")
+
+
+def catalogue_bilingual_names(folder: Path) -> tuple[Path, Path]:
+    """A catalogue whose names are bilingual ("Prescribing Gateway / Passerelle d'ordonnances") or carry a
+    bracketed note ("Dispensing (Rx)"), with a "Real-time" RPO; and an exercise log naming services by one
+    side of the name, or without the note."""
+    wb, ws = _sheet("Catalogue")
+    ws.append(["Code", "Service / Service", "Tier", "RTO (h)", "RPO (min)"])
+    ws.append(["RX-01", "Dispensing (Rx)", "1", 4, 15])
+    ws.append(["RX-02", "Prescribing Gateway / Passerelle d'ordonnances", "1", 2, "Real-time"])
+    ws.append(["RX-03", "Loyalty / Fidélité", "3", 48, 1440])
+    catalogue = _save(wb, folder / "catalogue_bilingual_names.xlsx")
+    lines = ["Exercise #,Date,Services exercised,Result",
+             "EX-1,2026-03-04,Dispensing,Pass",
+             "EX-2,2026-06-10,Prescribing Gateway; Passerelle d'ordonnances,Pass",
+             "EX-3,2026-09-01,Loyalty App,Pass"]
+    log = folder / "catalogue_bilingual_exercises.csv"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return catalogue, log
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -752,6 +813,9 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "backup_log_tick_boxes.csv": backup_log_tick_boxes,
     "privacy_incident_register_no_flag.xlsx": privacy_incident_register_no_flag,
     "vendor_oversight_outcomes.csv": vendor_oversight_outcomes,
+    "game_day_workbook.xlsx": game_day_workbook,
+    "call_tree_bilingual_groups.xlsx": call_tree_bilingual_groups,
+    "catalogue_bilingual_names.xlsx": lambda folder: catalogue_bilingual_names(folder)[0],
 }
 """Every shape by file name."""
 

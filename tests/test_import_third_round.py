@@ -110,3 +110,74 @@ def test_a_review_outcome_on_a_vendor_row_is_a_finding_unless_it_says_none(tmp_p
 def test_headers_in_more_of_the_officers_words(kind: EntityKind, header: str, field: str) -> None:
     found = header_fields(kind, header)
     assert found and found[0][0] == field, found
+
+
+# --- fourth round: ids named by their kind, alternates under any group, bilingual names ------------------------
+
+def test_a_column_named_for_the_records_over_codes_is_their_id(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.game_day_workbook(tmp_path))
+    days, plans = result.mappings
+    assert {c.header: c.field for c in days.columns}["Game day"] == "id"
+    assert {c.header: c.field for c in plans.columns}["Plan"] == "id"
+    assert [e.id for e in result.data.exercises] == ["GD-26-01", "GD-26-02", "GD-26-03"]
+    assert [(p.id, p.title, p.services) for p in result.data.plan_documents] == [
+        ("PLAN-DR", "Disaster Recovery Plan", ("Public API", "Billing DB")),
+        ("PLAN-IR", "Incident Response Plan", ("Public API",))]
+    first, second, _third = result.data.exercises
+    assert (first.type.value, first.target_rto, first.achieved_recovery_time) == ("failover", H, 48 * M)
+    assert second.target_rto == 30 * M
+    (finding,) = result.data.findings
+    (action,) = result.data.corrective_actions
+    assert (finding.id, action.owner, action.status.value) == ("GD-26-02-F1", "J. Rivera", "open")
+
+
+def test_exercises_dated_after_as_of_with_an_outcome_are_said_once(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.game_day_workbook(tmp_path))  # as of 2026-09-30: GD-26-03 is 2026-10-14
+    (said,) = [i for i in result.issues if i.code == "date.after_as_of"]
+    assert (said.source.sheet, said.source.row, said.source.column) == ("Game Days", 4, "Date")
+    assert said.message.startswith("1 exercise(s) dated after the as-of date 2026-09-30 already have an outcome")
+    assert result.data.exercises[2].date == dt.date(2026, 10, 14)  # kept: an assessment as of then counts it
+
+
+def test_an_alternate_under_any_group_naming_someone_else(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.call_tree_bilingual_groups(tmp_path))
+    assert [(c.role, c.name, c.alternate) for c in result.data.contacts] == [
+        ("Incident lead", "Aisha Khan", "Luc Tremblay"), ("IT lead", "Marc Roy", "Nina Patel"),
+        ("Coordination de crise", "Julie Gagnon", "Éric Dubé")]
+    # the alternate's phone is theirs, never the record's own
+    assert result.data.contacts[0].phone == "613-555-0101"
+
+
+def test_each_side_of_a_bilingual_name_and_a_name_without_its_note_resolve(tmp_path: Path) -> None:
+    catalogue, log = shapes.catalogue_bilingual_names(tmp_path)
+    result = import_at_as_of(catalogue, log)
+    assert [e.services for e in result.data.exercises] == [("RX-01",), ("RX-02",), ("Loyalty App",)]
+    assert located(result, "reference.unresolved") == [(4, "Services exercised", "Loyalty App")]
+    services = {s.id: s for s in result.data.services}
+    assert services["RX-02"].rpo == dt.timedelta(0)  # "Real-time"
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    (EntityKind.SERVICE, "DMA (h)", "rto"), (EntityKind.SERVICE, "DRI", "owner"),
+    (EntityKind.SERVICE, "Données à caractère personnel ?", "personal_data"),
+    (EntityKind.EXERCISE, "DMA visée", "target_rto"), (EntityKind.EXERCISE, "Goal (RTO)", "target_rto"),
+    (EntityKind.EXERCISE, "Actual", "achieved_recovery_time"), (EntityKind.EXERCISE, "When", "date"),
+    (EntityKind.EXERCISE, "Données perdues", "achieved_data_loss"),
+    (EntityKind.EXERCISE, "Services mis à l'épreuve", "services"),
+    (EntityKind.EXERCISE, "Avancement", "corrective_action.status"),
+    (EntityKind.EXERCISE, "What we learned", "finding.description"),
+    (EntityKind.VENDOR, "Review notes", "finding.description"), (EntityKind.VENDOR, "Interlocuteur", "contact"),
+    (EntityKind.CONTACT, "Mission", "role"), (EntityKind.CONTACT, "Date de validation", "last_verified"),
+    (EntityKind.PLAN_DOCUMENT, "Covers", "services"),
+    (EntityKind.INCIDENT, "Intitulé", "title"), (EntityKind.INCIDENT, "Connu le", "aware"),
+    (EntityKind.INCIDENT, "N° violation", "id"), (EntityKind.INCIDENT, "Nature de la violation", "title"),
+    (EntityKind.INCIDENT, "Date de constatation", "detected"),
+    (EntityKind.INCIDENT, "Données personnelles concernées", "personal_data_breach"),
+    (EntityKind.INCIDENT, "Risque pour les droits et libertés", "risk_of_harm"),
+    (EntityKind.INCIDENT, "Notification CNPD", "regulator_notified"),
+    (EntityKind.INCIDENT, "Communication aux personnes", "individuals_notified"),
+    (EntityKind.INCIDENT, "Notification initiale CSSF", "initial_report"),
+])
+def test_headers_in_yet_more_of_the_officers_words(kind: EntityKind, header: str, field: str) -> None:
+    found = header_fields(kind, header)
+    assert found and found[0][0] == field, found
