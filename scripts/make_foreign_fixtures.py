@@ -720,7 +720,8 @@ def vendor_oversight_outcomes(folder: Path) -> Path:
 def game_day_workbook(folder: Path) -> Path:
     """A SaaS team's workbook: "Game Days" keyed by a column named "Game day" over codes (GD-...), with
     "Scenario type", "Goal (RTO)", "Actual", "What we learned" and its follow-up (Owner / Due / State), one
-    game day dated after the as-of date with its outcome already written; "Plans" keyed by "Plan" over codes,
+    game day dated after the as-of date with its outcome already written, a count line ("3 game days");
+    "Plans" keyed by "Plan" over codes,
     "Covers" naming the services."""
     wb, ws = _sheet("Game Days")
     ws.append(["Game day", "Date", "Scenario type", "Services", "Goal (RTO)", "Actual", "Outcome",
@@ -729,6 +730,7 @@ def game_day_workbook(folder: Path) -> Path:
     ws.append(["GD-26-02", dt.datetime(2026, 5, 20), "Restore test", "Billing DB", "30m", "2 hrs", "Fail",
                "Snapshots older than the RPO", "J. Rivera", dt.datetime(2026, 7, 31), "Open"])
     ws.append(["GD-26-03", dt.datetime(2026, 10, 14), "Tabletop", "Public API", "4 hrs", None, "Pass"])
+    ws.append(["3 game days"])  # a count line naming what it counts in a few words
     plans = wb.create_sheet("Plans")
     plans.append(["Plan", "Name", "Owner", "Covers"])
     plans.append(["PLAN-DR", "Disaster Recovery Plan", "J. Rivera", "Public API, Billing DB"])

@@ -129,6 +129,8 @@ def test_a_column_named_for_the_records_over_codes_is_their_id(tmp_path: Path) -
     (finding,) = result.data.findings
     (action,) = result.data.corrective_actions
     assert (finding.id, action.owner, action.status.value) == ("GD-26-02-F1", "J. Rivera", "open")
+    assert accounts(result) == {"Game Days": (4, 3, 0, 1), "Plans": (2, 2, 0, 0)}
+    assert located(result, "row.skipped") == [(5, None, "3 game days")]
 
 
 def test_exercises_dated_after_as_of_with_an_outcome_are_said_once(tmp_path: Path) -> None:

@@ -103,8 +103,12 @@ def _count_line(folded: str) -> bool:
     match = _COUNT_LINE.match(folded)
     if match:
         rest = match.group(2)
+        words = rest.split()
         if rest in COUNT_NOUNS or any(rest.endswith(f" {w}") and rest[:-len(w) - 1] in COUNT_NOUNS
                                       for w in COUNT_WORDS):
+            return True
+        # "12 critical services", "3 game days", "7 DR tests": a few words ending in what is counted
+        if 2 <= len(words) <= 4 and (words[-1] in COUNT_NOUNS or " ".join(words[-2:]) in COUNT_NOUNS):
             return True
     return len(folded) <= 80 and _LABEL_COUNT.match(folded) is not None and len(folded.split()) <= 12
 

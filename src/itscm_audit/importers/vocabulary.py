@@ -1133,7 +1133,8 @@ COUNT_NOUNS: frozenset[str] = frozenset({
     "risks", "jobs", "runs", "backups", "rows", "records", "entries", "lines", "courses", "records in total",
     "fournisseurs", "prestataires", "systemes", "exercices", "essais", "constats", "mesures", "personnes",
     "employes", "membres", "risques", "sauvegardes", "lignes", "entrees", "elements", "dossiers", "processus",
-    "actifs", "incidents de confidentialite", "services essentiels",
+    "actifs", "incidents de confidentialite", "services essentiels", "game days", "sessions", "violations",
+    "atteintes", "formations", "seances", "tabletops", "failovers", "restores", "simulations",
 })
 """What a register counts in a count line under it ("5 suppliers listed", "7 staff", "5 fournisseurs")."""
 
