@@ -210,7 +210,8 @@ def header_fields(kind: EntityKind, header: str) -> list[tuple[str, float]]:
     if not found and stripped and len(header) <= 80:
         # the header's words, whatever their order ("Date Conducted", "Responsable de la mesure")
         found.update(bag_fields(kind, header))
-    if not found and stripped:
+    if not found and stripped and not says_header_words(header):
+        # a spelling the vocabulary lacks ("Recvoery time"); a header of words it knows means those words
         loose, score = fuzzy_field(kind, stripped)
         if loose is not None:
             found[loose] = score
@@ -257,7 +258,14 @@ def _compatible(kind: EntityKind, fld: str, normalised: str) -> bool:
 # --- content --------------------------------------------------------------------------------------------
 
 def content_fit(kind: EntityKind, fld: str, header: str, cells: Sequence[Any], settings: ParserSettings) -> float | None:
-    """Share of the sample cells the field's parser reads (``None``: nothing to judge by)."""
+    """Share of the sample cells the field's parser reads (``None``: nothing to judge by). For the table's
+    own identifier, the share of cells that look like one: a code or a text with a digit, never a system's
+    internal key (a 32-digit hexadecimal GUID) nor a sentence ("Pandemic staffing tabletop")."""
+    if fld == "id":
+        texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        if not texts:
+            return None
+        return sum(1 for t in texts if _looks_like_an_id(t)) / len(texts)
     if kind_of(kind, fld) in ("text", "id"):
         return None
     parse = compile_parser(kind, fld, header, settings, {})
@@ -274,6 +282,15 @@ def content_fit(kind: EntityKind, fld: str, header: str, cells: Sequence[Any], s
             continue
         read += 1
     return read / tried if tried else None
+
+
+_GUID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def _looks_like_an_id(text: str) -> bool:
+    if _GUID.fullmatch(text):
+        return False
+    return bool(_CODE.fullmatch(text)) or (any(ch.isdigit() for ch in text) and len(text.split()) <= 3)
 
 
 SECONDARY_NAME = 0.9
@@ -345,7 +362,7 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
         taken[index] = (fld, score)
         used.add(fld)
     if field_exists(kind, "id") and "id" not in used:
-        coded = _kind_named_codes(kind, texts, continues, pinned, taken, sample)
+        coded = kind_named_codes(kind, texts, continues, pinned, taken, sample)
         if coded is not None:
             taken[coded] = ("id", NAMED_BY_ITS_KIND)
     columns = []
@@ -368,7 +385,7 @@ NAMED_BY_ITS_KIND = 0.9
 _CODE = re.compile(r"[A-Z0-9]+(?:[-_./][A-Z0-9]+)+|[A-Z]{1,8}\d+[A-Z0-9]*")
 
 
-def _kind_named_codes(kind: EntityKind, texts: list[str], continues: dict[int, int], pinned: dict[int, str | None],
+def kind_named_codes(kind: EntityKind, texts: list[str], continues: dict[int, int], pinned: dict[int, str | None],
                       taken: dict[int, tuple[str, float]], sample: Sequence[Sequence[Any]]) -> int | None:
     """A table with no identifier column whose header names the records themselves ("Game day" in a log of
     game days, "Plan" in a plan register) over distinct codes (``GD-2026-01``, ``PLAN-DR``): that column is
@@ -379,9 +396,10 @@ def _kind_named_codes(kind: EntityKind, texts: list[str], continues: dict[int, i
         if index in taken and taken[index][1] >= CONFIRM_BELOW:
             continue
         bag = header_bag(header)
-        if not bag or not bag <= HEADER_KIND_WORDS[kind] | {"id"}:
-            continue
+        if not bag & HEADER_KIND_WORDS[kind] or not bag <= HEADER_KIND_WORDS[kind] | {"id"}:
+            continue  # ("Ref" alone names no kind of record: a generic key is not this one)
         cells = [str(row[index]).strip() for row in sample if index < len(row) and row[index] not in (None, "")]
+        cells = [c for c in cells if len(c.split()) <= 6]  # a note or sign-off line under the table is no value
         codes = [c for c in cells if _CODE.fullmatch(c)]
         if len(codes) >= 2 and len(codes) >= 0.8 * len(cells) and len(set(codes)) == len(codes):
             return index

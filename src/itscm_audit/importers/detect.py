@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from itscm_audit.importers import values as V
-from itscm_audit.importers.columns import content_fit, exact_fields
+from itscm_audit.importers.columns import content_fit, exact_fields, kind_named_codes
 from itscm_audit.importers.fields import ParserSettings, field_exists, split_field
 from itscm_audit.importers.locate import Merge, sample_below
 from itscm_audit.importers.vocabulary import (
     FALLBACKS,
     GENERIC_HEADERS,
+    HEADER_KIND_WORDS,
     HEADER_SYNONYMS,
     KEY_FIELDS,
     NAME_HINTS,
@@ -87,6 +88,12 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
         else:
             full = header_words(text)
             fields = exact_fields(kind, full) or exact_fields(kind, stripped)
+            if not fields and " / " in text:
+                # a bilingual header ("Status / État", "Target date / Date cible"): either side names it
+                for side in text.split(" / "):
+                    fields = exact_fields(kind, header_words(side)) or exact_fields(kind, normalise_header(side))
+                    if fields:
+                        break
             fields = tuple(f for f in fields if field_exists(kind, f))
         by_words = False
         if not fields and len(text) <= 60 and len(header_bag(text)) >= 2:
@@ -106,6 +113,13 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
         if fld not in contributions or contributions[fld][0] < weight:
             contributions[fld] = (weight, index, text)
     own = {f for f in contributions if split_field(kind, f)[0] is kind}
+    if own and not _has_key(kind, own) and sample is not None and field_exists(kind, "id"):
+        # "Item / Élément" over MAP-01, MAP-02: a column named for the records over codes is their id
+        claimed = {index: ("", 1.0) for _weight, index, _text in contributions.values()}
+        coded = kind_named_codes(kind, texts, {}, {}, claimed, sample)
+        if coded is not None:
+            contributions["id"] = (0.75, coded, texts[coded])
+            own.add("id")
     if not own or not _has_key(kind, own) or len(contributions) < (1 if override else 2):
         return None
     score = [0.0, 0.0]
@@ -175,8 +189,9 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
         sample: list[list[Any]] | None = None
         for kind in kinds:
             base = _score(kind, texts, None, settings, override is not None, forced)
-            if base is None:
-                continue
+            if base is None and not any(t and header_bag(t) & HEADER_KIND_WORDS[kind]
+                                        and header_bag(t) <= HEADER_KIND_WORDS[kind] | {"id"} for t in texts):
+                continue  # (a column named for the records may still be their id: judged on the sample)
             if sample is None:
                 sample = sample_below(preview, pos)
             own, carried, fields = _score(kind, texts, sample, settings, override is not None, forced) or (

@@ -137,8 +137,9 @@ def source_ref(file: str, sheet: str | None, row: int | None, column: str | None
 
 
 def _says_no_finding(text: str) -> bool:
-    said = normalise_value(text)
-    return said in NO_FINDING_WORDS or NO_FINDING_PATTERN.fullmatch(said) is not None
+    """"None", "None noted", "RAS", and the same in two languages ("None / Aucune")."""
+    sides = [normalise_value(side) for side in text.split(" / ")]
+    return all(side in NO_FINDING_WORDS or NO_FINDING_PATTERN.fullmatch(side) is not None for side in sides)
 
 
 def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str, dict[str, str]],
@@ -163,6 +164,8 @@ def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str
     finding, action = parts["finding"], parts["corrective_action"]
     if isinstance(finding.get("description"), str) and _says_no_finding(finding["description"]):
         del finding["description"]
+        if not finding and "description" not in action:
+            return []  # "None": no finding, so an assignee or a state on the row is the row's own, not a fix
     if not finding and not action:
         return []
     parent_id = str(record["id"])

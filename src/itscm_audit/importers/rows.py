@@ -472,6 +472,8 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
                   "itscm.yaml", ref(file, sheet_name, row, readers[position].header, raw_text[:200]),
                   Severity.WARNING)
     _blank_ticks_read_as_no(ctx, mapping, records, readers)
+    _names_in_parts(ctx, mapping, records, readers)
+    _other_phone(ctx, mapping, records, readers)
     _what_the_register_says(ctx, mapping, records, by_field)
     if done_exercise:
         _results_ahead_of_as_of(ctx, mapping, records, by_field, settings.as_of)
@@ -588,6 +590,70 @@ def _results_ahead_of_as_of(ctx: ImportContext, mapping: TableMapping, records: 
                   f"an outcome (rows {shown}): check the dates; they are not counted in an assessment as of "
                   f"{as_of}", ref(mapping.file, mapping.sheet, rows[0], by_field["date"].header, None),
                   Severity.INFO)
+
+
+_FIRST_NAME = frozenset({"first name", "given name", "forename", "prenom", "first"})
+_MIDDLE_NAME = frozenset({"middle name", "middle names", "second prenom", "middle"})
+_LAST_NAME = frozenset({"last name", "surname", "family name", "nom de famille", "last"})
+
+
+def _names_in_parts(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                    readers: list[ColumnReader]) -> None:
+    """A contact or learner export that splits names ("First Name", "Middle Name", "Last Name"): the
+    person's name is the parts joined, said once per table (the parts stay as written in ``raw``)."""
+    first = next((r for r in readers if r.field in ("name", "person", "alternate")
+                  and normalise_header(r.header) in _FIRST_NAME), None)
+    if first is None:
+        return
+    headers = {normalise_header(c.header): c.header for c in mapping.columns if c.field is None}
+    middle = next((headers[h] for h in headers if h in _MIDDLE_NAME), None)
+    last = next((headers[h] for h in headers if h in _LAST_NAME), None)
+    if last is None:
+        return
+    joined = 0
+    for record in records:
+        given = record[first.field]
+        extra = record.get("extra") or {}
+        family = extra.get(last)
+        if not isinstance(given, str) or not isinstance(family, str):
+            continue
+        parts = [given, *([extra[middle]] if middle and isinstance(extra.get(middle), str) else []), family]
+        record[first.field] = " ".join(parts)
+        record["raw"] = {**(record.get("raw") or {}), first.field: " | ".join(parts)}
+        joined += 1
+    if joined:
+        ctx.issue("value.interpreted", f"{joined} name(s) joined from {first.header!r}"
+                  f"{f', {middle!r}' if middle else ''} and {last!r}", ref(mapping.file, mapping.sheet,
+                                                                         mapping.header_row, first.header, None),
+                  Severity.INFO)
+
+
+_PHONE_WORDS = frozenset({"phone", "telephone", "tel", "mobile", "cell", "cellulaire", "portable", "gsm"})
+
+
+def _other_phone(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                 readers: list[ColumnReader]) -> None:
+    """A contact whose phone cell is empty but whose other phone column ("Business Phone" beside "Mobile
+    Phone") holds a number is reachable there: that number is the phone, said once per table."""
+    phone = next((r for r in readers if r.field == "phone" and mapping.entity is EntityKind.CONTACT), None)
+    if phone is None:
+        return
+    others = [c.header for c in mapping.columns if c.field is None
+              and set(normalise_header(c.header).split()) & _PHONE_WORDS]
+    rows: list[int] = []
+    for record in records:
+        if record["phone"] is not None or (record.get("raw") or {}).get("phone"):
+            continue
+        extra = record.get("extra") or {}
+        number = next((extra[h] for h in others if isinstance(extra.get(h), str) and extra[h].strip()), None)
+        if number is not None:
+            record["phone"] = number
+            record["raw"] = {**(record.get("raw") or {}), "phone": number}
+            rows.append(record["source"].row)
+    if rows:
+        ctx.issue("value.interpreted", f"{len(rows)} empty {phone.header!r} cell(s) filled from "
+                  f"{' or '.join(map(repr, others))} (rows {', '.join(map(str, rows[:10]))})",
+                  ref(mapping.file, mapping.sheet, rows[0], phone.header, None), Severity.INFO)
 
 
 def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

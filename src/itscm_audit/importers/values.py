@@ -255,6 +255,19 @@ def duration_parser(unit_seconds: float | None, vocab: dict[str, str] | None = N
     vocab = vocab or {}
 
     def parse_text(raw: str, depth: int = 0) -> dt.timedelta | Guess:
+        if depth == 0 and " / " in raw:
+            # "1 week / 1 semaine": one duration said in two languages, never two added together
+            sides = [side.strip() for side in raw.split(" / ")]
+            if len(sides) == 2 and all(sides):
+                try:
+                    both = [parse_text(side, 1) for side in sides]
+                except ValueProblem:
+                    both = []
+                plain = [b.value if isinstance(b, Guess) else b for b in both]
+                if len(plain) == 2 and plain[0] == plain[1]:
+                    return both[0]
+                if len(plain) == 2:
+                    raise ValueProblem(f"{raw!r} gives two different durations: write one")
         low = normalise_value(raw)
         if low in vocab and depth < 3:
             target = vocab[low]
@@ -390,6 +403,9 @@ _WORD_DATE_DMY = re.compile(rf"^(?:{_WEEKDAY})?(?:le\s+)?(\d{{1,2}})(?:st|nd|rd|
 _WORD_DATE_MDY = re.compile(rf"^(?:{_WEEKDAY})?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]+(\d{{4}})"
                             r"(?:\s+(?:at\s+)?(\d{1,2}):(\d{2}))?$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^([a-z]{3,9})\.?\s+(\d{4})$", re.IGNORECASE)
+_SHORT_WORD_DATE = re.compile(r"^(\d{1,2})[\s/-]([a-z]{3,9})\.?[\s/-](\d{2})(?:\s+(\d{1,2}):(\d{2})\s*(am|pm)?)?$",
+                              re.IGNORECASE)
+"""``4-Mar-26``, ``04/Mar/26 9:15 AM`` (Jira, Oracle and Excel's d-mmm-yy): a month by name and a two-digit year."""
 
 
 def only_order(raw: str) -> str | None:
@@ -493,6 +509,16 @@ def date_parser(want_datetime: bool, evidence: dict[str, int] | None = None,
                 time = dt.time(int(word.group(4)), int(word.group(5))) if word.group(4) else None
                 return finish(dt.date(int(word.group(3)), MONTH_NAMES[word.group(1).rstrip(".")],
                                       int(word.group(2))), time, raw)
+            short = _SHORT_WORD_DATE.match(folded)
+            if short and short.group(2).rstrip(".") in MONTH_NAMES:
+                time = None
+                if short.group(4):
+                    clock = int(short.group(4))
+                    if short.group(6):
+                        clock = clock % 12 + (12 if short.group(6).lower() == "pm" else 0)
+                    time = dt.time(clock, int(short.group(5)))
+                return finish(dt.date(2000 + int(short.group(3)), MONTH_NAMES[short.group(2).rstrip(".")],
+                                      int(short.group(1))), time, raw)
             month_year = _MONTH_YEAR.match(folded)
             if month_year and month_year.group(1).rstrip(".") in MONTH_NAMES:
                 day = dt.date(int(month_year.group(2)), MONTH_NAMES[month_year.group(1).rstrip(".")], 1)

@@ -46,12 +46,16 @@ def header_words(text: str) -> str:
 
 
 _NUMBER_SIGN = re.compile(r"#|\bn[°º]|\bno\.")
+_TOOL_WRAPPER = re.compile(r"^\s*(?:custom\s*field|customfield|champ\s+personnalis[ée]+)\s*[(\[](.+)[)\]]\s*$",
+                           re.IGNORECASE)
+"""A tool's wrapper around the officer's own header: Jira exports ``Custom field (RTO achieved)``."""
 _ELISION = re.compile(r"\b(?:d|l|qu)['’]")
 
 
 def _fold_marks(text: str) -> str:
     """Lower case without accents, ``&`` as "and", French elisions dropped (``d'échéance`` -> ``échéance``),
     apostrophes as spaces, ``#`` / ``N°`` as "no", and yes/no hints (``(Y/N)``, ``(O/N)``) removed."""
+    text = _TOOL_WRAPPER.sub(r"\1", text)
     lowered = _ELISION.sub("", text.casefold()).replace("&", " and ").replace("'", " ").replace("’", " ")
     lowered = _NUMBER_SIGN.sub(" no ", lowered)
     return _YES_NO_HINT.sub(" ", fold_accents(lowered))
@@ -91,7 +95,9 @@ _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
     "corrective_action.status": ("action status", "remediation status", "status of action", "status", "statut",
                                  "statut de action", "statut action", "statut du suivi", "etat de action",
                                  "suivi", "milestone status", "avancement", "etat d avancement", "progress",
-                                 "avancement du suivi", "progress of fix", "action progress", "state"),
+                                 "avancement du suivi", "progress of fix", "action progress", "state",
+                                 "finding status", "issue status", "gap status", "statut du constat",
+                                 "remediation state"),
     "corrective_action.closed": ("action closed", "closed on", "date closed", "closure date", "remediated on",
                                  "date de fermeture", "ferme le", "date de cloture", "corrige le", "date completed",
                                 "completion date", "completed on", "actual completion date"),
@@ -168,7 +174,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                  "priorite de reprise", "classe de criticite", "cote de criticite", "niveau"),
         "owner": ("business owner", "owner", "service owner", "system owner", "process owner",
                   "system administrator owner", "accountable", "responsible", "application owner",
-                  "proprietaire", "proprietaire affaires", "responsable", "responsable du service",
+                  "proprietaire", "proprietaire affaires", "responsable", "responsable du service", "owned by",
+                  "business owned by", "opi", "bpr", "opi bpr",
                   "detenteur", "proprietaire du service", "responsable affaires"),
         "mtpd": ("mtpd", "mtd", "maximum tolerable period of disruption", "maximum tolerable downtime",
                  "maximum acceptable outage", "mao", "how long can it be down", "how long can it be down mtd",
@@ -224,6 +231,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     },
     EntityKind.EXERCISE: {
         "id": ("exercise id", "test id", "exercise ref", "drill id", "exercise", "id", "ref id", "test ref", "ref",
+               "issue key", "key", "ticket key", "ticket",
                "reference", "exercise no", "exercise number", "test no", "test number", "drill ref", "drill no",
                "dr test id", "test", "no exercice", "numero exercice", "id exercice", "exercice",
                "identifiant", "no", "numero", "code"),
@@ -289,7 +297,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                         "id exercice", "source exercise", "drill id"),
         "incident_id": ("incident id", "incident", "incident ref", "no incident", "id incident"),
         "vendor_id": ("vendor id", "vendor", "supplier", "fournisseur"),
-        "description": ("finding", "description", "finding description", "observation", "weakness",
+        "description": ("finding", "description", "finding description", "observation", "weakness", "finding title",
+                        "finding name", "issue title", "titre du constat", "title", "summary",
                         "weakness description", "issue", "issue description", "gap", "gap description", "details",
                         "constat", "probleme", "lacune", "ecart", "description du constat"),
         "severity": ("severity", "rating", "risk rating", "priority", "original risk rating", "risk level",
@@ -323,7 +332,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "date de fermeture", "ferme le", "date de cloture", "complete le"),
     },
     EntityKind.CONTACT: {
-        "role": ("role", "function", "position", "team role", "responsibility", "title", "plan role", "mission",
+        "role": ("role", "function", "position", "job title", "team role", "responsibility", "title", "plan role",
+                 "mission",
                  "crisis role", "role de crise", "mandat",
                  "bcp role", "fonction", "poste", "titre", "responsabilite", "role dans le plan",
                  "role de releve"),
@@ -415,10 +425,12 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                      "covered services", "systems covered", "applies to", "couvre", "s applique a"),
     },
     EntityKind.TRAINING_RECORD: {
-        "person": ("name", "person", "employee", "staff member", "participant", "trainee", "attendee",
+        "person": ("name", "person", "employee", "staff member", "participant", "trainee", "attendee", "learner",
+                   "learner name", "user name", "apprenant", "apprenante",
                    "employee name", "nom", "employe", "personne", "participant e", "nom de employe"),
         "role": ("role", "job title", "position", "poste", "fonction", "titre du poste"),
         "course": ("course", "training", "module", "course name", "training course", "formation", "cours",
+                   "course title", "learning item", "item title", "titre de la formation", "titre du cours",
                    "nom de la formation", "formation suivie", "cours suivi", "training completed", "course taken",
                    "session", "training session", "seance", "atelier", "workshop", "programme"),
         "completed": ("completed", "completed on", "completion date", "date completed", "date", "complete le",
@@ -523,6 +535,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "status": ("status", "result", "outcome", "statut", "resultat", "etat", "backup status", "backup result",
                    "job status", "job result", "last result", "statut de la sauvegarde", "resultat de la sauvegarde"),
         "restore_test": ("restore test", "restore tested", "test restore", "restore verified", "restore check",
+                         "surebackup verified", "surebackup", "verified by surebackup", "recovery verified",
+                         "restore verification",
                          "test restore done", "restore test performed", "restore validated", "recovery tested",
                          "test de restauration", "restauration testee", "restauration verifiee",
                          "test de restauration effectue"),
@@ -647,15 +661,15 @@ HEADER_WORD_FORMS: dict[str, str] = {
     **_each("id ids identifier identifiers ident identifiant identifiants ref refs reference references no nos "
             "number numbers num nr numero numeros code codes tag tags", "id"),
     # what a register lists: one word for the service, the system and the application it runs on
-    **_each("service services svc system systems sys systeme systemes application applications app apps",
-            "service"),
+    **_each("service services svc system systems sys systeme systemes application applications app apps "
+            "processus process processes", "service"),
     **_each("vendor vendors supplier suppliers provider providers fournisseur fournisseurs prestataire "
             "prestataires tpp contractor contractors", "vendor"),
-    **_each("exercise exercises exercice exercices drill drills", "exercise"),
+    **_each("exercise exercises exercice exercices drill drills ex exo exer", "exercise"),
     # people who answer for something ("Service Manager", "Accountable Director", "Responsable de la mesure")
     **_each("owner owners manager managers director directors directeur directrice lead leader head accountable "
             "responsible responsable responsables custodian steward proprietaire proprietaires gestionnaire "
-            "detenteur porteur assignee poc dri", "owner"),
+            "detenteur porteur assignee poc dri opi bpr", "owner"),
     **_each("rep reps representative representatives representant representante liaison", "contact"),
     # the follow-up of a finding ("Remediation lead", "Follow-up due", "État de la mesure")
     **_each("action actions remediation remediations mesure mesures milestone milestones correctif corrective "
@@ -685,6 +699,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
             "attestations evaluation evalue", "review"),
     **_each("last latest derniere dernier recent", "last"),
     **_each("aware awareness connaissance", "aware"),
+    **_each("reporter creator author auteur requester demandeur", "author"),
     **_each("closed close closure completed completion cloture ferme fermee complete", "closed"),
     **_each("cover covers covered couvre couverts couvertes", "covered"),
     **_each("supported supporting soutenu soutenus soutenue soutenues supporte supportes appuye appuyes appuyee "
@@ -1107,8 +1122,9 @@ NOTE_ROW = re.compile(
     r"^(?:(?:notes?|nb|n\.b|remarks?|remarques?|comments?|commentaires?|sources?|legend|legende|key|"
     r"footnotes?|disclaimer|prepared by|reviewed by|approved by|last (?:updated|reviewed)|updated|"
     r"mise a jour|prepare par|revise par|approuve par|avertissement|confidential|confidentiel|approved|"
-    r"reviewed|prepared|signed(?: off)?|validated|approuve|revise|prepare|valide|signe)\s*[:\-–—]|"
-    r"[*†‡¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)\s|\[\d{1,2}\]\s|\d{1,2}\)\s+[a-z])",
+    r"reviewed|prepared|signed(?: off)?|validated|approuve|revise|prepare|valide|signe|"
+    r"(?:visa|signature|sign off|sign-off|approval|approbation)(?: [\w'’-]+){0,3})\s*[:\-–—]|"
+    r"[*†‡¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)\s|\[\d{1,2}\]\s|\d{1,2}\)\s+[a-z]|.*_{4,}\s*$)",
     re.IGNORECASE,
 )
 """Notes, footnotes, legends and sign-off lines written under or inside a table."""
