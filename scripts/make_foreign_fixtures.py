@@ -778,6 +778,66 @@ def catalogue_bilingual_names(folder: Path) -> tuple[Path, Path]:
     return catalogue, log
 
 
+# --- issue 10, fifth round: tables from tools, two tables on one sheet, bilingual cells ----------------------
+
+def register_with_suppliers_below(folder: Path) -> Path:
+    """A French inventory with a totals line, a blank row and a heading, then a second table under it
+    (its own header: suppliers with their contractual RTO and a review remark), and a sign-off to fill in."""
+    wb, ws = _sheet("Inventaire")
+    ws.append(["No", "Service", "Priorité", "Responsable", "DMA", "PDMA"])                  # 1
+    ws.append(["SV-01", "Dossier patient", "P1", "A. Gagnon", "4 h", "1 h"])                 # 2
+    ws.append(["SV-02", "Téléphonie", "P2", "J. Fortier", "8 h", "4 h"])                     # 3
+    ws.append(["Total : 2 services"])                                                       # 4
+    ws.append([])                                                                           # 5
+    ws.append(["FOURNISSEURS CRITIQUES"])                                                   # 6
+    ws.append(["Fournisseur", "Services soutenus", "RTO contractuel", "Contact", "Observations"])   # 7
+    ws.append(["Nuage Santé", "SV-01", "2 h", "L. Pelletier", "RAS"])                        # 8
+    ws.append(["Télécom Nord", "Téléphonie", "24 h", "M. Roy", "Aucune clause de continuité"])  # 9
+    ws.append(["Visa direction : ____________"])                                            # 10
+    return _save(wb, folder / "register_with_suppliers_below.xlsx")
+
+
+def exercises_and_actions_side_by_side(folder: Path) -> Path:
+    """One sheet with the exercises in A-E and, after an empty column, their corrective actions in G-K, each
+    action with its own id and the exercise it follows (not the exercise on its row)."""
+    wb, ws = _sheet("Suivi")
+    ws.append(["Exercices 2026", None, None, None, None, None, "Actions correctives"])
+    ws.append(["N°", "Date", "Type", "Résultat", "Constat", None, "Action", "Exercice", "Description",
+               "Responsable", "Statut"])
+    ws.append(["EX-01", "10.02.2026", "Exercice sur table", "Réussi", "RAS", None, "ACT-01", "EX-02",
+               "Étendre la sauvegarde hors site", "L. Bertholet", "En cours"])
+    ws.append(["EX-02", "18.05.2026", "Bascule", "Échec", "Sauvegarde incomplète", None, "ACT-02", "EX-02",
+               "Documenter la bascule manuelle", "M. Favre", "Clôturé"])
+    ws.append(["EX-03", "14.09.2026", "Simulation", "Réussi", "None / Aucune"])
+    return _save(wb, folder / "exercises_and_actions_side_by_side.xlsx")
+
+
+def tool_exports(folder: Path) -> tuple[Path, Path, Path]:
+    """Exports from tools: a CMDB whose first column is the tool's internal GUID ("sys_id") beside the
+    service number the officer uses ("Number"), a bilingual duration ("1 week / 1 semaine") and one that
+    says two things ("2 h / 4 h"); an issue tracker's CSV with "Custom field (...)" headers and d/Mon/yy
+    dates; a mail client's contact export with names in parts and a business phone where the mobile is empty."""
+    wb, ws = _sheet("Page 1")
+    ws.append(["sys_id", "Number", "Name", "Owned by", "u_mtpd", "u_rto"])
+    ws.append(["8b03934454c2a2712624b7ff94a1f1ef", "SVC0010", "Policy Hub", "M. de Vries", "1 week / 1 semaine", "4h"])
+    ws.append(["4b19678489571bde181118097329e565", "SVC0011", "Claims Core", "J. Bakker", "72h", "2 h / 4 h"])
+    cmdb = _save(wb, folder / "cmdb_export.xlsx")
+    lines = ["Summary,Issue key,Issue id,Status,Assignee,Custom field (Test date),Custom field (Test type),"
+             "Custom field (Services in scope),Custom field (Target RTO),Custom field (RTO achieved),"
+             "Custom field (Test outcome),Custom field (Finding)",
+             "Failover Policy Hub,DRT-41,104411,Done,J. Bakker,04/Mar/26 9:15 AM,Failover,SVC0010,4h,5h,Failed,"
+             "Replica not promoted",
+             "Tabletop ransomware,DRT-42,104412,Done,T. Leeuwen,7-Apr-26,Tabletop,SVC0011,4h,,Passed,Nil"]
+    tracker = folder / "tracker_export.csv"
+    tracker.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    contact_lines = ["First Name,Middle Name,Last Name,Title,Job Title,Business Phone,Mobile Phone,E-mail Address",
+                     "Lorraine,,Desjarlais,,Chief Risk Officer,204-555-0101,204-555-0191,l.d@example.org",
+                     "Tyler,J.,Funk,,Digital Channels Lead,204-555-0103,,t.f@example.org"]
+    contacts = folder / "contacts_export.csv"
+    contacts.write_text("\n".join(contact_lines) + "\n", encoding="utf-8")
+    return cmdb, tracker, contacts
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -818,6 +878,9 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "game_day_workbook.xlsx": game_day_workbook,
     "call_tree_bilingual_groups.xlsx": call_tree_bilingual_groups,
     "catalogue_bilingual_names.xlsx": lambda folder: catalogue_bilingual_names(folder)[0],
+    "register_with_suppliers_below.xlsx": register_with_suppliers_below,
+    "exercises_and_actions_side_by_side.xlsx": exercises_and_actions_side_by_side,
+    "cmdb_export.xlsx": lambda folder: tool_exports(folder)[0],
 }
 """Every shape by file name."""
 

@@ -183,3 +183,87 @@ def test_each_side_of_a_bilingual_name_and_a_name_without_its_note_resolve(tmp_p
 def test_headers_in_yet_more_of_the_officers_words(kind: EntityKind, header: str, field: str) -> None:
     found = header_fields(kind, header)
     assert found and found[0][0] == field, found
+
+
+# --- fifth round: two tables on one sheet, tool exports, bilingual cells -------------------------------------
+
+def accounts_of(result: object) -> list[tuple[int, int, int, int]]:
+    """Each table's accounting (read, imported, rejected, skipped), shown with its own mapping."""
+    out = []
+    for mapping in result.mappings:  # type: ignore[attr-defined]
+        a = result.account_for(mapping)  # type: ignore[attr-defined]
+        out.append((a.rows_read, a.imported, a.rejected, a.skipped))
+    return out
+
+
+def test_a_second_table_under_the_first_is_read_as_its_own(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.register_with_suppliers_below(tmp_path))
+    services, vendors = result.mappings
+    assert (services.entity, services.header_row, vendors.entity, vendors.header_row) == (
+        EntityKind.SERVICE, 1, EntityKind.VENDOR, 7)
+    assert [s.id for s in result.data.services] == ["SV-01", "SV-02"]  # no supplier read as a service
+    assert [(v.name, v.services, v.contract_rto) for v in result.data.vendors] == [
+        ("Nuage Santé", ("SV-01",), 2 * H), ("Télécom Nord", ("SV-02",), 24 * H)]
+    (finding,) = result.data.findings  # "RAS" raises none
+    assert finding.description == "Aucune clause de continuité"
+    skipped = {i.source.row: i.message for i in result.issues if i.code == "row.skipped"}
+    assert skipped[10].startswith("note, footnote or sign-off")  # "Visa direction : ____"
+    # each table has its own row accounting, shown with its own mapping
+    assert accounts_of(result) == [(5, 2, 0, 3), (3, 2, 0, 1)]  # totals, blank and band rows; the sign-off
+
+
+def test_tables_side_by_side_are_read_apart(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.exercises_and_actions_side_by_side(tmp_path))
+    exercises, actions = result.mappings
+    assert (exercises.entity, actions.entity) == (EntityKind.EXERCISE, EntityKind.CORRECTIVE_ACTION)
+    assert {c.header for c in exercises.columns} == {"N°", "Date", "Type", "Résultat", "Constat"}
+    assert [(a.id, a.description, a.owner, a.status.value) for a in result.data.corrective_actions] == [
+        ("ACT-01", "Étendre la sauvegarde hors site", "L. Bertholet", "in_progress"),
+        ("ACT-02", "Documenter la bascule manuelle", "M. Favre", "closed")]
+    # only EX-02 raised a finding: "RAS" and "None / Aucune" say there was none
+    assert [f.id for f in result.data.findings] == ["EX-02-F1"]
+    assert [e.date for e in result.data.exercises] == [dt.date(2026, 2, 10), dt.date(2026, 5, 18),
+                                                       dt.date(2026, 9, 14)]
+
+
+def test_exports_from_tools_read_as_an_officer_reads_them(tmp_path: Path) -> None:
+    cmdb, tracker, contacts = shapes.tool_exports(tmp_path)
+    result = import_at_as_of(cmdb, tracker, contacts)
+    services = {s.id: s for s in result.data.services}
+    # the officer's service number is the id, not the tool's internal GUID
+    assert set(services) == {"SVC0010", "SVC0011"} and services["SVC0010"].owner == "M. de Vries"
+    assert services["SVC0010"].mtpd == 168 * H  # "1 week / 1 semaine": one duration in two languages
+    assert services["SVC0011"].rto is None  # "2 h / 4 h": two durations, never added, said
+    assert ("value.unreadable", (3, "u_rto")) in [(i.code, (i.source.row, i.source.column)) for i in result.issues]
+    first, second = result.data.exercises  # "Custom field (...)" unwrapped; "Issue key" the id
+    assert (first.id, first.date, first.target_rto, first.achieved_recovery_time) == (
+        "DRT-41", dt.date(2026, 3, 4), 4 * H, 5 * H)
+    assert (second.id, second.date) == ("DRT-42", dt.date(2026, 4, 7))  # "7-Apr-26"
+    assert [f.id for f in result.data.findings] == ["DRT-41-F1"]  # "Nil" raises none, nor an action
+    people = {c.role: c for c in result.data.contacts}
+    assert people["Chief Risk Officer"].name == "Lorraine Desjarlais"  # names in parts, joined
+    assert (people["Digital Channels Lead"].name, people["Digital Channels Lead"].phone) == (
+        "Tyler J. Funk", "204-555-0103")  # the mobile is empty: the business phone, said
+    notes = [i.message for i in result.issues if i.code == "value.interpreted"]
+    assert any(n.startswith("1 empty 'Mobile Phone' cell(s) filled from 'Business Phone'") for n in notes)
+    assert any(n.startswith("2 name(s) joined from 'First Name', 'Middle Name' and 'Last Name'") for n in notes)
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    (EntityKind.EXERCISE, "Ex #", "id"), (EntityKind.EXERCISE, "Processus testés", "services"),
+    (EntityKind.EXERCISE, "Custom field (RTO achieved)", "achieved_recovery_time"),
+    (EntityKind.SERVICE, "Owned by", "owner"), (EntityKind.CORRECTIVE_ACTION, "OPI / BPR", "owner"),
+    (EntityKind.FINDING, "Finding Title", "description"),
+    (EntityKind.FINDING, "Finding Status", "corrective_action.status"),
+    (EntityKind.BACKUP_RUN, "SureBackup verified", "restore_test"),
+    (EntityKind.CONTACT, "Job Title", "role"), (EntityKind.TRAINING_RECORD, "Learner", "person"),
+    (EntityKind.TRAINING_RECORD, "Course Title", "course"),
+])
+def test_headers_from_tools_and_agencies(kind: EntityKind, header: str, field: str) -> None:
+    found = header_fields(kind, header)
+    assert found and found[0][0] == field, found
+
+
+def test_a_header_of_known_words_is_never_read_by_spelling() -> None:
+    # "Reporter" is a person, not the post-exercise report it resembles
+    assert header_fields(EntityKind.EXERCISE, "Reporter") == []

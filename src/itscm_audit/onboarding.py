@@ -517,7 +517,11 @@ def _table_line(table: DetectedTable, done: Onboarded) -> list[str]:
     from itscm_audit.model import ENTITY_FIELD, Severity
 
     result = done.result
-    account = next((a for a in result.accounts if a.file == table.file and a.sheet == table.sheet), None)
+    # a sheet may hold several tables, one under the other: accounts come in the tables' order
+    same = [t.header_row for t in done.plan.tables if t.file == table.file and t.sheet == table.sheet]
+    accounts = [a for a in result.accounts if a.file == table.file and a.sheet == table.sheet]
+    position = same.index(table.header_row) if table.header_row in same else 0
+    account = accounts[position] if position < len(accounts) else None
     own = [c for c in table.columns if c.continues is None and c.header.strip()]
     mapped = sum(1 for c in own if c.field)
     issues = [i for i in result.issues if i.source.file == table.file and i.source.sheet == table.sheet

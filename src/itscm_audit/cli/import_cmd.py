@@ -166,7 +166,7 @@ def _summary(result: ImportResult, *, saved: bool) -> None:
                 click.echo(f"    {c.letter:>3} {c.header[:40]!r:<44} -> {target}{confidence}")
                 _readings(c.header, [r for r in readings if r.file == file and r.sheet == mapping.sheet
                                      and r.column == c.header])
-            account = next((a for a in result.accounts if a.file == file and a.sheet == mapping.sheet), None)
+            account = result.account_for(mapping)
             if account is not None:
                 click.echo(f"    rows read {account.rows_read} = imported {account.imported} + rejected "
                            f"{account.rejected} + skipped {account.skipped}")

@@ -266,6 +266,12 @@ def content_fit(kind: EntityKind, fld: str, header: str, cells: Sequence[Any], s
         if not texts:
             return None
         return sum(1 for t in texts if _looks_like_an_id(t)) / len(texts)
+    if split_field(kind, fld)[1] in _WORDED_FIELDS:
+        # a column of codes (ACT-01, ACT-02) is not a description, whatever its header says
+        texts = [str(c).strip() for c in cells if isinstance(c, str) and c.strip()]
+        if len(texts) < 2:
+            return None
+        return sum(1 for t in texts if not _CODE.fullmatch(t)) / len(texts)
     if kind_of(kind, fld) in ("text", "id"):
         return None
     parse = compile_parser(kind, fld, header, settings, {})
@@ -284,6 +290,8 @@ def content_fit(kind: EntityKind, fld: str, header: str, cells: Sequence[Any], s
     return read / tried if tried else None
 
 
+_WORDED_FIELDS = frozenset({"description", "scenario", "title"})
+"""Fields written in words: a column holding only codes is something else (an identifier, a reference)."""
 _GUID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
@@ -347,8 +355,9 @@ def map_columns(kind: EntityKind, texts: list[str], continues: dict[int, int], s
             continue
         cells = [row[index] for row in sample if index < len(row)]
         for fld, score in options:
-            fit = content_fit(kind, fld, header, cells, settings) if (len(options) > 1 or score < 1.0
-                                                                      or kind_of(kind, fld) != "text") else None
+            fit = content_fit(kind, fld, header, cells, settings) if (
+                len(options) > 1 or score < 1.0 or kind_of(kind, fld) != "text"
+                or split_field(kind, fld)[1] in _WORDED_FIELDS) else None
             if fit is not None and score < CONFIRM_BELOW and fit < 0.3:
                 continue  # a loose header match that the column's content contradicts
             adjusted = score if fit is None else score * (0.6 + 0.4 * fit)

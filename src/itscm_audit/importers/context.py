@@ -28,6 +28,14 @@ class ImportResult:
     mappings: tuple[TableMapping, ...] = ()
     """How each table was understood (entity, header row, column mapping with confidence)."""
 
+    def account_for(self, mapping: TableMapping) -> TableAccount | None:
+        """The row accounting of one table (a sheet may hold several, one under the other or side by
+        side: their accounts come in the order their mappings do)."""
+        tables = [m for m in self.mappings if m.file == mapping.file and m.sheet == mapping.sheet]
+        accounts = [a for a in self.accounts if a.file == mapping.file and a.sheet == mapping.sheet]
+        position = next((i for i, m in enumerate(tables) if m is mapping), 0)
+        return accounts[position] if position < len(accounts) else None
+
     def interpretations(self) -> list[Interpretation]:
         """Per column, each distinct text read by interpretation and what it was read as, with its count."""
         from itscm_audit.importers.summary import interpretations

@@ -16,7 +16,7 @@ from typing import Any
 
 from itscm_audit.importers import values as V
 from itscm_audit.importers.columns import content_fit, exact_fields, kind_named_codes
-from itscm_audit.importers.fields import ParserSettings, field_exists, split_field
+from itscm_audit.importers.fields import ParserSettings, field_exists, kind_of, split_field
 from itscm_audit.importers.locate import Merge, sample_below
 from itscm_audit.importers.vocabulary import (
     FALLBACKS,
@@ -25,6 +25,7 @@ from itscm_audit.importers.vocabulary import (
     HEADER_SYNONYMS,
     KEY_FIELDS,
     NAME_HINTS,
+    REQUIRED,
     fold_accents,
     header_words,
     normalise_header,
@@ -115,9 +116,14 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
     own = {f for f in contributions if split_field(kind, f)[0] is kind}
     if own and not _has_key(kind, own) and sample is not None and field_exists(kind, "id"):
         # "Item / Élément" over MAP-01, MAP-02: a column named for the records over codes is their id
-        claimed = {index: ("", 1.0) for _weight, index, _text in contributions.values()}
+        claimed = {index: ("", 1.0) for fld, (_weight, index, _text) in contributions.items()
+                   if split_field(kind, fld)[1] not in ("description", "scenario", "title")}
         coded = kind_named_codes(kind, texts, {}, {}, claimed, sample)
         if coded is not None:
+            # that column is the records' identifier, not also their description
+            for fld in [f for f, (_w, index, _t) in contributions.items() if index == coded]:
+                del contributions[fld]
+                own.discard(fld)
             contributions["id"] = (0.75, coded, texts[coded])
             own.add("id")
     if not own or not _has_key(kind, own) or len(contributions) < (1 if override else 2):
@@ -129,6 +135,10 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
             if fit is not None:
                 weight *= 0.5 + 0.5 * fit
         score[0 if fld in own else 1] += weight
+    stands_in = set(FALLBACKS.get(kind, {}))
+    if any(f not in own and f not in stands_in and f != "id" and kind_of(kind, f) in ("date", "datetime")
+           for f in REQUIRED[kind]):
+        score[0] *= 0.5  # every row would be rejected (an exercise log with no date): another reading is likelier
     return score[0], score[1], frozenset(contributions)
 
 

@@ -22,7 +22,7 @@ import gc
 import hashlib
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -49,6 +49,7 @@ from itscm_audit.importers.prefetch import prefetched
 from itscm_audit.importers.profiles import Profile, ProfileTable, load_profile, merge_profile
 from itscm_audit.importers.readers import OpenedSource, open_source
 from itscm_audit.importers.rows import read_table
+from itscm_audit.importers.skipped import row_texts
 from itscm_audit.importers.vocabulary import ENTITY_ALIASES, merged_vocabularies, normalise_value
 from itscm_audit.model import ENTITY_FIELD, DataIssue, EntityKind, OrgData, Severity
 
@@ -354,20 +355,78 @@ def _import_sheet(ctx: ImportContext, opened: OpenedSource, label: str, name: st
     sheet = opened.sheet(name)
     # a CSV opened in Excel shows one sheet named after the file: locations say the same
     sheet_name = name if opened.kind != "csv" else PurePosixPath(label).stem
-    iterator = iter(sheet.rows)
+    iterator: Iterator[tuple[int, list[Any]]] = iter(sheet.rows)
     preview = list(itertools.islice(iterator, PREVIEW_ROWS))
     if not preview:
         return None
+    blocks = _side_by_side(ctx, label, name or "", preview, sheet.merges, entity, forced)
+    if blocks is None:
+        return _import_block(ctx, opened, label, name, sheet_name, preview, iterator, sheet.merges, entity,
+                             profile, new_tables, forced)
+    # tables side by side (exercises in A-H, their actions in J-O): each read alone, the other's cells blank
+    rows = preview + list(iterator)
+    first: TableMapping | None = None
+    for position, (low, high) in enumerate(blocks):
+        masked = [(number, _within(cells, low, high)) for number, cells in rows]
+        # (a saved profile and an entity named for the sheet belong to its first table)
+        found = _import_block(ctx, opened, label, name, sheet_name, masked[:PREVIEW_ROWS],
+                              iter(masked[PREVIEW_ROWS:]), sheet.merges, entity if position == 0 else None,
+                              profile if position == 0 else None, new_tables if position == 0 else [], forced)
+        first = first or found
+    return first
+
+
+def _within(cells: list[Any], low: int, high: int) -> list[Any]:
+    return [cell if low <= index < high else "" for index, cell in enumerate(cells)]
+
+
+def _side_by_side(ctx: ImportContext, label: str, hint: str, preview: list[tuple[int, list[Any]]],
+                  merges: list[tuple[int, int, int, int]], entity: EntityKind | None,
+                  forced: dict[str, str | None]) -> list[tuple[int, int]] | None:
+    """Column ranges of tables laid side by side: blocks of three or more columns between columns with
+    neither a header nor a value in the preview, each of which reads as a table on its own; ``None`` when
+    the sheet holds one table (the usual case, decided on the preview alone)."""
+    width = max(len(cells) for _number, cells in preview)
+    if width < 7:
+        return None
+
+    def filled(index: int) -> bool:
+        return any(index < len(cells) and cells[index] not in ("", None)
+                   and not (isinstance(cells[index], str) and not cells[index].strip()) for _n, cells in preview)
+
+    blocks: list[tuple[int, int]] = []
+    start = 0
+    for index in range(width + 1):
+        if index == width or not filled(index):
+            if index - start >= 3:
+                blocks.append((start, index))
+            start = index + 1
+    if len(blocks) < 2:
+        return None
+    for position, (low, high) in enumerate(blocks):
+        masked = [(number, _within(cells, low, high)) for number, cells in preview]
+        if detect(masked, merges, entity if position == 0 else None, hint.replace("_", " "),
+                  Path(label).stem.replace("_", " "), ctx.settings, forced) is None:
+            return None
+    return blocks
+
+
+def _import_block(ctx: ImportContext, opened: OpenedSource, label: str, name: str | None, sheet_name: str | None,
+                  preview: list[tuple[int, list[Any]]], iterator: Iterator[tuple[int, list[Any]]],
+                  merges: list[tuple[int, int, int, int]], entity: EntityKind | None, profile: Profile | None,
+                  new_tables: list[ProfileTable], forced: dict[str, str | None]) -> TableMapping | None:
+    """The tables of one sheet (or of one block of columns): the first found by its saved profile or by
+    detection, then each table found below it."""
     mapping = None
     table = profile.table(sheet_name) if profile is not None else None
     if table is not None and entity is not None and table.entity != entity.value:
         table = None  # the override names another entity: the saved mapping does not apply
     if table is not None:
-        mapping = _profile_mapping(ctx, label, table, preview, sheet.merges, forced)
+        mapping = _profile_mapping(ctx, label, table, preview, merges, forced)
         if mapping is not None and forced and ctx.save_profiles == "always":
             new_tables.append(mapping.to_profile_table())
     if mapping is None:
-        mapping = _detect_mapping(ctx, label, sheet_name, name or "", preview, sheet.merges, entity, forced,
+        mapping = _detect_mapping(ctx, label, sheet_name, name or "", preview, merges, entity, forced,
                                   opened.kind == "csv")
         if mapping is None:
             return None
@@ -375,7 +434,24 @@ def _import_sheet(ctx: ImportContext, opened: OpenedSource, label: str, name: st
             new_tables.append(mapping.to_profile_table())
     ctx.mappings.append(mapping)
     after = [item for item in preview if item[0] > mapping.header_row]
-    read_table(ctx, sheet.merges, mapping, itertools.chain(after, iterator))
+    rows: Iterator[tuple[int, list[Any]]] = itertools.chain(after, iterator)
+    next_header = read_table(ctx, merges, mapping, rows)
+    while next_header is not None:
+        # another table below the first (a supplier list under the services): found and read the same way,
+        # re-detected on every import (a profile keeps the sheet's first table)
+        preview = [next_header, *itertools.islice(rows, PREVIEW_ROWS - 1)]
+        below = _detect_mapping(ctx, label, sheet_name, name or "", preview, merges, None, forced,
+                                opened.kind == "csv")
+        if below is None or below.header_row != next_header[0]:
+            more = " and below" if len(preview) >= PREVIEW_ROWS else ""
+            ctx.issue("table.not_read", f"rows {next_header[0]}-{preview[-1][0]}{more} look like another table "
+                      "under the first, which was not recognised: not read; put it on its own sheet or read it "
+                      "with --sheet and --entity",
+                      ref(label, sheet_name, next_header[0], None, row_texts(next_header[1])[0]), Severity.WARNING)
+            break
+        ctx.mappings.append(below)
+        rows = itertools.chain([item for item in preview if item[0] > below.header_row], rows)
+        next_header = read_table(ctx, merges, below, rows)
     return mapping
 
 

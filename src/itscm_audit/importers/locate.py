@@ -184,15 +184,21 @@ def _two_rows(upper: list[Any], lower: list[Any], upper0: int, merges: list[Merg
 
 def sample_below(preview: list[tuple[int, list[Any]]], pos: int) -> list[list[Any]]:
     """The non-blank rows under the header at ``pos`` in the preview (the cells content is judged by)."""
-    out = []
+    out: list[list[Any]] = []
     header = [c.strip().casefold() if isinstance(c, str) else c for c in preview[pos][1]]
-    for _number, cells in preview[pos + 1:]:
+    last = preview[pos][0]
+    for number, cells in preview[pos + 1:]:
         if [c.strip().casefold() if isinstance(c, str) else c for c in cells] == header:
             continue  # the header repeated: not content
         if any(c not in (None, "") and not (isinstance(c, str) and not c.strip()) for c in cells):
+            if len(out) >= 2 and number > last + 1:
+                break  # after a gap of blank rows: a footer or another table, not this table's content
             out.append(cells)
+            last = number
             if len(out) >= SAMPLE_ROWS:
                 break
+        elif len(out) >= 2:
+            break  # a blank row after two or more records: the content judged is the table's own
     return out
 
 

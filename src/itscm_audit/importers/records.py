@@ -162,8 +162,10 @@ def split_children(parent: EntityKind, record: dict[str, Any], headers: dict[str
             record["raw" if target is raw_parts else "not_given"] = {
                 k: v for k, v in store.items() if "." not in k} or EMPTY
     finding, action = parts["finding"], parts["corrective_action"]
-    if isinstance(finding.get("description"), str) and _says_no_finding(finding["description"]):
-        del finding["description"]
+    said = finding.get("description", raw_parts["finding"].get("description"))
+    if isinstance(said, str) and _says_no_finding(said):
+        # "None", "RAS", or "Nil" (also read as "not given"): the row raised no finding
+        finding.pop("description", None)
         if not finding and "description" not in action:
             return []  # "None": no finding, so an assignee or a state on the row is the row's own, not a fix
     if not finding and not action:

@@ -51,9 +51,11 @@ from itscm_audit.importers.skipped import (
     SUSPICIOUS_PREFIXES,
     implausible_id,
     is_guidance_row,
+    is_header_word,
     not_a_record,
     repeats_header,
     row_texts,
+    starts_another_table,
     suspicious,
     tier_of_band,
 )
@@ -111,8 +113,11 @@ class _Interpretations:
 # --- one table -----------------------------------------------------------------------------------------------
 
 def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]], mapping: TableMapping,
-               rows: Iterable[tuple[int, list[Any]]]) -> None:
-    """Read every row of one table into records (``ctx.records``), issues and the table's row accounting."""
+               rows: Iterable[tuple[int, list[Any]]]) -> tuple[int, list[Any]] | None:
+    """Read every row of one table into records (``ctx.records``), issues and the table's row accounting.
+
+    Returns the row where another table starts below this one (its header), for the caller to read it;
+    ``None`` when the table runs to the end of the sheet."""
     kind = mapping.entity
     file, sheet_name = mapping.file, mapping.sheet
     settings: ParserSettings = ctx.settings
@@ -251,6 +256,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     # the identifier is usually the first key column: when it holds a clean value, the key check and
     # the identifier's text share one strip and casefold
     id_first = bool(key_columns) and key_columns[0] == id_index
+    next_table: tuple[int, list[Any]] | None = None
     for number, cells in rows:
         if filling:
             cells = fill_down(cells, number - 1, fill, origin, origin_rows)
@@ -282,6 +288,11 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             id_raw = cells[id_index] if 0 <= id_index < width else ""
             id_text = id_raw.strip() if type(id_raw) is str else V.text(id_raw)
             folded = id_text.casefold()
+        if (id_text and not any(ch.isdigit() for ch in id_text) and is_header_word(id_text)
+                and not (folded in header_folded and repeats_header(cells, mapping, header_norms))
+                and starts_another_table(cells, mapping, header_norms)):
+            next_table = (number, cells)
+            break
         # rows that are not records: skipped, with the reason
         skip_reason = None
         if folded in header_folded and repeats_header(cells, mapping, header_norms):
@@ -475,11 +486,12 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     _names_in_parts(ctx, mapping, records, readers)
     _other_phone(ctx, mapping, records, readers)
     _what_the_register_says(ctx, mapping, records, by_field)
-    if done_exercise:
-        _results_ahead_of_as_of(ctx, mapping, records, by_field, settings.as_of)
     mistaken = _dates_against_their_column(ctx, mapping, records, evidence, readers)
     dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence) | mistaken
     gone = set(dropped) & set(range(len(records)))
+    if done_exercise:
+        _results_ahead_of_as_of(ctx, mapping, [r for i, r in enumerate(records) if i not in gone], by_field,
+                                settings.as_of)
     imported -= len(gone)
     rejected += len(gone)
     if has_children:
@@ -495,6 +507,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     ctx.accounts.append(TableAccount.model_construct(
         file=file, sheet=sheet_name, entity=kind.value, rows_read=read, imported=imported, rejected=rejected,
         skipped=skipped))
+    return next_table
 
 
 def _tiers_by_legend(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

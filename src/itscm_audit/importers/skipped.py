@@ -9,10 +9,11 @@ have. Each is skipped, counted and reported with its reason by the table loop
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from itscm_audit.importers import values as V
-from itscm_audit.importers.columns import TableMapping
+from itscm_audit.importers.columns import SYNONYM_FIELDS, TableMapping
 from itscm_audit.importers.vocabulary import (
     BAND_ROW,
     COUNT_NOUNS,
@@ -59,6 +60,28 @@ def repeats_header(cells: list[Any], mapping: TableMapping, header_norms: dict[i
                if c.index < width and isinstance(cells[c.index], str) and cells[c.index].strip()
                and normalise_header(cells[c.index]) == header_norms[c.index])
     return same * 2 >= max(2, len([c for c in cells if c not in ("", None)]))
+
+
+_ANY_HEADER = frozenset(syn for table in SYNONYM_FIELDS.values() for syn in table)
+"""Every header synonym of every entity, normalised: a row made of them is a header."""
+
+
+@lru_cache(maxsize=4096)
+def is_header_word(text: str) -> bool:
+    """Whether a cell's text is a header synonym of some entity ("Fournisseur", "Services soutenus")."""
+    return normalise_header(text) in _ANY_HEADER
+
+
+def starts_another_table(cells: list[Any], mapping: TableMapping, header_norms: dict[int, str]) -> bool:
+    """A row inside a table that is the header of another table below it (a supplier list under the
+    services, after a blank row and a heading): three or more texts, nearly all header synonyms, most of
+    them not this table's own headers in their places."""
+    texts = [(i, c) for i, c in enumerate(cells) if c not in ("", None)]
+    if len(texts) < 3 or any(type(c) is not str for _i, c in texts):
+        return False
+    known = sum(1 for _i, c in texts if is_header_word(c.strip()))
+    own = sum(1 for i, c in texts if header_norms.get(i) == normalise_header(c))
+    return known >= 3 and known * 4 >= len(texts) * 3 and own * 2 < len(texts)
 
 
 SUSPICIOUS_PREFIXES = frozenset({w[:4] for w in TOTAL_WORDS} | {

@@ -1001,7 +1001,8 @@ ACTION_STATUS: dict[str, str] = {
     "en cours": "in_progress", "en attente": "in_progress", "retarde": "in_progress", "suspendu": "in_progress",
     "ferme": "closed", "fermee": "closed", "termine": "closed", "terminee": "closed",
     "completee": "closed", "resolu": "closed", "resolue": "closed", "realise": "closed", "realisee": "closed",
-    "corrige": "closed", "corrigee": "closed", "risque accepte": "closed",
+    "corrige": "closed", "corrigee": "closed", "risque accepte": "closed", "cloture": "closed",
+    "cloturee": "closed", "clos": "closed", "close": "closed", "acheve": "closed", "achevee": "closed",
 }
 """Corrective action statuses -> ``ActionStatus`` value."""
 
