@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,7 @@ from itscm_audit.model import (
 from itscm_audit.registers import register_named_as
 from itscm_audit.result import TableAccount
 
+_DIGIT = re.compile(r"\d")
 EXERCISE_OUTCOMES = ("result", "achieved_recovery_time", "achieved_data_loss")
 """An exercise with one of these written has taken place: its date is that of a done event."""
 
@@ -257,6 +259,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     # the identifier's text share one strip and casefold
     id_first = bool(key_columns) and key_columns[0] == id_index
     next_table: tuple[int, list[Any]] | None = None
+    has_digit = _DIGIT.search  # records are keyed by codes: a header word has no digit
     for number, cells in rows:
         if filling:
             cells = fill_down(cells, number - 1, fill, origin, origin_rows)
@@ -288,7 +291,7 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
             id_raw = cells[id_index] if 0 <= id_index < width else ""
             id_text = id_raw.strip() if type(id_raw) is str else V.text(id_raw)
             folded = id_text.casefold()
-        if (id_text and not any(ch.isdigit() for ch in id_text) and is_header_word(id_text)
+        if (id_text and not has_digit(id_text) and is_header_word(id_text)
                 and not (folded in header_folded and repeats_header(cells, mapping, header_norms))
                 and starts_another_table(cells, mapping, header_norms)):
             next_table = (number, cells)
@@ -677,6 +680,8 @@ def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: 
         if reader.field not in BLANK_MEANS_NO.get(mapping.entity, frozenset()):
             continue
         rows: list[int] = []
+        if None not in map(operator.itemgetter(reader.field), records):
+            continue  # every cell says yes or no (the usual backup log): nothing to read as "no"
         for record in records:
             raw = record.get("raw")
             if record[reader.field] is None and (raw is None or reader.field not in raw):
