@@ -15,6 +15,7 @@ import itertools
 import operator
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +172,8 @@ def link_references(ctx: ImportContext) -> None:
         if index is None:
             index = indexes[target] = _Index.of(target, targets)
         try:
+            if fld in _SINGLE_REFERENCES and _reference_by_content(ctx, records, fld, index):
+                ctx.written.pop((kind, fld), None)
             _link(ctx, records, kind, fld, target, index, ctx.written.get((kind, fld)))
         except (MemoryError, KeyboardInterrupt):
             raise
@@ -181,6 +184,54 @@ def link_references(ctx: ImportContext) -> None:
             ctx.issue("reference.internal_error", f"{kind.value} {fld} references were not linked: internal error "
                       f"{type(exc).__name__}: {exc} (please report it)", ref(first.file, first.sheet),
                       Severity.ERROR)
+
+
+_SINGLE_REFERENCES = frozenset({"service_id"})
+"""Reference fields a log keys its rows by: when the column read for them names nothing the register
+holds but another column of the same rows does, that other column is the reference."""
+
+
+def _reference_by_content(ctx: ImportContext, records: list[Record], fld: str, index: _Index) -> bool:
+    """A backup log whose "Client" column holds host names while its "Policy" column holds the service ids
+    of the register: the column whose values name the register's records is the reference, said once per
+    table with the shares that decided it. Returns whether any table changed."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for position, record in enumerate(records):
+        groups.setdefault((record.source.file, record.source.sheet), []).append(position)
+    changed = False
+    for (file, sheet), positions in groups.items():
+        sample = positions[::max(1, len(positions) // 200)][:200]
+
+        def share(values: Iterable[Any]) -> float:
+            written = [str(v).strip() for v in values if isinstance(v, str) and v.strip()]
+            return sum(1 for v in written if index.resolve(v)[0] is not None) / len(written) if written else 0.0
+
+        current = share(getattr(records[p], fld) for p in sample)
+        if current >= 0.5:
+            continue
+        headers = sorted({h for p in sample for h in records[p].extra})
+        best, header = max(((share(records[p].extra.get(h) for p in sample), h) for h in headers),
+                           default=(0.0, ""))
+        if best < 0.8:
+            continue
+        before = records[positions[0]].columns.get(fld, fld)
+        columns = {**records[positions[0]].columns, fld: header}
+        for p in positions:
+            record = records[p]
+            value = record.extra.get(header)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            extra = {k: v for k, v in record.extra.items() if k != header}
+            old = getattr(record, fld)
+            if old is not None:
+                extra[before] = old
+            records[p] = record.model_copy(update={fld: value.strip(), "extra": extra, "columns": columns})
+        changed = True
+        ctx.issue("reference.column", f"column {header!r} read as the {fld.replace('_', ' ')}: its values name "
+                  f"records of the register ({best:.0%} of those sampled), those of {before!r} do not "
+                  f"({current:.0%}); map the column with --map to choose otherwise",
+                  ref(file, sheet, None, header), Severity.WARNING)
+    return changed
 
 
 def _unchecked(ctx: ImportContext, records: list[Record], fld: str, target: EntityKind) -> None:

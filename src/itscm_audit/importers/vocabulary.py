@@ -75,9 +75,11 @@ _FINDING_ON_ROW = ("issue identified", "issues identified", "issue found", "issu
                    "constat", "constats", "probleme identifie", "problemes identifies", "probleme constate",
                    "problemes constates", "lacune", "lacunes", "ecart", "ecarts", "ecarts constates",
                    "what we learned", "what we learnt", "learnings", "lessons", "takeaways", "what went wrong",
+                   "aar finding", "aar findings", "after action finding", "after action findings",
                    "ce que nous avons appris", "enseignements", "retour d experience", "retex")
 _ACTION_ON_ROW: dict[str, tuple[str, ...]] = {
     "corrective_action.description": ("corrective action", "remediation", "remediation action", "remediation plan",
+                                      "improvement action", "improvement actions", "improvement plan action",
                                       "overall remediation plan", "milestone", "milestones", "milestone remediation",
                                       "action required", "action plan", "recommended action", "recommendation",
                                       "action", "actions", "mitigation", "action corrective", "mesure corrective",
@@ -109,6 +111,7 @@ _REGULATORS = ("regulator", "authority", "supervisory authority", "competent aut
                "information commissioner", "commissioner", "privacy regulator", "dpa", "dpc", "ico", "opc", "ipc",
                "oipc", "cai", "cnil", "oaic", "edps", "hhs", "ocr", "hhs ocr", "central bank", "cbi", "osfi", "amf",
                "fca", "pra", "csirt", "ncsc", "apd", "gba", "aepd", "garante", "dsb", "bfdi", "cnpd", "cssf",
+               "state ag", "attorney general", "state attorney general", "ag",
                "acpr", "bafin", "dnb", "ecb", "bce")
 """Who a breach or a major incident is notified to: the regulator in general and the usual acronyms
 (Ireland's DPC, Ontario's IPC, Canada's OPC, Québec's CAI, France's CNIL, the UK's ICO...)."""
@@ -204,6 +207,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                           "personally identifiable information", "renseignements personnels", "rp",
                           "donnees personnelles", "contient des renseignements personnels",
                           "donnees a caractere personnel", "traite des donnees a caractere personnel",
+                          "customer data", "client data", "holds customer data", "member data", "patient data",
+                          "donnees clients", "donnees de clients",
                           "renseignements personnels rp", "detient des renseignements personnels"),
         "phi": ("phi", "health data", "protected health information", "contains phi", "ephi", "holds phi",
                 "health information", "health info", "phi flag", "personal health information", "pha",
@@ -224,6 +229,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                    "operational status", "state", "lifecycle state", "statut", "etat", "cycle de vie",
                    "statut du service", "etat du service"),
         "bia_reviewed": ("last bia review", "bia reviewed", "bia review date", "bia last reviewed", "bia date",
+                         "reviewed", "reviewed on", "date reviewed", "review date", "last review",
                          "date of last bia", "last reviewed", "bia last updated", "last bia", "bia reviewed on",
                          "last bia update", "date bia", "derniere revision du bia", "date de revision du bia",
                          "revision bia", "bia revise le", "derniere revue du bia", "date de la derniere revue",
@@ -247,6 +253,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                      "exercise title", "test scenario", "description", "objective", "objectif",
                      "nom de exercice", "titre", "scenario teste"),
         "services": ("services tested", "services", "service", "systems tested", "scope", "scope services",
+                     "functions tested", "functions exercised", "essential functions tested", "processes tested",
                      "services mis a l epreuve", "systemes mis a l epreuve", "services eprouves", "services testes",
                      "systemes testes", "perimetre", "perimetre teste",
                      "services in scope", "systems in scope", "in scope services", "services scope",
@@ -409,12 +416,12 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                "no document", "id document", "identifiant", "reference", "plan no", "plan number", "plan ref",
                "no du plan", "no de plan", "numero du plan", "numero de plan", "id du plan", "code du plan",
                "identifiant du plan", "no du document", "numero du document"),
-        "title": ("title", "document title", "plan title", "document", "plan name", "name", "titre", "intitule",
+        "title": ("title", "document title", "plan title", "document", "plan name", "name", "titre", "intitule", "plan",
                   "nom du document", "nom du plan", "titre du document"),
         "type": ("type", "document type", "plan type", "type de document", "type de plan"),
         "owner": ("owner", "document owner", "plan owner", "proprietaire", "responsable",
                   "responsable du document"),
-        "version": ("version", "rev", "revision", "version no"),
+        "version": ("version", "rev", "revision", "version no", "ver", "vers", "v"),
         "approved_by": ("approved by", "approver", "signed off by", "approuve par", "approbateur"),
         "approved": ("approved on", "approved", "approval date", "date approved", "signed off",
                      "date approbation", "approuve le"),
@@ -422,6 +429,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                           "derniere revue", "derniere revision", "revise le", "date de revision",
                           "date de la derniere revue"),
         "services": ("services", "services covered", "scope", "systems", "services couverts", "portee", "covers",
+                     "in scope services", "services in scope", "perimetre",
                      "covered services", "systems covered", "applies to", "couvre", "s applique a"),
     },
     EntityKind.TRAINING_RECORD: {
@@ -431,6 +439,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
         "role": ("role", "job title", "position", "poste", "fonction", "titre du poste"),
         "course": ("course", "training", "module", "course name", "training course", "formation", "cours",
                    "course title", "learning item", "item title", "titre de la formation", "titre du cours",
+                   "training title", "training name", "module title", "titre du module",
                    "nom de la formation", "formation suivie", "cours suivi", "training completed", "course taken",
                    "session", "training session", "seance", "atelier", "workshop", "programme"),
         "completed": ("completed", "completed on", "completion date", "date completed", "date", "complete le",
@@ -516,7 +525,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                       "plan de traitement", "mesure attenuation"),
         "owner": ("owner", "risk owner", "proprietaire", "responsable", "proprietaire du risque"),
         "services": ("services", "assets", "affected services", "services affected", "actifs",
-                     "services touches"),
+                     "services touches", "linked services", "linked ibs", "ibs", "important business services",
+                     "services lies", "services concernes"),
     },
     EntityKind.BACKUP_RUN: {
         "service_id": ("protected service", "protected system", "protected application", "service", "service id",
@@ -533,6 +543,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                       "finished at", "finish time", "completion time", "completed on", "backup end",
                       "backup completed", "fin de la tache", "fin du travail", "date de fin", "date et heure de fin"),
         "status": ("status", "result", "outcome", "statut", "resultat", "etat", "backup status", "backup result",
+                   "status code", "exit code", "return code", "result code", "job status code",
                    "job status", "job result", "last result", "statut de la sauvegarde", "resultat de la sauvegarde"),
         "restore_test": ("restore test", "restore tested", "test restore", "restore verified", "restore check",
                          "surebackup verified", "surebackup", "verified by surebackup", "recovery verified",
@@ -662,7 +673,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
             "number numbers num nr numero numeros code codes tag tags", "id"),
     # what a register lists: one word for the service, the system and the application it runs on
     **_each("service services svc system systems sys systeme systemes application applications app apps "
-            "processus process processes", "service"),
+            "processus process processes appli applis", "service"),
     **_each("vendor vendors supplier suppliers provider providers fournisseur fournisseurs prestataire "
             "prestataires tpp contractor contractors", "vendor"),
     **_each("exercise exercises exercice exercices drill drills ex exo exer", "exercise"),
@@ -826,6 +837,8 @@ be read as it ("Perimeter ref id" is a reference to something else)."""
 NOT_GIVEN_WORDS: dict[str, str] = {
     **dict.fromkeys((
         "-", "--", "---", "—", "–", "tbd", "tbc", "tba", "?", "??", "???", "unknown", "unk", "pending",
+        "vacant", "(vacant)", "position vacant", "poste vacant", "a combler", "(a combler)", "to be filled",
+        "unfilled", "to be appointed", "a nommer", "a designer",
         "to be confirmed", "to be determined", "to be defined", "to be advised", "not known", "not yet known",
         "not defined", "not yet defined", "undefined", "awaiting", "awaiting confirmation", "see note",
         "see notes", "see comment", "see comments", "see below", "see above", "null", "nil", "#n/a", "#value!",
@@ -1012,6 +1025,7 @@ BACKUP_STATUS: dict[str, str] = {
     "partial": "partial", "warning": "partial", "completed with warnings": "partial",
     "succes": "success", "reussi": "success", "reussie": "success", "termine": "success", "complete": "success",
     "echec": "failed", "echoue": "failed", "erreur": "failed", "partiel": "partial", "avertissement": "partial",
+    "0": "success", "1": "partial",
 }
 """Backup job outcomes -> ``BackupStatus`` value."""
 
@@ -1077,7 +1091,7 @@ LOW_CONFIDENCE: dict[str, frozenset[str]] = {
     "action_status": frozenset({"risk accepted", "risque accepte", "pending", "en attente", "planned", "delayed",
                                 "deferred", "on hold", "verified", "implemented"}),
     "yes_no": frozenset({"x", "1", "0", "checked", "unchecked", "si", "ja", "✓", "✔", "✗", "✘"}),
-    "backup_status": frozenset({"completed", "complete", "termine", "warning", "avertissement"}),
+    "backup_status": frozenset({"completed", "complete", "termine", "warning", "avertissement", "0", "1"}),
     "exercise_type": frozenset({"drill", "discussion", "technical", "parallel", "checklist", "orientation",
                                 "dr test", "recovery test", "test de reprise", "cutover"}),
     "lifecycle": frozenset({"pilot", "pilote", "inactive", "inactif", "future", "current", "in test", "en test"}),
