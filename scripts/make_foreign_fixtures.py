@@ -838,6 +838,38 @@ def tool_exports(folder: Path) -> tuple[Path, Path, Path]:
     return cmdb, tracker, contacts
 
 
+# --- issue 10, sixth round: a backup tool's job log, vacancies in a call tree -------------------------------------
+
+def backup_tool_jobs(folder: Path) -> tuple[Path, Path]:
+    """A service register and a backup tool's job log whose "Client" column names hosts while its
+    "Policy" column names the register's services; exit codes 0 (success), 1 (partial) and 156 (a
+    failure code the vocabulary does not list); one policy no register knows."""
+    wb, ws = _sheet("Services")
+    ws.append(["Service ID", "Service", "Tier", "RPO"])
+    ws.append(["WS-01", "Telemetry", 1, "1 h"])
+    ws.append(["WS-02", "Billing", 2, "24 h"])
+    register = _save(wb, folder / "backup_tool_services.xlsx")
+    lines = ["Job ID,Policy,Client,Status Code,Started,Ended"]
+    for n in range(12):
+        policy = ("WS-01", "WS-02", "OLD_GIS")[n % 3] if n < 11 else "WS-01"
+        code = (0, 0, 1, 156)[n % 4]
+        lines.append(f"{900 + n},{policy},host-{n % 5:02d},{code},2026-06-{n + 1:02d} 01:00,2026-06-{n + 1:02d} 01:40")
+    log = folder / "backup_tool_jobs.csv"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return register, log
+
+
+def call_tree_vacancies(folder: Path) -> Path:
+    """A call tree with a role nobody holds yet, written "(vacant)" and "à combler"."""
+    lines = ["Role,Primary,Phone,Backup",
+             "Incident commander,Ana Ruiz,902-555-0190,Ben Okoro",
+             "Public information officer,(vacant),,Ana Ruiz",
+             "Responsable des communications,à combler,,TBD"]
+    path = folder / "call_tree_vacancies.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -881,6 +913,8 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "register_with_suppliers_below.xlsx": register_with_suppliers_below,
     "exercises_and_actions_side_by_side.xlsx": exercises_and_actions_side_by_side,
     "cmdb_export.xlsx": lambda folder: tool_exports(folder)[0],
+    "backup_tool_jobs.csv": lambda folder: backup_tool_jobs(folder)[1],
+    "call_tree_vacancies.csv": call_tree_vacancies,
 }
 """Every shape by file name."""
 

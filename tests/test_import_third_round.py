@@ -267,3 +267,43 @@ def test_headers_from_tools_and_agencies(kind: EntityKind, header: str, field: s
 def test_a_header_of_known_words_is_never_read_by_spelling() -> None:
     # "Reporter" is a person, not the post-exercise report it resembles
     assert header_fields(EntityKind.EXERCISE, "Reporter") == []
+
+
+# --- sixth round: a backup tool's job log, vacancies ---------------------------------------------------------
+
+def test_a_logs_service_column_is_the_one_whose_values_name_services(tmp_path: Path) -> None:
+    register, log = shapes.backup_tool_jobs(tmp_path)
+    result = import_at_as_of(register, log)
+    runs = result.data.backup_runs
+    assert [r.service_id for r in runs[:3]] == ["WS-01", "WS-02", "OLD_GIS"]  # "Policy", not the host
+    assert runs[0].columns["service_id"] == "Policy" and runs[0].extra["Client"] == "host-00"
+    (said,) = [i for i in result.issues if i.code == "reference.column"]
+    assert said.source.column == "Policy" and "those of 'Client' do not (0%)" in said.message
+    # the one policy no register knows is reported where it first stands
+    assert located(result, "reference.unresolved") == [(4, "Policy", "OLD_GIS")]
+    # exit codes: 0 success and 1 partial (each reading said once), 156 is not guessed
+    assert [r.status.value for r in runs[:3]] == ["success", "success", "partial"]
+    assert [(i.source.row, i.source.value) for i in result.issues
+            if i.code == "value.unreadable" and i.source.column == "Status Code"] == [
+        (5, "156"), (9, "156"), (13, "156")]
+
+
+def test_a_role_nobody_holds_yet_is_not_a_name(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.call_tree_vacancies(tmp_path))
+    assert [c.name for c in result.data.contacts] == ["Ana Ruiz", None, None]
+    assert located(result, "value.not_given")[:2] == [(3, "Primary", "(vacant)"), (4, "Primary", "à combler")]
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    (EntityKind.SERVICE, "Customer data?", "personal_data"), (EntityKind.SERVICE, "Reviewed", "bia_reviewed"),
+    (EntityKind.SERVICE, "Code appli", "id"), (EntityKind.INCIDENT, "State AG notified", "regulator_notified"),
+    (EntityKind.EXERCISE, "Functions tested", "services"), (EntityKind.RISK, "Linked IBS", "services"),
+    (EntityKind.PLAN_DOCUMENT, "In-scope services", "services"), (EntityKind.PLAN_DOCUMENT, "Ver.", "version"),
+    (EntityKind.PLAN_DOCUMENT, "Plan", "title"), (EntityKind.TRAINING_RECORD, "Training Title", "course"),
+    (EntityKind.EXERCISE, "AAR finding", "finding.description"),
+    (EntityKind.EXERCISE, "Improvement action", "corrective_action.description"),
+    (EntityKind.BACKUP_RUN, "Status Code", "status"),
+])
+def test_headers_of_registers_used_less(kind: EntityKind, header: str, field: str) -> None:
+    found = header_fields(kind, header)
+    assert found and found[0][0] == field, found

@@ -212,8 +212,8 @@ def _reference_by_content(ctx: ImportContext, records: list[Record], fld: str, i
         headers = sorted({h for p in sample for h in records[p].extra})
         best, header = max(((share(records[p].extra.get(h) for p in sample), h) for h in headers),
                            default=(0.0, ""))
-        if best < 0.8:
-            continue
+        if best < 0.6 or best - current < 0.4:
+            continue  # (most of another column's values name records; this one's mostly do not)
         before = records[positions[0]].columns.get(fld, fld)
         columns = {**records[positions[0]].columns, fld: header}
         for p in positions:
