@@ -870,6 +870,34 @@ def call_tree_vacancies(folder: Path) -> Path:
     return path
 
 
+# --- issue 10, seventh round: headers over two unmerged rows, contradicting rows -----------------------------
+
+def inventory_two_row_header(folder: Path) -> Path:
+    """An inventory whose headers are written over two rows without merging ("Business" over "owner"), a
+    long header ("Maximum tolerable period of disruption before patient harm"), an obsolete column beside
+    the current one ("RTO 2022 (superseded)"), the mission / business critical scale, and a service
+    "Withdrawn 31 May 2026"."""
+    wb, ws = _sheet("Inventory")
+    ws.append(["System", "Criticality", "Business", "Maximum tolerable period of disruption before patient harm",
+               "RTO 2022 (superseded)", "Recovery time", "Lifecycle"])
+    ws.append([None, "category", "owner", None, None, "objective", "status"])
+    ws.append(["Charting", "Mission critical", "Dr. A. Kowal", "8 h", "12", "4", "In service"])
+    ws.append(["Rostering", "Business operational", "L. Dyck", "3 days", "48", "24", "In service"])
+    ws.append(["Kiosk", "Administrative", "P. Roy", "1 week", "72", "72", "Withdrawn 31 May 2026"])
+    return _save(wb, folder / "inventory_two_row_header.xlsx")
+
+
+def drills_that_contradict_themselves(folder: Path) -> Path:
+    """A drill log where a drill recorded as passed took longer than its own target, and an action
+    recorded closed on a date after the as-of date."""
+    lines = ["Drill ID,Date,Target RTO,Actual recovery,Result,Finding,Action owner,Due,Closed on",
+             "DD-1,2026-03-10,2 h,5 h,Passed,Runbook step missing,K. Lee,2026-05-31,2026-12-15",
+             "DD-2,2026-06-02,4 h,3 h,Passed,None,,,"]
+    path = folder / "drills_that_contradict_themselves.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 FIXTURES: dict[str, Callable[[Path], Path]] = {
     "bia_register_with_noise.xlsx": bia_register_with_noise,
     "exercise_register.xlsx": exercise_register,
@@ -915,6 +943,8 @@ FIXTURES: dict[str, Callable[[Path], Path]] = {
     "cmdb_export.xlsx": lambda folder: tool_exports(folder)[0],
     "backup_tool_jobs.csv": lambda folder: backup_tool_jobs(folder)[1],
     "call_tree_vacancies.csv": call_tree_vacancies,
+    "inventory_two_row_header.xlsx": inventory_two_row_header,
+    "drills_that_contradict_themselves.csv": drills_that_contradict_themselves,
 }
 """Every shape by file name."""
 

@@ -307,3 +307,35 @@ def test_a_role_nobody_holds_yet_is_not_a_name(tmp_path: Path) -> None:
 def test_headers_of_registers_used_less(kind: EntityKind, header: str, field: str) -> None:
     found = header_fields(kind, header)
     assert found and found[0][0] == field, found
+
+
+# --- seventh round: headers over two unmerged rows, rows that contradict themselves ------------------------
+
+def test_a_header_over_two_unmerged_rows_is_read_as_one(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.inventory_two_row_header(tmp_path))
+    (mapping,) = result.mappings
+    by_header = {c.header: c.field for c in mapping.columns}
+    assert (mapping.header_first_row, mapping.header_row) == (1, 2)
+    assert by_header["Business owner"] == "owner" and by_header["Recovery time objective"] == "rto"
+    assert by_header["Maximum tolerable period of disruption before patient harm"] == "mtpd"  # a long header
+    assert by_header["RTO 2022 (superseded)"] is None  # the obsolete column beside the current one
+    charting, rostering, kiosk = result.data.services
+    assert (charting.owner, charting.mtpd, charting.rto, charting.tier) == ("Dr. A. Kowal", 8 * H, 4 * H, 1)
+    assert (rostering.tier, kiosk.tier) == (3, 4)  # business operational, administrative (each said)
+    assert (kiosk.status, kiosk.in_scope) == ("retired", False)  # "Withdrawn 31 May 2026"
+    assert accounts(result) == {"Inventory": (3, 3, 0, 0)}
+
+
+def test_a_drill_passed_over_its_target_and_an_action_closed_ahead_are_said(tmp_path: Path) -> None:
+    result = import_at_as_of(shapes.drills_that_contradict_themselves(tmp_path))  # as of 2026-09-30
+    (conflict,) = [i for i in result.issues if i.code == "value.conflict"]
+    assert (conflict.source.row, conflict.source.column) == (2, "Result")
+    assert "recovery took 5h against the 2h target" in conflict.message
+    (ahead,) = [i for i in result.issues if i.code == "date.after_as_of"]
+    assert (ahead.source.row, ahead.source.column) == (2, "Closed on")
+    assert ahead.message.startswith("1 corrective action(s) closed after the as-of date 2026-09-30")
+
+
+def test_a_role_named_in_a_long_phrase() -> None:
+    assert header_fields(EntityKind.CONTACT, "Role in the Emergency Operations Centre")[0][0] == "role"
+    assert header_fields(EntityKind.SERVICE, "RTO convenu avec le responsable métier (heures)")[0][0] == "rto"

@@ -207,7 +207,7 @@ def header_fields(kind: EntityKind, header: str) -> list[tuple[str, float]]:
             if not qualified and any(fld in exact_fields(kind, w) for w in bracket):
                 qualified = True
             found[fld] = max(found.get(fld, 0.0), _rank_score(kind, fld, stripped) if qualified else 0.9)
-    if not found and stripped and len(header) <= 80:
+    if not found and stripped and len(header) <= 120:
         # the header's words, whatever their order ("Date Conducted", "Responsable de la mesure")
         found.update(bag_fields(kind, header))
     if not found and stripped and not says_header_words(header):

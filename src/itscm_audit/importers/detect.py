@@ -97,7 +97,7 @@ def _score(kind: EntityKind, texts: list[str], sample: list[list[Any]] | None, s
                         break
             fields = tuple(f for f in fields if field_exists(kind, f))
         by_words = False
-        if not fields and len(text) <= 60 and len(header_bag(text)) >= 2:
+        if not fields and len(text) <= 100 and len(header_bag(text)) >= 2:
             # the header's words in another order or with more of them ("Date Conducted", "Sys #"); a
             # header of one meaningful word counts only as a synonym ("Service" does not make a vendor list)
             # (a header that says more than a synonym counts only for the fields that identify a record)

@@ -37,6 +37,7 @@ from itscm_audit.importers.columns import (
     column_index,
     column_letter,
     group_fields,
+    header_fields,
     map_columns,
 )
 from itscm_audit.importers.context import ImportContext, ImportResult, ref
@@ -158,7 +159,7 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
             ctx.issue("sheet.not_recognised", "sheet not recognised as a continuity table: not imported",
                       ref(label, sheet_name), Severity.INFO)
         return None
-    header = read_header(preview, found.position, merges, _names_a_field(found.entity))
+    header = read_header(preview, found.position, merges, _names_a_field(found.entity), _names_alone(found.entity))
     number = preview[header.position][0]
     sample = sample_below(preview, header.position)
     columns = map_columns(found.entity, header.texts, header.continues, sample, ctx.settings, forced, header.groups)
@@ -177,6 +178,11 @@ def _detect_mapping(ctx: ImportContext, label: str, sheet_name: str | None, name
     mapping = _check_forced(ctx, mapping)
     unmapped_columns(ctx, mapping, sample, ctx.settings)
     return mapping
+
+
+def _names_alone(kind: EntityKind) -> Callable[[str], bool]:
+    """Whether a header names a field of ``kind`` on its own (see :func:`read_header`)."""
+    return lambda text: any(field_exists(kind, f) and score >= MIN_CONFIDENCE for f, score in header_fields(kind, text))
 
 
 def _names_a_field(kind: EntityKind) -> Callable[[str, str], bool]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from itscm_audit.importers import values as V
+from itscm_audit.importers.words import says_header_words
 
 PREVIEW_ROWS = 40
 """Rows buffered to find the header: title rows and key/value blocks sit above it."""
@@ -73,7 +74,8 @@ _MAX_SUB_HEADER = 60
 
 
 def read_header(preview: list[tuple[int, list[Any]]], pos: int, merges: list[Merge],
-                names_a_field: Callable[[str, str], bool]) -> Header:
+                names_a_field: Callable[[str, str], bool],
+                names_alone: Callable[[str], bool] | None = None) -> Header:
     """The header at ``pos``: with the sub-headers of the row below it, or under the group headers of the
     row above it, when the two rows form one header; else the row alone (see :func:`header_texts`).
 
@@ -93,8 +95,31 @@ def read_header(preview: list[tuple[int, list[Any]]], pos: int, merges: list[Mer
         header = _two_rows(above, row, number - 2, merges, spans, pos - 1) if spans else None
         if header is not None and any(names_a_field(*pair) for pair in header.groups.values()):
             return header
+    if below is not None and names_alone is not None:
+        stacked = _stacked(row, below, pos, names_alone)
+        if stacked is not None:
+            return stacked
     texts, continues = header_texts(row, number - 1, merges, above)
     return Header(pos, texts, continues)
+
+
+def _stacked(upper: list[Any], lower: list[Any], first: int, names_alone: Callable[[str], bool]) -> Header | None:
+    """A header written over two rows without merging ("Business" over "owner", "Maximum tolerable" over
+    "downtime"): the second row is short words under the first's, and the two read together name at
+    least two more fields than the first row alone. Each column is cited as the two joined."""
+    width = max(len(upper), len(lower))
+    up = [_cell_text(upper[c]) if c < len(upper) else "" for c in range(width)]
+    low = [_cell_text(lower[c]) if c < len(lower) else "" for c in range(width)]
+    if sum(1 for t in low if t) < 2 or any(
+            t and (not up[c] or len(t.split()) > 4 or any(ch.isdigit() for ch in t)) for c, t in enumerate(low)):
+        return None
+    joined = [f"{up[c]} {low[c]}" if low[c] else up[c] for c in range(width)]
+    alone = sum(1 for t in up if t and names_alone(t))
+    together = sum(1 for t in joined if t and names_alone(t))
+    # the second row adds two fields, or one when all its words are header words ("owner", "objective")
+    if together < alone + 2 and not (together > alone and all(says_header_words(t) for t in low if t)):
+        return None
+    return Header(first + 1, joined, {}, {}, first)
 
 
 def _cell_text(value: Any) -> str:

@@ -75,8 +75,10 @@ from itscm_audit.model import (
     ENTITY_MODEL,
     NOT_GIVEN_NOT_APPLICABLE,
     EntityKind,
+    ExerciseResult,
     Severity,
     SourceRef,
+    value_text,
 )
 from itscm_audit.registers import register_named_as
 from itscm_audit.result import TableAccount
@@ -492,9 +494,13 @@ def read_table(ctx: ImportContext, sheet_merges: list[tuple[int, int, int, int]]
     mistaken = _dates_against_their_column(ctx, mapping, records, evidence, readers)
     dropped = resolve_dates(ctx, mapping, records, ambiguous, evidence) | mistaken
     gone = set(dropped) & set(range(len(records)))
-    if done_exercise:
-        _results_ahead_of_as_of(ctx, mapping, [r for i, r in enumerate(records) if i not in gone], by_field,
-                                settings.as_of)
+    if done_exercise or "corrective_action.closed" in by_field or (kind is EntityKind.CORRECTIVE_ACTION
+                                                                   and "closed" in by_field):
+        kept = [r for i, r in enumerate(records) if i not in gone]
+        if done_exercise:
+            _results_ahead_of_as_of(ctx, mapping, kept, by_field, settings.as_of)
+            _passed_over_target(ctx, mapping, kept, by_field)
+        _closed_ahead_of_as_of(ctx, mapping, kept, by_field, settings.as_of)
     imported -= len(gone)
     rejected += len(gone)
     if has_children:
@@ -670,6 +676,37 @@ def _other_phone(ctx: ImportContext, mapping: TableMapping, records: list[dict[s
         ctx.issue("value.interpreted", f"{len(rows)} empty {phone.header!r} cell(s) filled from "
                   f"{' or '.join(map(repr, others))} (rows {', '.join(map(str, rows[:10]))})",
                   ref(mapping.file, mapping.sheet, rows[0], phone.header, None), Severity.INFO)
+
+
+def _passed_over_target(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                        by_field: dict[str, Any]) -> None:
+    """An exercise recorded as passed whose recovery took longer than its own target on the same row: the
+    row contradicts itself, said where it stands (the rules judge the recovery time, not the word)."""
+    if "result" not in by_field or "achieved_recovery_time" not in by_field or "target_rto" not in by_field:
+        return
+    for record in records:
+        took, target = record["achieved_recovery_time"], record["target_rto"]
+        if (record["result"] is ExerciseResult.PASSED and isinstance(took, dt.timedelta)
+                and isinstance(target, dt.timedelta) and took > target):
+            ctx.issue("value.conflict", f"recorded as passed, but recovery took {value_text(took)} against the "
+                      f"{value_text(target)} target on the same row: the recovery time is what the rules judge",
+                      ref(mapping.file, mapping.sheet, record["source"].row, by_field["result"].header,
+                          (record.get("raw") or {}).get("result")), Severity.WARNING)
+
+
+def _closed_ahead_of_as_of(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
+                           by_field: dict[str, Any], as_of: dt.date | None) -> None:
+    """Corrective actions closed after the as-of date (a date typed ahead, or a register read at an earlier
+    as-of): open on the as-of date, said once per table with their rows."""
+    fld = "closed" if mapping.entity is EntityKind.CORRECTIVE_ACTION else "corrective_action.closed"
+    if as_of is None or fld not in by_field:
+        return
+    rows = [r["source"].row for r in records if isinstance(when := r.get(fld), dt.date) and when > as_of]
+    if rows:
+        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        ctx.issue("date.after_as_of", f"{len(rows)} corrective action(s) closed after the as-of date {as_of} "
+                  f"(rows {shown}): open on that date; check the dates", ref(
+                      mapping.file, mapping.sheet, rows[0], by_field[fld].header, None), Severity.INFO)
 
 
 def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

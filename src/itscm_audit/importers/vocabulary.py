@@ -254,6 +254,8 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
                      "nom de exercice", "titre", "scenario teste"),
         "services": ("services tested", "services", "service", "systems tested", "scope", "scope services",
                      "functions tested", "functions exercised", "essential functions tested", "processes tested",
+                     "systems involved", "services involved", "involved systems", "systemes impliques",
+                     "services impliques",
                      "services mis a l epreuve", "systemes mis a l epreuve", "services eprouves", "services testes",
                      "systemes testes", "perimetre", "perimetre teste",
                      "services in scope", "systems in scope", "in scope services", "services scope",
@@ -340,6 +342,7 @@ HEADER_SYNONYMS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
     },
     EntityKind.CONTACT: {
         "role": ("role", "function", "position", "job title", "team role", "responsibility", "title", "plan role",
+                 "role in the eoc", "eoc role", "role in the emergency operations centre",
                  "mission",
                  "crisis role", "role de crise", "mandat",
                  "bcp role", "fonction", "poste", "titre", "responsabilite", "role dans le plan",
@@ -694,7 +697,7 @@ HEADER_WORD_FORMS: dict[str, str] = {
     # an exercise held ("Date Conducted", "Held on", "Run date")
     **_each("conducted held performed run carried executed realise realisee tenu tenue", "held"),
     **_each("target targets goal goals objective objectives objectif objectifs planned expected required agreed "
-            "vise visee vises cible prevu prevue", "target"),
+            "vise visee vises cible prevu prevue convenu convenue convenus", "target"),
     **_each("actual achieved measured observed real reel reelle obtenu obtenue atteint atteinte constate "
             "constatee", "actual"),
     **_each("recovery recover restore restoration reprise retablissement recuperation delai", "rto"),
@@ -767,6 +770,7 @@ HEADER_PHRASE_FORMS: dict[str, str] = {
     "service providers": "vendor", "tierce partie": "vendor", "tiers parties": "vendor",
     "made aware": "aware", "became aware": "aware", "pris connaissance": "aware", "prise de connaissance": "aware",
     "business impact analysis": "bia", "analyse d impact": "bia", "analyse des consequences": "bia",
+    "analyse impact": "bia", "analyse des impacts": "bia", "analyse de l impact": "bia",
     "tolerable downtime": "max downtime", "personal info": "personal information",
     "game day": "exercise", "game days": "exercise", "gameday": "exercise", "gamedays": "exercise",
     "sign off": "review", "signed off": "review", "signoff": "review", "approuve le": "review",
@@ -777,13 +781,16 @@ HEADER_PHRASE_FORMS: dict[str, str] = {
 HEADER_STOP_WORDS: frozenset[str] = frozenset({
     "of", "the", "a", "an", "to", "in", "on", "at", "for", "by", "with", "from", "de", "du", "des", "la", "le", "les",
     "d", "l", "au", "aux", "en", "et", "and", "or", "ou", "per", "par", "sur", "is", "was", "this", "that", "its",
-    "made", "has", "any", "all", "s", "e", "g", "eg", "y", "n", "if", "une", "un",
+    "made", "has", "any", "all", "s", "e", "g", "eg", "y", "n", "if", "une", "un", "avec", "before", "avant",
+    "selon", "aupres",
 })
 """Words that carry no meaning of their own in a header (both the header and the synonym drop them)."""
 
 HEADER_NEUTRAL_WORDS: frozenset[str] = frozenset({
     "key", "main", "primary", "principal", "principale", "current", "actuel", "actuelle", "overall", "general",
-    "business", "it", "ti", "critical", "important", "essential",
+    "business", "it", "ti", "critical", "important", "essential", "emergency", "operations", "operation",
+    "centre", "center", "eoc", "crisis", "urgence", "crise", "metier", "patient", "harm", "regulatory",
+    "breach",
 })
 """Words that qualify a header without changing what it names ("Key Dependencies", "Current RTO"): a header
 that adds them to a synonym still matches it, at a smaller cost than an unknown word."""
@@ -794,6 +801,7 @@ HEADER_OTHER_THING_WORDS: frozenset[str] = frozenset({
     "comments", "note", "notes", "remark", "remarks", "commentaire", "commentaires", "remarque", "remarques",
     "name", "title", "nom", "titre", "label", "libelle", "description", "details", "summary", "resume", "depends",
     "start", "begin", "end", "expiry", "expiration", "renewal", "debut", "fin", "amount", "cost", "expense",
+    "obsolete", "superseded", "deprecated", "ancien", "ancienne", "anciens", "archived", "archive",
 })
 """Words that make a header name something else than the synonym it contains ("Weakness Source Identifier"
 is not the finding's id, "Status Date" not a status, "RTO Comments" not an RTO, "Weakness Name" not a
@@ -910,6 +918,8 @@ TIER: dict[str, str] = {
     # colour and metal scales (a legend under the table, when there is one, settles their order)
     "red": "1", "amber": "2", "yellow": "2", "green": "3", "rouge": "1", "orange": "2", "jaune": "2", "vert": "3",
     "gold": "1", "silver": "2", "bronze": "3",
+    # the mission / business critical / business operational / administrative scale
+    "business operational": "3", "administrative": "4", "office productivity": "4",
 }
 """Tier / criticality words -> tier number (1 = most critical); Kuali Ready uses Extreme/High/Medium/Deferrable."""
 
@@ -1042,7 +1052,8 @@ LIFECYCLE: dict[str, str] = {
                      "operational", "en production", "en service", "operationnel", "operationnelle", "current",
                      "en exploitation", "prod", "in use", "en usage"), "active"),
     **dict.fromkeys(("retired", "retire", "retiree", "sunset", "sunsetted", "archived", "archive", "end of life",
-                     "eol", "fin de vie", "obsolete", "inactive", "inactif", "inactive service", "retraite"),
+                     "eol", "fin de vie", "obsolete", "inactive", "inactif", "inactive service", "retraite",
+                     "withdrawn", "withdrawn from service", "abandonne", "abandonnee", "supprime", "supprimee"),
                     "retired"),
     **dict.fromkeys(("decommissioned", "decommissionne", "decommissionnee", "hors service", "demantele",
                      "mis hors service", "mise hors service", "retire du service", "retiree du service",
