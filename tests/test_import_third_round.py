@@ -339,3 +339,14 @@ def test_a_drill_passed_over_its_target_and_an_action_closed_ahead_are_said(tmp_
 def test_a_role_named_in_a_long_phrase() -> None:
     assert header_fields(EntityKind.CONTACT, "Role in the Emergency Operations Centre")[0][0] == "role"
     assert header_fields(EntityKind.SERVICE, "RTO convenu avec le responsable métier (heures)")[0][0] == "rto"
+
+
+def test_an_exercise_of_a_service_out_of_scope_is_pointed_out(tmp_path: Path) -> None:
+    inventory = shapes.inventory_two_row_header(tmp_path)
+    log = tmp_path / "drills.csv"
+    log.write_text("Exercise ID,Date,Systems,Result\nX-1,2026-06-20,Kiosk,Passed\nX-2,2026-06-21,Charting,Passed\n",
+                   encoding="utf-8")
+    result = import_at_as_of(inventory, log)
+    (said,) = [i for i in result.issues if i.code == "reference.out_of_scope"]
+    assert (said.source.row, said.source.column) == (2, "Systems")
+    assert said.message.endswith("Kiosk (retired)")

@@ -175,6 +175,8 @@ def link_references(ctx: ImportContext) -> None:
             if fld in _SINGLE_REFERENCES and _reference_by_content(ctx, records, fld, index):
                 ctx.written.pop((kind, fld), None)
             _link(ctx, records, kind, fld, target, index, ctx.written.get((kind, fld)))
+            if kind is EntityKind.EXERCISE and target is EntityKind.SERVICE:
+                _out_of_scope(ctx, records, fld, targets)
         except (MemoryError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug in the linking: reported at the references it left unlinked
@@ -184,6 +186,20 @@ def link_references(ctx: ImportContext) -> None:
             ctx.issue("reference.internal_error", f"{kind.value} {fld} references were not linked: internal error "
                       f"{type(exc).__name__}: {exc} (please report it)", ref(first.file, first.sheet),
                       Severity.ERROR)
+
+
+def _out_of_scope(ctx: ImportContext, records: list[Record], fld: str, services: list[Record]) -> None:
+    """An exercise of a service the register marks out of scope (retired, withdrawn, decommissioned):
+    pointed out at the exercise's row; the rules leave that service out."""
+    gone = {getattr(s, "id", ""): getattr(s, "status", None) for s in services if getattr(s, "in_scope", True) is False}
+    if not gone:
+        return
+    for record in records:
+        named = [sid for sid in getattr(record, fld, ()) if sid in gone]
+        if named:
+            what = ", ".join(f"{sid} ({gone[sid] or 'out of scope'})" for sid in named)
+            ctx.issue("reference.out_of_scope", f"exercises a service the register marks out of scope: {what}",
+                      record.cite(fld), Severity.INFO)
 
 
 _SINGLE_REFERENCES = frozenset({"service_id"})
