@@ -165,3 +165,10 @@ def test_sheet_option_limits_the_import() -> None:
                           sheet="Entities")
     assert [m.sheet for m in result.mappings] == ["Entities"]
     assert result.data.contacts == ()
+
+
+def test_a_list_of_applied_controls_is_not_read_as_services() -> None:
+    # name / ref_id / status / priority look like a service register, but the file names security controls
+    result = import_files([SAMPLES / "ciso-assistant__applied_controls_sample.csv"], None)
+    assert result.data.services == () and not result.accounts
+    assert [i.severity for i in result.issues] == [Severity.WARNING, Severity.WARNING]  # said, not dropped

@@ -315,3 +315,15 @@ def test_one_line_keeps_the_first_sentence_and_cuts_at_a_word() -> None:
     assert one_line("Met through OBJ-A. The rest is attested.") == "Met through OBJ-A."
     cut = one_line("word " * 60, 40)
     assert cut.endswith(" …") and len(cut) <= 42 and "wor …" not in cut
+
+
+def test_open_action_statuses_read_as_words(tmp_path: Path) -> None:
+    from itscm_audit.model import ActionStatus
+
+    result = make_result()
+    actions = tuple(a.model_copy(update={"status": ActionStatus.IN_PROGRESS}) if a.action_id == "CA-01" else a
+                    for a in result.facts.actions)
+    result = result.model_copy(update={"facts": result.facts.model_copy(update={"actions": actions})})
+    rows = _table_after(docx.Document(str(_write(tmp_path, result=result))),
+                        "Corrective actions open at the assessment date")
+    assert (rows[1][0], rows[1][5]) == ("CA-01", "in progress")  # the workbook keeps "in_progress"

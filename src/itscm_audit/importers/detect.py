@@ -25,6 +25,7 @@ from itscm_audit.importers.vocabulary import (
     HEADER_SYNONYMS,
     KEY_FIELDS,
     NAME_HINTS,
+    OTHER_REGISTER_HINTS,
     REQUIRED,
     fold_accents,
     header_words,
@@ -33,6 +34,7 @@ from itscm_audit.importers.vocabulary import (
 from itscm_audit.importers.words import SAME_WORDS, bag_fields, header_bag
 from itscm_audit.model import EntityKind
 
+_OTHER_REGISTER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in OTHER_REGISTER_HINTS) + ")", re.IGNORECASE)
 _HINTS = {kind: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
           for kind, words in NAME_HINTS.items()}
 
@@ -211,6 +213,9 @@ def detect(preview: list[tuple[int, list[Any]]], merges: list[Merge], override: 
                 score += 1.0
             if _HINTS[kind].search(file_hint):
                 score += 0.5
+            if not override and _OTHER_REGISTER.search(f"{sheet_hint} {file_hint}") and not (
+                    _HINTS[kind].search(sheet_hint) or _HINTS[kind].search(file_hint)):
+                score -= 1.0  # "applied_controls_sample": a list of controls, not services
             if score < (1.0 if override else 2.0):
                 continue
             score += carried

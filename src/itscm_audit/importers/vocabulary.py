@@ -652,6 +652,13 @@ NAME_HINTS: dict[EntityKind, tuple[str, ...]] = {
 }
 """Words in a sheet or file name that make an entity more likely when header scores tie."""
 
+OTHER_REGISTER_HINTS: tuple[str, ...] = ("applied control", "controls", "controles", "security measure",
+                                         "requirement", "exigences", "questionnaire", "self assessment",
+                                         "auto evaluation")
+"""Words in a sheet or file name that say it holds another kind of register (security controls,
+requirements, questionnaires): a header that only loosely looks like a continuity table is then not
+read as one (no entity hint in the name: the sheet is reported as not recognised instead)."""
+
 ENTITY_ALIASES: dict[str, EntityKind] = {
     **{k.value: k for k in EntityKind},
     **{k.value.replace("_", "-"): k for k in EntityKind},

@@ -367,7 +367,9 @@ def _findings(doc: WordDocument, result: AssessmentResult, names: _Names, ctx: P
                  keep_next=True)
         cols = [Column(actions.columns[i].header, "wrap" if i == 2 else "number" if i == 9 else "text",
                        0.4 if i == 2 else 0.45) for i in keep]
-        doc.capped(cols, [tuple(row[i] for i in keep) for row in open_rows], ACTION_ROWS,
+        # statuses as words in prose ("in progress"); the workbook keeps the value analysts filter on
+        doc.capped(cols, [tuple(_as_words(row[i]) if i == 6 else row[i] for i in keep) for row in open_rows],
+                   ACTION_ROWS,
                    "the workbook's Corrective actions sheet")
     else:
         doc.para("No corrective action was open at the assessment date.")
@@ -486,3 +488,8 @@ def write_docx(ctx: PackContext, path: Path) -> None:
     doc.properties(f"IT service continuity evidence pack — {result.run.organisation}", "IT service continuity audit",
                    result.run.run_id, result.run.as_of)
     doc.save(path)
+
+
+def _as_words(value: t.Cell) -> t.Cell:
+    """An enum value as words in prose (``in_progress`` -> ``in progress``)."""
+    return value.replace("_", " ") if isinstance(value, str) else value
