@@ -68,29 +68,6 @@ class Builder:
                 data[name] = factory()
         return self.make(data)
 
-    def build_all(self, rows: list[dict[str, Any]], skip: set[int], always: frozenset[str]) -> list[Any]:
-        """Every record of a table in one loop (the per-record call overhead matters at 100k+ rows).
-
-        ``always`` names the fields every row carries, so their default factories are never needed.
-        """
-        if not self.fast or not self.factories.keys() <= always:
-            return [self(values) for i, values in enumerate(rows) if i not in skip]
-        template, model, fields_set = self.template, self.model, self.all_fields
-        new = object.__new__
-        set_dict, set_fields, set_extra, set_private = self.setters
-        out: list[Any] = []
-        append = out.append
-        for i, values in enumerate(rows):
-            if i in skip:
-                continue
-            record = new(model)
-            set_dict(record, {**template, **values})
-            set_fields(record, fields_set)
-            set_extra(record, None)
-            set_private(record, None)
-            append(record)
-        return out
-
     def adopt_all(self, rows: list[dict[str, Any]], skip: set[int]) -> list[Any]:
         """Records whose dicts already hold every field in the model's order (see ``rows.row_function``):
         each dict becomes the record's ``__dict__`` as it is."""

@@ -597,6 +597,16 @@ def _what_the_register_says(ctx: ImportContext, mapping: TableMapping, records: 
                   ref(mapping.file, mapping.sheet, mapping.header_row), Severity.INFO)
 
 
+def _say_rows(ctx: ImportContext, mapping: TableMapping, code: str, rows: list[int], header: str | None,
+              said: str, value: str | None = None) -> None:
+    """One located note for what a table's rows share ("3 exercise(s) dated after ..."): at the first row,
+    listing up to ten rows; ``said`` holds ``{rows}`` where the list goes."""
+    if rows:
+        listed = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        ctx.issue(code, said.format(rows=listed), ref(mapping.file, mapping.sheet, rows[0], header, value),
+                  Severity.INFO)
+
+
 def _results_ahead_of_as_of(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
                             by_field: dict[str, Any], as_of: dt.date | None) -> None:
     """Exercises dated after the as-of date whose outcome is already written: a date typed wrong, or a
@@ -606,12 +616,9 @@ def _results_ahead_of_as_of(ctx: ImportContext, mapping: TableMapping, records: 
         return
     rows = [r["source"].row for r in records
             if type(when := r["date"]) is dt.date and when > as_of and any(r[f] is not None for f in EXERCISE_OUTCOMES)]
-    if rows:
-        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-        ctx.issue("date.after_as_of", f"{len(rows)} exercise(s) dated after the as-of date {as_of} already have "
-                  f"an outcome (rows {shown}): check the dates; they are not counted in an assessment as of "
-                  f"{as_of}", ref(mapping.file, mapping.sheet, rows[0], by_field["date"].header, None),
-                  Severity.INFO)
+    _say_rows(ctx, mapping, "date.after_as_of", rows, by_field["date"].header,
+              f"{len(rows)} exercise(s) dated after the as-of date {as_of} already have an outcome (rows {{rows}}): "
+              f"check the dates; they are not counted in an assessment as of {as_of}")
 
 
 _FIRST_NAME = frozenset({"first name", "given name", "forename", "prenom", "first"})
@@ -672,10 +679,8 @@ def _other_phone(ctx: ImportContext, mapping: TableMapping, records: list[dict[s
             record["phone"] = number
             record["raw"] = {**(record.get("raw") or {}), "phone": number}
             rows.append(record["source"].row)
-    if rows:
-        ctx.issue("value.interpreted", f"{len(rows)} empty {phone.header!r} cell(s) filled from "
-                  f"{' or '.join(map(repr, others))} (rows {', '.join(map(str, rows[:10]))})",
-                  ref(mapping.file, mapping.sheet, rows[0], phone.header, None), Severity.INFO)
+    _say_rows(ctx, mapping, "value.interpreted", rows, phone.header,
+              f"{len(rows)} empty {phone.header!r} cell(s) filled from {' or '.join(map(repr, others))} (rows {{rows}})")
 
 
 def _passed_over_target(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
@@ -702,11 +707,9 @@ def _closed_ahead_of_as_of(ctx: ImportContext, mapping: TableMapping, records: l
     if as_of is None or fld not in by_field:
         return
     rows = [r["source"].row for r in records if isinstance(when := r.get(fld), dt.date) and when > as_of]
-    if rows:
-        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-        ctx.issue("date.after_as_of", f"{len(rows)} corrective action(s) closed after the as-of date {as_of} "
-                  f"(rows {shown}): open on that date; check the dates", ref(
-                      mapping.file, mapping.sheet, rows[0], by_field[fld].header, None), Severity.INFO)
+    _say_rows(ctx, mapping, "date.after_as_of", rows, by_field[fld].header,
+              f"{len(rows)} corrective action(s) closed after the as-of date {as_of} (rows {{rows}}): open on that "
+              "date; check the dates")
 
 
 def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],
@@ -725,11 +728,9 @@ def _blank_ticks_read_as_no(ctx: ImportContext, mapping: TableMapping, records: 
                 record[reader.field] = False
                 record["raw"] = {**(raw or {}), reader.field: ""}
                 rows.append(record["source"].row)
-        if rows:
-            shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-            ctx.issue("value.interpreted", f"{len(rows)} empty {field_label(reader.field)} cell(s) read as 'no' "
-                      f"(rows {shown}): an empty tick box is not a tick; write 'yes' where it was done",
-                      ref(mapping.file, mapping.sheet, rows[0], reader.header, ""), Severity.INFO)
+        _say_rows(ctx, mapping, "value.interpreted", rows, reader.header,
+                  f"{len(rows)} empty {field_label(reader.field)} cell(s) read as 'no' (rows {{rows}}): an empty "
+                  "tick box is not a tick; write 'yes' where it was done", "")
 
 
 def _dates_against_their_column(ctx: ImportContext, mapping: TableMapping, records: list[dict[str, Any]],

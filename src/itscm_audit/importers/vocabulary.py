@@ -808,11 +808,17 @@ HEADER_OTHER_THING_WORDS: frozenset[str] = frozenset({
     "comments", "note", "notes", "remark", "remarks", "commentaire", "commentaires", "remarque", "remarques",
     "name", "title", "nom", "titre", "label", "libelle", "description", "details", "summary", "resume", "depends",
     "start", "begin", "end", "expiry", "expiration", "renewal", "debut", "fin", "amount", "cost", "expense",
-    "obsolete", "superseded", "deprecated", "ancien", "ancienne", "anciens", "archived", "archive",
 })
 """Words that make a header name something else than the synonym it contains ("Weakness Source Identifier"
 is not the finding's id, "Status Date" not a status, "RTO Comments" not an RTO, "Weakness Name" not a
 reference to a finding): a header that adds one of them to a synonym does not match it word by word."""
+
+HEADER_NOT_CURRENT_WORDS: frozenset[str] = frozenset({
+    "obsolete", "superseded", "deprecated", "ancien", "ancienne", "anciens", "archived", "archive", "previous",
+    "former", "old",
+})
+"""Words that make a header name an outdated column kept beside the current one ("RTO 2022 (superseded)",
+"RTO 2024 (obsolète)", "Previous owner"), even in brackets: never read as the field itself."""
 
 HEADER_ENTITY_WORDS: dict[str, EntityKind] = {
     "service": EntityKind.SERVICE, "vendor": EntityKind.VENDOR, "exercise": EntityKind.EXERCISE,

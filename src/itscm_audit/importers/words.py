@@ -24,6 +24,7 @@ from itscm_audit.importers.vocabulary import (
     HEADER_ENTITY_WORDS,
     HEADER_KIND_WORDS,
     HEADER_NEUTRAL_WORDS,
+    HEADER_NOT_CURRENT_WORDS,
     HEADER_OTHER_THING_WORDS,
     HEADER_PHRASE_FORMS,
     HEADER_STOP_WORDS,
@@ -48,8 +49,6 @@ _REFERENCE_WORDS = frozenset({"id", "related", "linked", "associated", "relevant
                               "associee", "concerne", "concernee"})
 """Words a reference header may add ("Related exercise", "Exercise #")."""
 _DATE_WORDS = frozenset({"date", "when", "timestamp"})
-_NOT_CURRENT = frozenset({"obsolete", "superseded", "deprecated", "ancien", "ancienne", "anciens", "archived",
-                          "archive", "previous", "former", "old"})
 _NAMING_FIELDS = frozenset({"name", "title", "person"})
 """Fields that name the record: a header adding another kind of record to them names that other record."""
 _PHRASES = sorted(HEADER_PHRASE_FORMS, key=lambda p: (-len(p.split()), -len(p)))
@@ -131,7 +130,7 @@ def bag_fields(kind: EntityKind, header: str) -> tuple[tuple[str, float], ...]:
     """Fields a header names word by word, with a confidence below that of a listed synonym; best first."""
     index = _index(kind)
     found: dict[str, float] = {}
-    if header_bag(header) & _NOT_CURRENT:
+    if header_bag(header) & HEADER_NOT_CURRENT_WORDS:
         return ()  # "RTO 2024 (obsolète)", "Previous owner": kept beside the current column, never it
     for bag in {header_bag(header), header_bag(header, brackets=False)}:
         if not bag:
